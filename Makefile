@@ -1,0 +1,25 @@
+# Everything starts from python3 alone: the first target creates .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: prove test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+prove: $(STAMP)
+	$(BIN)/rov prove proofs/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/solve_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,99 @@
+"""The issue's must-show fixed points, decided exactly and re-checked."""
+
+from fractions import Fraction as F
+
+import pytest
+
+from verifier import Pair, builtin_game, verify_fixed_point
+from verifier.poly import Truth, var
+from conftest import agents
+
+C, D, HALF = (F(1), F(0)), (F(0), F(1)), (F(1, 2), F(1, 2))
+
+
+def all_points(game, *specs, **kw):
+    result = Pair(builtin_game(game), agents(*specs), **kw).solve(find_all=True)
+    return result, [p.profile for p in result.fixed_points]
+
+
+@pytest.mark.parametrize("game", ["pd-a", "pd-b"])
+def test_nicerbot_meets_itself_in_mutual_cooperation(game):
+    result, points = all_points(game, "nicerbot(eps=1/10)", "nicerbot(eps=1/10)")
+    assert points == [(C, C)] and result.complete and result.continuum is False
+
+
+def test_nicerbot_cooperates_with_eps_against_defectbot():
+    result, points = all_points("pd-a", "nicerbot(eps=1/10)", "defectbot")
+    assert points == [((F(1, 10), F(9, 10)), D)] and result.complete
+
+
+def test_best_responders_play_the_nash_equilibria():
+    assert all_points("matching-pennies", "best-response", "best-response")[1] == [(HALF, HALF)]
+    assert all_points("pd-a", "best-response", "best-response")[1] == [(D, D)]
+    eqs = set(all_points("battle-of-the-sexes", "best-response", "best-response")[1])
+    assert eqs == {(C, C), (D, D), ((F(3, 5), F(2, 5)), (F(2, 5), F(3, 5)))}
+
+
+def test_liar_needs_randomisation_at_ties():
+    result, points = all_points("pd-a", "liar", "liar")
+    assert points == [(HALF, HALF)] and result.complete
+    result, points = all_points("pd-a", "liar", "liar", tie_randomization=False)
+    assert points == [] and result.complete
+
+
+@pytest.mark.parametrize("game", ["pd-a", "pd-b"])
+def test_nelp_pair_has_no_fixed_point_with_both_payoffs_below_one(game):
+    pair = Pair(builtin_game(game), agents("nelp(1/10,1/1000)", "nelp(1/10,1/1000)"))
+    u1, u2 = pair.game.payoff_polys
+    assert pair.counterexample((u1 >= 1) | (u2 >= 1)) is None
+    # the claim is not empty: fixed points exist, and one below 1 for a single player does
+    assert pair.example(Truth(True)) is not None
+    assert pair.example(u1 < 1) is not None
+
+
+def test_the_tight_minimum_of_nelp_against_nelp_is_exact_and_attained(pd_a):
+    pair = Pair(pd_a, agents("nelp(1/10,1/1000)", "nelp(1/10,1/1000)"))
+    u1 = pd_a.payoff_polys[0]
+    optimum = pair.optimize(u1, "min")
+    assert optimum.attained is True
+    assert 0.9931 < float(optimum.value) < 0.9932
+    # independent re-check: the point is a fixed point whose payoff is the value
+    verify_fixed_point(pair.programs, optimum.point.witness)
+    assert optimum.point.payoffs[0] - optimum.value == 0 or \
+        float(abs(optimum.point.payoffs[0] - optimum.value)) < 1e-30
+    # and nothing lies below: an exact rational just under the value is refuted
+    below = F(99318, 100000)
+    assert pair.example(u1 < below) is None
+
+
+def test_nelp_cooperation_against_defectbot_is_of_order_delta(pd_a):
+    pair = Pair(pd_a, agents("nelp(1/10,1/1000)", "defectbot"))
+    a, u1 = var("s", 0, 0), pd_a.payoff_polys[0]
+    top = pair.optimize(a, "max")
+    assert top.value == F(30009, 4006000) and top.attained
+    low = pair.optimize(a, "min")
+    assert low.value == F(9001, 2002000) and low.attained is False
+    # the same infimum reached through another objective: u1 = 1 - a when b = 0
+    high_payoff = pair.optimize(u1, "max")
+    assert high_payoff.value == 1 - low.value and high_payoff.attained is False
+
+
+def test_lp_against_defectbot_does_not_cooperate_within_delta(pd_a):
+    pair = Pair(pd_a, agents("lp(1/10,1/1000)", "defectbot"))
+    a = var("s", 0, 0)
+    bad = pair.counterexample(a >= F(998, 1000))
+    assert bad is not None and bad.profile[0][0] < F(998, 1000)
+    verify_fixed_point(pair.programs, bad.witness)
+
+
+def test_continua_are_recognised(pd_a):
+    result, _ = all_points("pd-a", "lp(1/10,1/1000)", "cooperatebot")
+    assert result.continuum is True and not result.complete
+
+
+def test_check_point_explains_failures(pd_a):
+    pair = Pair(pd_a, agents("nicerbot(1/10)", "nicerbot(1/10)"))
+    check = pair.check_profile((HALF, HALF))
+    assert check.fixed_point is None and check.failing == (0, 1)
+    assert check.producible[0][0] == (F(11, 20), F(11, 20), True, True)
+    assert pair.check_profile((C, C)).fixed_point is not None

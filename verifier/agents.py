@@ -1,0 +1,372 @@
+"""The agent representation: a small tree language for oracle-using agents.
+
+An agent's *program* (for one game and one seat) is a tree of output nodes:
+
+- :class:`Play` - a constant mixed strategy over the agent's own actions;
+- :class:`PlayEstimate` - the agent's estimate of its own strategy (LP's "output p1");
+- :class:`Mix` - with probability ``prob`` run one subtree, else the other.
+  ``prob`` is a constant or a polynomial in the *true* strategies: exact
+  sampling through the oracle ("cooperate with probability f(s)");
+- :class:`If` - branch on a condition;
+- :class:`Choose` - any randomisation over the options (e.g. "choose among
+  the candidates o1").
+
+and conditions:
+
+- :class:`Query` - an oracle call "is P(s) above t?" on the true strategies,
+  three-valued: true when P > t, false when P < t, and either (any
+  probability) at P = t;
+- :class:`Surely` - the post's "delta-surely": a strict or weak polynomial
+  inequality that must hold at every profile within ``delta`` of the agent's
+  estimate; computed by the agent itself, so two-valued;
+- ``&``, ``|``, ``~`` on conditions (:class:`AllOf`, :class:`AnyOf`,
+  :class:`Negation`), each oracle call an independent draw.
+
+Polynomials use agent-relative variables ``("self", k)`` and ``("opp", k)``.
+An :class:`Agent` is a named builder turning a :class:`SeatView` (the game
+seen from one seat) into a program; the exact interpreter and the Z3 compiler
+both read programs and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Iterator
+
+from .games import Game, GameError
+from .numbers import exact
+from .poly import Poly, var
+
+
+class AgentError(ValueError):
+    """An agent or program is malformed."""
+
+
+# ----------------------------------------------------------------- nodes
+
+
+class Node:
+    """An output node: produces a distribution over the agent's own actions."""
+
+    def children(self) -> tuple:
+        return ()
+
+
+@dataclass(frozen=True)
+class Play(Node):
+    """Output a constant mixed strategy (a tuple of Fractions over own actions)."""
+
+    dist: tuple
+
+
+@dataclass(frozen=True)
+class PlayEstimate(Node):
+    """Output the agent's estimate of its own strategy."""
+
+
+@dataclass(frozen=True)
+class Mix(Node):
+    """With probability ``prob`` run ``first``, otherwise ``second``."""
+
+    prob: Poly
+    first: Node
+    second: Node
+
+    def children(self):
+        return (self.first, self.second)
+
+
+@dataclass(frozen=True)
+class If(Node):
+    """Run ``then`` when ``cond`` holds, else ``orelse`` (both when undecided)."""
+
+    cond: "Cond"
+    then: Node
+    orelse: Node
+
+    def children(self):
+        return (self.then, self.orelse)
+
+
+@dataclass(frozen=True)
+class Choose(Node):
+    """Any randomisation over ``options``."""
+
+    options: tuple
+
+    def children(self):
+        return tuple(self.options)
+
+
+# ------------------------------------------------------------ conditions
+
+
+class Cond:
+    """A condition inside an :class:`If`."""
+
+    def __and__(self, other: "Cond") -> "Cond":
+        return AllOf((self, other))
+
+    def __or__(self, other: "Cond") -> "Cond":
+        return AnyOf((self, other))
+
+    def __invert__(self) -> "Cond":
+        return Negation(self)
+
+    def parts(self) -> tuple:
+        return ()
+
+
+@dataclass(frozen=True)
+class Query(Cond):
+    """Oracle call: is ``poly`` (at the true strategies) above ``threshold``?
+
+    Any polynomial comparison is an oracle query: a bounded polynomial is an
+    affine image of the probability of a machine that samples both players,
+    and comparisons are invariant under positive affine maps.
+    """
+
+    poly: Poly
+    threshold: Fraction = Fraction(0)
+
+
+@dataclass(frozen=True)
+class Surely(Cond):
+    """``poly op 0`` at every profile within ``delta`` of the agent's estimate.
+
+    ``op`` is one of ``<``, ``<=``, ``>``, ``>=``; ``poly`` must be affine in
+    each player's strategy (like payoffs), so the check reduces to the
+    vertices of the box around the estimate.
+    """
+
+    poly: Poly
+    op: str
+
+
+@dataclass(frozen=True)
+class AllOf(Cond):
+    conds: tuple
+
+    def parts(self):
+        return tuple(self.conds)
+
+
+@dataclass(frozen=True)
+class AnyOf(Cond):
+    conds: tuple
+
+    def parts(self):
+        return tuple(self.conds)
+
+
+@dataclass(frozen=True)
+class Negation(Cond):
+    cond: Cond
+
+    def parts(self):
+        return (self.cond,)
+
+
+@dataclass(frozen=True)
+class Constant(Cond):
+    value: bool
+
+
+SURELY_OPS = ("<", "<=", ">", ">=")
+
+# ---------------------------------------------------------------- programs
+
+
+@dataclass(frozen=True)
+class Program:
+    """An agent's tree for one game and one seat, validated.
+
+    ``delta`` is the precision of the agent's estimates (estimates lie within
+    delta/2 of the truth; "delta-surely" looks delta around the estimate), or
+    None for agents that never estimate.
+    """
+
+    body: Node
+    n_self: int
+    n_opp: int
+    delta: Fraction | None = None
+    name: str = "agent"
+
+    def __post_init__(self):
+        validate(self)
+
+    def walk(self) -> Iterator[tuple[tuple, Node]]:
+        """Every node occurrence with its path (child indices from the root)."""
+        yield from _walk(self.body, ())
+
+    def conditions(self) -> Iterator[tuple[tuple, Cond]]:
+        """Every condition occurrence with its path (If path + part indices)."""
+        for path, node in self.walk():
+            if isinstance(node, If):
+                yield from _walk_cond(node.cond, path + ("c",))
+
+    @property
+    def uses_estimates(self) -> bool:
+        return any(isinstance(n, PlayEstimate) for _, n in self.walk()) or any(
+            isinstance(c, Surely) for _, c in self.conditions())
+
+    @property
+    def is_deterministic(self) -> bool:
+        """True when the output is a single distribution (no ties, estimates or choices)."""
+        return not self.uses_estimates and not any(
+            isinstance(n, Choose) for _, n in self.walk()) and not any(
+            isinstance(c, Query) for _, c in self.conditions())
+
+
+def _walk(node: Node, path: tuple):
+    yield path, node
+    for i, child in enumerate(node.children()):
+        yield from _walk(child, path + (i,))
+
+
+def _walk_cond(cond: Cond, path: tuple):
+    yield path, cond
+    for i, part in enumerate(cond.parts()):
+        yield from _walk_cond(part, path + (i,))
+
+
+def _role_groups():
+    return (lambda v: v[0] == "self", lambda v: v[0] == "opp")
+
+
+def _check_poly(poly: Poly, prog: Program, what: str) -> None:
+    if not isinstance(poly, Poly):
+        raise AgentError(f"{prog.name}: {what} must be a polynomial, got {poly!r}")
+    for v in poly.variables():
+        ok = (isinstance(v, tuple) and len(v) == 2 and v[0] in ("self", "opp")
+              and isinstance(v[1], int)
+              and 0 <= v[1] < (prog.n_self if v[0] == "self" else prog.n_opp))
+        if not ok:
+            raise AgentError(f"{prog.name}: {what} uses unknown variable {v!r}")
+
+
+def validate(prog: Program) -> None:
+    """Raise AgentError unless the program is well formed."""
+    if prog.delta is not None and not (0 < prog.delta):
+        raise AgentError(f"{prog.name}: delta must be positive, got {prog.delta}")
+    for path, node in prog.walk():
+        if isinstance(node, Play):
+            if len(node.dist) != prog.n_self or any(p < 0 for p in node.dist) \
+                    or sum(node.dist) != 1:
+                raise AgentError(f"{prog.name}: Play({node.dist}) is not a distribution "
+                                 f"over {prog.n_self} actions")
+        elif isinstance(node, Mix):
+            _check_poly(node.prob, prog, "a Mix probability")
+            if node.prob.is_constant() and not 0 <= node.prob.constant_value() <= 1:
+                raise AgentError(f"{prog.name}: Mix probability {node.prob} is outside [0, 1]")
+        elif isinstance(node, Choose):
+            if not node.options:
+                raise AgentError(f"{prog.name}: Choose needs at least one option")
+        elif isinstance(node, PlayEstimate):
+            if prog.delta is None:
+                raise AgentError(f"{prog.name}: PlayEstimate needs an estimate precision delta")
+        elif not isinstance(node, If):
+            raise AgentError(f"{prog.name}: {node!r} is not an agent node")
+    for path, cond in prog.conditions():
+        if isinstance(cond, Query):
+            _check_poly(cond.poly, prog, "a Query")
+        elif isinstance(cond, Surely):
+            _check_poly(cond.poly, prog, "a Surely condition")
+            if cond.op not in SURELY_OPS:
+                raise AgentError(f"{prog.name}: Surely comparison must be one of {SURELY_OPS}")
+            if not cond.poly.is_multiaffine(_role_groups()):
+                raise AgentError(f"{prog.name}: Surely needs a polynomial affine in each "
+                                 f"player's strategy, got {cond.poly}")
+            if prog.delta is None:
+                raise AgentError(f"{prog.name}: Surely needs an estimate precision delta")
+        elif not isinstance(cond, (AllOf, AnyOf, Negation, Constant)):
+            raise AgentError(f"{prog.name}: {cond!r} is not a condition")
+
+
+# ------------------------------------------------------------------ views
+
+
+@dataclass(frozen=True)
+class SeatView:
+    """The game as seen by the agent in seat ``seat``: helpers for builders."""
+
+    game: Game
+    seat: int
+
+    @property
+    def n_self(self) -> int:
+        return self.game.num_actions(self.seat)
+
+    @property
+    def n_opp(self) -> int:
+        return self.game.num_actions(1 - self.seat)
+
+    def own(self, action) -> int:
+        return self.game.action_index(self.seat, action)
+
+    def theirs(self, action) -> int:
+        return self.game.action_index(1 - self.seat, action)
+
+    def p_self(self, action) -> Poly:
+        """My probability of playing ``action`` (name or index), as a Poly."""
+        return var("self", self.own(action))
+
+    def p_opp(self, action) -> Poly:
+        """The opponent's probability of playing ``action``, as a Poly."""
+        return var("opp", self.theirs(action))
+
+    @property
+    def u_self(self) -> Poly:
+        """My expected payoff as a Poly in self/opp variables."""
+        return self.game.relative_payoff_poly(self.seat, self.seat)
+
+    @property
+    def u_opp(self) -> Poly:
+        """The opponent's expected payoff as a Poly in self/opp variables."""
+        return self.game.relative_payoff_poly(self.seat, 1 - self.seat)
+
+    def play(self, action) -> Play:
+        """Play ``action`` (a name or index) for sure."""
+        return Play(self.game.pure(self.seat, action))
+
+    def gain(self, whose: str, o_self: int, o_opp: int) -> Poly:
+        """The post's D(p)(o_self, o_opp) for my ("self") or their ("opp") payoff."""
+        who = self.seat if whose == "self" else 1 - self.seat
+        return self.game.direction_gain(who, self.seat, o_self, o_opp)
+
+    @property
+    def security_value(self) -> Fraction:
+        return self.game.security_value(self.seat)
+
+    @property
+    def security_strategy(self) -> tuple:
+        return self.game.security_strategy(self.seat)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A named agent: a builder from a :class:`SeatView` to a program body.
+
+    ``spec`` is the text that names it (``nelp(eps=1/10,delta=1/1000)``),
+    ``delta`` its estimate precision (None if it never estimates) and
+    ``params`` its parameters, for display and serialisation.
+    """
+
+    spec: str
+    build: Callable[[SeatView], Node] = field(compare=False, repr=False)
+    delta: Fraction | None = None
+    params: tuple = ()
+
+    def program(self, game: Game, seat: int) -> Program:
+        try:
+            body = self.build(SeatView(game, seat))
+        except GameError as err:
+            raise AgentError(f"{self.spec} cannot play {game.name}: {err}") from None
+        return Program(body, game.num_actions(seat), game.num_actions(1 - seat),
+                       self.delta, self.spec)
+
+
+def prob(x) -> Poly:
+    """A Mix probability from a number or a Poly."""
+    return x if isinstance(x, Poly) else Poly.const(exact(x))

@@ -1,0 +1,314 @@
+"""Claims about the fixed points of a pair, and their exact verdicts.
+
+A :class:`Claim` pairs a sentence (of the post, a comment or a paper) with a
+formal statement about the fixed points of two agents on a game, and the
+verdict the sources lead us to expect. Statements:
+
+- :class:`Always` - every fixed point satisfies a formula;
+- :class:`Exists` - some fixed point satisfies a formula;
+- :class:`Unique` - the fixed point is unique and equals a given profile;
+- :class:`NoFixedPoint` - the pair has no fixed point (only meaningful for
+  encodings that restrict the oracle, e.g. without randomisation at ties);
+- :class:`Extreme` - the exact minimum or maximum of an objective over the
+  fixed points (optionally: it equals a given value).
+
+Formulas and objectives are written as functions of a :class:`Vars` (the
+game's strategy probabilities and payoffs as polynomials), e.g.
+``Always(lambda v: (v.u1 >= 1) | (v.u2 >= 1))``. Verdicts are ``holds``,
+``fails`` (with an exact counterexample) or ``unknown`` (the solver gave up).
+
+Claim files are Python: loading one runs its code. Certificates (data, never
+code) are what is shared with people who should not run our code.
+"""
+
+from __future__ import annotations
+
+import runpy
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .agents import Agent, AgentError
+from .games import Game, GameError, load_game
+from .library import parse_agent
+from .numbers import compare, exact, fmt
+from .poly import Formula, Poly, Truth, var
+from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
+
+VERDICTS = ("holds", "fails", "unknown")
+
+
+class ClaimError(ValueError):
+    """A claim or claim file is malformed."""
+
+
+@dataclass(frozen=True)
+class Vars:
+    """Strategy probabilities and payoffs of a game, as polynomials, for formulas."""
+
+    game: Game
+
+    def p1(self, action) -> Poly:
+        """Probability that player 1 plays ``action`` (name or index)."""
+        return var("s", 0, self.game.action_index(0, action))
+
+    def p2(self, action) -> Poly:
+        """Probability that player 2 plays ``action`` (name or index)."""
+        return var("s", 1, self.game.action_index(1, action))
+
+    @property
+    def u1(self) -> Poly:
+        return self.game.payoff_polys[0]
+
+    @property
+    def u2(self) -> Poly:
+        return self.game.payoff_polys[1]
+
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Always:
+    """Every fixed point satisfies ``formula(vars)``."""
+
+    formula: Callable[[Vars], Formula]
+
+    def describe(self, v: Vars) -> str:
+        return f"every fixed point satisfies {self.formula(v)!r}"
+
+
+@dataclass(frozen=True)
+class Exists:
+    """Some fixed point satisfies ``formula(vars)``."""
+
+    formula: Callable[[Vars], Formula]
+
+    def describe(self, v: Vars) -> str:
+        return f"some fixed point satisfies {self.formula(v)!r}"
+
+
+@dataclass(frozen=True)
+class Unique:
+    """The only fixed point is ``profile`` (a pair of distributions)."""
+
+    profile: tuple
+
+    def describe(self, v: Vars) -> str:
+        return "the unique fixed point is " + " vs ".join(
+            "(" + ", ".join(str(exact(p)) for p in s) + ")" for s in self.profile)
+
+
+@dataclass(frozen=True)
+class NoFixedPoint:
+    """The pair has no fixed point at all."""
+
+    def describe(self, v: Vars) -> str:
+        return "there is no fixed point"
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """The ``sense`` ("min"/"max") of ``objective(vars)`` over the fixed points.
+
+    With ``value``, the claim is that the extreme equals it exactly (and, with
+    ``attained``, that a fixed point does or does not reach it). Without, the
+    claim holds when the exact extreme is found and certified.
+    """
+
+    objective: Callable[[Vars], Poly]
+    sense: str = "min"
+    value: object = None
+    attained: bool | None = None
+
+    def describe(self, v: Vars) -> str:
+        what = f"the {self.sense} of {self.objective(v)!r} over the fixed points"
+        return what + ("" if self.value is None else f" is {self.value}")
+
+
+Statement = Always | Exists | Unique | NoFixedPoint | Extreme
+
+
+# -------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence, its formal version, and the verdict expected of it."""
+
+    id: str
+    statement: str
+    source: str
+    game: str
+    agents: tuple
+    check: Statement
+    expected: str = "holds"
+    formal: str = ""
+    note: str = ""
+    tie_randomization: bool = True
+
+    def __post_init__(self):
+        if not self.id or not isinstance(self.id, str):
+            raise ClaimError("a claim needs a non-empty string id")
+        if self.expected not in ("holds", "fails"):
+            raise ClaimError(f"{self.id}: expected must be 'holds' or 'fails'")
+        if len(self.agents) != 2:
+            raise ClaimError(f"{self.id}: a claim is about exactly two agents")
+        if not isinstance(self.check, (Always, Exists, Unique, NoFixedPoint, Extreme)):
+            raise ClaimError(f"{self.id}: check must be Always, Exists, Unique, NoFixedPoint "
+                             f"or Extreme")
+
+    def resolve(self) -> tuple[Game, tuple]:
+        """The game and agents, with one-line errors."""
+        try:
+            game = load_game(self.game)
+            agents = tuple(a if isinstance(a, Agent) else parse_agent(a) for a in self.agents)
+        except (GameError, AgentError) as err:
+            raise ClaimError(f"{self.id}: {err}") from None
+        return game, agents
+
+    def formal_text(self) -> str:
+        game, _ = self.resolve()
+        return self.formal or self.check.describe(Vars(game))
+
+    def run(self, timeout: float = 120.0, progress=None) -> "ClaimResult":
+        """Decide the claim."""
+        game, agents = self.resolve()
+        start = time.perf_counter()
+        pair = Pair(game, agents, timeout, self.tie_randomization)
+        try:
+            verdict, detail = _decide(self.check, pair, Vars(game), progress)
+        except SolverUnknown as err:
+            verdict, detail = "unknown", {"reason": f"solver: {err}"}
+        if pair.uses_estimates:
+            detail["estimate_model_note"] = BOX_NOTE
+        return ClaimResult(self.id, self.statement, self.formal_text(), self.source, game.name,
+                           pair.specs, verdict, self.expected, time.perf_counter() - start,
+                           detail)
+
+
+def _decide(check: Statement, pair: Pair, v: Vars, progress) -> tuple[str, dict]:
+    game = pair.game
+    if isinstance(check, Always):
+        bad = pair.counterexample(check.formula(v))
+        return ("holds", {}) if bad is None else ("fails", {"counterexample": bad})
+    if isinstance(check, Exists):
+        good = pair.example(check.formula(v))
+        return ("fails", {}) if good is None else ("holds", {"witness": good})
+    if isinstance(check, NoFixedPoint):
+        point = pair.example(Truth(True))
+        return ("holds", {}) if point is None else ("fails", {"counterexample": point})
+    if isinstance(check, Unique):
+        profile = tuple(tuple(exact(p) for p in s) for s in check.profile)
+        point = pair.find(pair.at_profile(profile))
+        if point is None:
+            return "fails", {"reason": "the given profile is not a fixed point"}
+        other = pair.find([pair._exclude(point, 0)])
+        if other is not None:
+            return "fails", {"counterexample": other}
+        return "holds", {"witness": point}
+    if isinstance(check, Extreme):
+        optimum = pair.optimize(check.objective(v), check.sense, progress=progress)
+        detail = {"optimum": optimum}
+        if optimum.value is None:
+            return "unknown", detail | {"reason": optimum.note}
+        if check.value is None:
+            return "holds", detail
+        claimed = exact(check.value)
+        if compare(claimed, optimum.value) != 0:
+            return "fails", detail | {"reason": f"the {check.sense} is {fmt(optimum.value)}, "
+                                                f"not {claimed}"}
+        if check.attained is not None and check.attained != optimum.attained:
+            return "fails", detail | {"reason": "attained" if optimum.attained else
+                                      "not attained"}
+        return "holds", detail
+    raise ClaimError(f"unknown statement {check!r}")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The verdict on one claim, with its evidence."""
+
+    id: str
+    statement: str
+    formal: str
+    source: str
+    game: str
+    agents: tuple
+    verdict: str
+    expected: str
+    seconds: float
+    detail: dict = field(default_factory=dict)
+    estimate_model: str = ESTIMATE_MODEL
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.expected
+
+    def summary(self, decimals: int | None = None) -> str:
+        """One line of evidence: the counterexample, witness or optimum."""
+        d = self.detail
+        if "optimum" in d:
+            o = d["optimum"]
+            if o.value is None:
+                return f"{o.sense} in [{fmt(o.proven, decimals)}, {fmt(o.found, decimals)}]"
+            kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
+            return f"{kind} = {fmt(o.value, decimals)}"
+        if "counterexample" in d:
+            return "counterexample " + _profile_text(d["counterexample"], decimals)
+        if "witness" in d:
+            return "witness " + _profile_text(d["witness"], decimals)
+        return d.get("reason", "")
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        out = {"id": self.id, "statement": self.statement, "formal": self.formal,
+               "source": self.source, "game": self.game, "agents": list(self.agents),
+               "verdict": self.verdict, "expected": self.expected,
+               "seconds": round(self.seconds, 3), "estimate_model": self.estimate_model,
+               "certificate": None}
+        for key, value in self.detail.items():
+            out[key] = value.to_json(decimals) if hasattr(value, "to_json") else value
+        return out
+
+
+def _profile_text(point, decimals) -> str:
+    return " vs ".join("(" + ", ".join(fmt(p, decimals) for p in s) + ")" for s in point.profile)
+
+
+# ---------------------------------------------------------------- claim files
+
+
+def load_claims(paths: list) -> list[Claim]:
+    """The claims of the given claim files and folders (``*.py``, sorted).
+
+    A claim file is Python that defines ``CLAIMS``, a list of :class:`Claim`.
+    """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.glob("*.py") if not f.name.startswith("_"))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise ClaimError(f"{p}: no such claim file or folder")
+    claims, seen = [], {}
+    for f in files:
+        try:
+            namespace = runpy.run_path(str(f))
+        except (ClaimError, AgentError, GameError) as err:
+            raise ClaimError(f"{f}: {err}") from None
+        except TypeError as err:
+            raise ClaimError(f"{f}: malformed claim: {err}") from None
+        found = namespace.get("CLAIMS")
+        if not isinstance(found, (list, tuple)) or not all(isinstance(c, Claim) for c in found):
+            raise ClaimError(f"{f}: a claim file defines CLAIMS, a list of Claim")
+        for c in found:
+            if c.id in seen:
+                raise ClaimError(f"claim id {c.id} appears in {seen[c.id]} and {f}")
+            seen[c.id] = f
+        claims += found
+    if not claims:
+        raise ClaimError("no claims found in " + ", ".join(map(str, paths)))
+    return claims
+

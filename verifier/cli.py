@@ -1,0 +1,341 @@
+"""The ``rov`` command line: solve, bound, prove, check-point, smtlib, list.
+
+Output is exact by default (fractions as "1/3", algebraic numbers as
+CRootOf(...)); ``--decimals N`` prints decimals for reading, ``--json`` prints
+machine-readable results. Bad input ends with a one-line error and exit
+status 2; a solver that gives up is reported as unknown (status 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+import time
+
+import z3
+
+from .agents import AgentError
+from .claims import ClaimError, Vars, load_claims
+from .compiler import System
+from .extremum import SolverUnknown
+from .games import BUILTIN_GAMES, GameError, load_game
+from .library import LIBRARY, parse_agent
+from .numbers import InexactNumberError, exact, fmt
+from .poly import Poly
+from .solver import Pair, UnsoundnessError
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+class UsageError(ValueError):
+    """Bad command-line input."""
+
+
+# ------------------------------------------------------------------ parsing
+
+
+def parse_profile(text: str, game) -> tuple:
+    """ "1/10,9/10;1,0" -> exact profile, validated against the game."""
+    parts = text.split(";")
+    if len(parts) != 2:
+        raise UsageError("a profile is two strategies separated by ';', e.g. \"1/10,9/10;1,0\"")
+    profile = []
+    for i, part in enumerate(parts):
+        try:
+            s = tuple(exact(x) for x in part.split(","))
+        except InexactNumberError as err:
+            raise UsageError(f"profile: {err}") from None
+        n = game.num_actions(i)
+        if len(s) != n or any(p < 0 for p in s) or sum(s) != 1:
+            raise UsageError(f"profile: strategy {i + 1} ({part}) is not a distribution over "
+                             f"{n} actions")
+        profile.append(s)
+    return tuple(profile)
+
+
+def parse_objective(text: str, game) -> Poly:
+    """A polynomial from text such as "u1", "u1 + u2", "p1(C)", "2*p1(C) - 1/2"."""
+    v = Vars(game)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise UsageError(f"cannot read objective {text!r}") from None
+
+    def build(node):
+        if isinstance(node, ast.Expression):
+            return build(node.body)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            left, right = build(node.left), build(node.right)
+            return {ast.Add: left + right, ast.Sub: left - right,
+                    ast.Mult: left * right}[type(node.op)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            right = build(node.right)
+            if not right.is_constant() or right.constant_value() == 0:
+                raise UsageError("objective: divide only by non-zero numbers")
+            return build(node.left) * (1 / right.constant_value())
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = build(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            return Poly.const(exact(node.value))
+        if isinstance(node, ast.Name) and node.id in ("u1", "u2"):
+            return getattr(v, node.id)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("p1", "p2") and len(node.args) == 1 and not node.keywords:
+            arg = node.args[0]
+            name = arg.id if isinstance(arg, ast.Name) else getattr(arg, "value", None)
+            return getattr(v, node.func.id)(name)
+        raise UsageError(f"objective: cannot read {ast.unparse(node)!r} (use u1, u2, p1(ACTION), "
+                         f"p2(ACTION), numbers, + - * /)")
+
+    try:
+        return build(tree)
+    except (GameError, InexactNumberError) as err:
+        raise UsageError(f"objective: {err}") from None
+
+
+def _pair(args) -> Pair:
+    game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
+    agents = (parse_agent(args.agent1), parse_agent(args.agent2))
+    return Pair(game, agents, args.timeout, not args.no_tie_randomization)
+
+
+def _progress(enabled: bool, label: str):
+    if not enabled:
+        return None
+    start = time.perf_counter()
+
+    def show(count):
+        sys.stderr.write(f"\r{label}: {count} ... {time.perf_counter() - start:.1f}s")
+        sys.stderr.flush()
+    return show
+
+
+def _end_progress(enabled: bool):
+    if enabled:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def _interactive(args) -> bool:
+    return not args.json and sys.stderr.isatty()
+
+
+# ----------------------------------------------------------------- commands
+
+
+def cmd_solve(args) -> int:
+    pair = _pair(args)
+    live = _interactive(args)
+    result = pair.solve(find_all=args.all, limit=args.limit,
+                        progress=_progress(live, "fixed points found"))
+    _end_progress(live)
+    if args.json:
+        print(json.dumps(result.to_json(args.decimals), indent=2))
+        return EXIT_OK
+    count = len(result.fixed_points)
+    state = ("complete" if result.complete else "continuum" if result.continuum
+             else "not complete")
+    print(f"{' vs '.join(result.agents)} on {result.game}: {count} fixed point"
+          f"{'s' if count != 1 else ''} ({state})")
+    for i, point in enumerate(result.fixed_points, 1):
+        print(f"  {i}. {point.describe(pair.game, args.decimals)}")
+    print(f"  note: {result.note}")
+    return EXIT_OK
+
+
+def cmd_bound(args) -> int:
+    pair = _pair(args)
+    objective = parse_objective(args.objective, pair.game)
+    live = _interactive(args)
+    optimum = pair.optimize(objective, args.sense, progress=_progress(live, "solver steps"))
+    _end_progress(live)
+    if args.json:
+        print(json.dumps({"objective": args.objective, **optimum.to_json(args.decimals)},
+                         indent=2))
+        return EXIT_OK if optimum.value is not None else EXIT_UNKNOWN
+    if optimum.value is None:
+        print(f"unknown: {args.sense} of {args.objective} lies in "
+              f"[{fmt(optimum.proven, args.decimals)}, {fmt(optimum.found, args.decimals)}]")
+        print(f"  note: {optimum.note}")
+        return EXIT_UNKNOWN
+    kind = args.sense if optimum.attained else {"min": "inf", "max": "sup"}[args.sense]
+    print(f"{kind} of {args.objective} over the fixed points = {fmt(optimum.value)}"
+          + ("" if args.decimals is None else f" ~ {fmt(optimum.value, args.decimals)}"))
+    if optimum.point is not None:
+        label = "attained at" if optimum.attained else "approached by, e.g."
+        print(f"  {label} {optimum.point.describe(pair.game, args.decimals)}")
+    print(f"  note: {optimum.note}")
+    return EXIT_OK
+
+
+def cmd_check_point(args) -> int:
+    pair = _pair(args)
+    profile = parse_profile(args.profile, pair.game)
+    check = pair.check_profile(profile)
+    if args.json:
+        print(json.dumps(check.to_json(pair.game, args.decimals), indent=2))
+        return EXIT_OK if check.fixed_point else EXIT_MISMATCH
+    if check.fixed_point is not None:
+        print(f"fixed point: {check.fixed_point.describe(pair.game, args.decimals)}")
+        return EXIT_OK
+    print("not a fixed point")
+    for seat in (0, 1):
+        verdict = "cannot produce its strategy" if seat in check.failing else "can produce it"
+        print(f"  player {seat + 1} ({pair.specs[seat]}): {verdict}")
+        ranges = check.producible[seat]
+        if ranges is None:
+            print("    its producible outputs: unknown (solver gave up)")
+            continue
+        for action, (low, high, low_in, high_in) in zip(pair.game.actions[seat], ranges):
+            print(f"    P({action}) over its outputs: {'[' if low_in else '('}"
+                  f"{fmt(low, args.decimals)}, {fmt(high, args.decimals)}"
+                  f"{']' if high_in else ')'}")
+    return EXIT_MISMATCH
+
+
+def cmd_smtlib(args) -> int:
+    pair = _pair(args)
+    system: System = pair.system
+    solver = z3.Solver()
+    solver.add(system.constraints)
+    lines = [f"; fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
+             f"on {pair.game.name}",
+             "; estimate model: box; s<i>_<k> = probability that player i+1 plays action k",
+             "; (the last action's probability is 1 minus the others)"]
+    print("\n".join(lines))
+    print(solver.to_smt2())
+    return EXIT_OK
+
+
+def cmd_prove(args) -> int:
+    claims = load_claims(args.paths)
+    if args.only:
+        wanted = set(args.only.split(","))
+        claims = [c for c in claims if c.id in wanted]
+        missing = wanted - {c.id for c in claims}
+        if missing:
+            raise UsageError(f"no claim with id {', '.join(sorted(missing))}")
+    live = _interactive(args)
+    results = []
+    for i, claim in enumerate(claims, 1):
+        if live:
+            sys.stderr.write(f"\r\033[K[{i}/{len(claims)}] {claim.id} ...")
+            sys.stderr.flush()
+        results.append(claim.run(args.timeout))
+    _end_progress(live)
+    if args.json:
+        print(json.dumps([r.to_json(args.decimals) for r in results], indent=2))
+    else:
+        _print_table(results, args.decimals)
+    return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
+
+
+def _print_table(results, decimals) -> None:
+    rows = [("id", "game", "verdict", "expected", "time", "statement / evidence")]
+    for r in results:
+        mark = "" if r.as_expected else "  <-- differs"
+        rows.append((r.id, r.game, r.verdict, r.expected, f"{r.seconds:.2f}s",
+                     r.statement + mark))
+        rows.append(("", "", "", "", "", "  formal: " + r.formal))
+        evidence = r.summary(decimals)
+        if evidence:
+            rows.append(("", "", "", "", "", "  " + evidence))
+    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5])
+    differ = sum(not r.as_expected for r in results)
+    print(f"\n{len(results)} claims: {len(results) - differ} as expected, {differ} differ")
+
+
+def cmd_list(args) -> int:
+    print("agents: " + ", ".join(LIBRARY))
+    print("games:  " + ", ".join(BUILTIN_GAMES))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rov", description="Exact verifier for agents that reason with a reflective oracle.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p, pair=True):
+        if pair:
+            p.add_argument("agent1", help='agent spec, e.g. "nicerbot(eps=1/10)"')
+            p.add_argument("agent2", help="agent spec for player 2")
+            p.add_argument("--game", required=True, help="built-in game name or JSON game file")
+            p.add_argument("--rationalize", action="store_true",
+                           help="accept inexact float payoffs, read as their shortest decimal")
+            p.add_argument("--no-tie-randomization", action="store_true",
+                           help="the oracle answers each query the same way every time")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("--decimals", type=int, default=None, metavar="N",
+                       help="print numbers as decimals with N digits (exact by default)")
+        p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                       help="time limit of each solver query (default 120)")
+
+    p = sub.add_parser("solve", help="find a fixed point, or all of them")
+    common(p)
+    p.add_argument("--all", action="store_true", help="enumerate every fixed point")
+    p.add_argument("--limit", type=int, default=50, help="stop enumerating after N points")
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("bound", help="exact min or max of an objective over the fixed points")
+    common(p)
+    p.add_argument("--objective", default="u1",
+                   help="polynomial in u1, u2, p1(ACTION), p2(ACTION) (default u1)")
+    p.add_argument("--sense", choices=("min", "max"), default="min")
+    p.set_defaults(func=cmd_bound)
+
+    p = sub.add_parser("prove", help="run claim files and compare verdicts with expectations")
+    p.add_argument("paths", nargs="+", help="claim files or folders")
+    p.add_argument("--only", help="comma-separated claim ids to run")
+    common(p, pair=False)
+    p.set_defaults(func=cmd_prove)
+
+    p = sub.add_parser("check-point", help="is this exact profile a fixed point?")
+    common(p)
+    p.add_argument("--profile", required=True, help='e.g. "1/10,9/10;1,0"')
+    p.set_defaults(func=cmd_check_point)
+
+    p = sub.add_parser("smtlib", help="print the constraint system as SMT-LIB 2")
+    common(p)
+    p.set_defaults(func=cmd_smtlib)
+
+    p = sub.add_parser("list", help="list built-in agents and games")
+    p.set_defaults(func=cmd_list, json=False)
+    return parser
+
+
+def main(argv: list | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "decimals", None) is not None and not 0 <= args.decimals <= 1000:
+        parser.error("--decimals must be between 0 and 1000")
+    if getattr(args, "timeout", 1) <= 0:
+        parser.error("--timeout must be positive")
+    try:
+        return args.func(args)
+    except (AgentError, GameError, ClaimError, UsageError, InexactNumberError) as err:
+        print(f"rov: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except SolverUnknown as err:
+        print(f"rov: unknown: the solver gave up ({err}); try a larger --timeout",
+              file=sys.stderr)
+        return EXIT_UNKNOWN
+    except UnsoundnessError as err:
+        print(f"rov: internal error, please report: {err}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("rov: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""The exact interpreter: what an agent outputs, given what the oracle answered.
+
+Given a program, the true profile and one *observation* (the estimate the
+agent obtained, the oracle's answers at ties, the agent's randomisation at
+``Choose`` nodes), :func:`output` computes the agent's output distribution
+exactly, refusing observations the oracle could not have produced (an
+estimate farther than delta/2 from the truth, a tie answer where there is no
+tie). :func:`verify_fixed_point` checks a fixed-point witness: each player's
+strategy is a convex combination of its agent's outputs under admissible
+observations. This module is the independent reference for the compiler and
+the core of certificate checking; it never imports z3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import product
+from typing import Mapping, Sequence
+
+from .agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
+                     PlayEstimate, Program, Query, Surely)
+from .numbers import Number, compare, simplify_number
+
+
+class InadmissibleObservation(ValueError):
+    """The observation is not one an oracle consistent with the profile can give."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one run of an agent saw.
+
+    ``estimate``: (own strategy estimate, opponent strategy estimate), or None
+    for agents that do not estimate. ``answers``: for each oracle query at a
+    tie, keyed by its path, the probability that the oracle answered 1.
+    ``choices``: for each Choose node, keyed by path, the distribution over
+    its options.
+    """
+
+    estimate: tuple | None = None
+    answers: Mapping[tuple, Number] = field(default_factory=dict)
+    choices: Mapping[tuple, tuple] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One admissible observation and the weight of its output in the mixture."""
+
+    weight: Number
+    observation: Observation
+
+
+@dataclass(frozen=True)
+class FixedPointWitness:
+    """A profile and, for each seat, the runs whose outputs mix to its strategy."""
+
+    profile: tuple  # (strategy of player 0, strategy of player 1)
+    runs: tuple  # (runs of seat 0, runs of seat 1), each a tuple of Run
+
+
+def _values(profile_self: Sequence, profile_opp: Sequence) -> dict:
+    values = {("self", k): p for k, p in enumerate(profile_self)}
+    values.update({("opp", k): p for k, p in enumerate(profile_opp)})
+    return values
+
+
+def _check_distribution(dist: Sequence, n: int, what: str) -> None:
+    if len(dist) != n:
+        raise InadmissibleObservation(f"{what} has {len(dist)} entries, expected {n}")
+    if any(compare(p, 0) < 0 for p in dist) or compare(sum(dist, Fraction(0)), 1) != 0:
+        raise InadmissibleObservation(f"{what} {tuple(dist)} is not a distribution")
+
+
+def box_vertices(center: Sequence, radius: Fraction) -> list[tuple]:
+    """Vertices of {x in the simplex : |x_k - center_k| <= radius for all k}.
+
+    A vertex has every coordinate but one at a bound of its interval
+    [max(0, c - r), min(1, c + r)]; the last is fixed by the sum.
+    """
+    n = len(center)
+    lo = [max(Fraction(0), c - radius) if isinstance(c, Fraction) else _max(0, c - radius)
+          for c in center]
+    hi = [min(Fraction(1), c + radius) if isinstance(c, Fraction) else _min(1, c + radius)
+          for c in center]
+    if n == 1:
+        return [(Fraction(1),)]
+    found = []
+    for free in range(n):
+        others = [k for k in range(n) if k != free]
+        for bounds in product((0, 1), repeat=n - 1):
+            x = [None] * n
+            for k, b in zip(others, bounds):
+                x[k] = hi[k] if b else lo[k]
+            x[free] = 1 - sum(x[k] for k in others)
+            if compare(lo[free], x[free]) <= 0 <= compare(hi[free], x[free]):
+                point = tuple(simplify_number(v) for v in x)
+                if all(any(compare(a, b) != 0 for a, b in zip(point, q)) for q in found):
+                    found.append(point)
+    return found
+
+
+def _max(a, b):
+    return a if compare(a, b) >= 0 else b
+
+
+def _min(a, b):
+    return a if compare(a, b) <= 0 else b
+
+
+class _Evaluator:
+    def __init__(self, program: Program, profile_self, profile_opp, obs: Observation):
+        self.program = program
+        self.values = _values(profile_self, profile_opp)
+        self.obs = obs
+        if program.uses_estimates:
+            if obs.estimate is None:
+                raise InadmissibleObservation(f"{program.name} estimates, but no estimate given")
+            est_self, est_opp = obs.estimate
+            _check_distribution(est_self, program.n_self, "own estimate")
+            _check_distribution(est_opp, program.n_opp, "opponent estimate")
+            half = program.delta / 2
+            for est, true, who in ((est_self, profile_self, "own"),
+                                   (est_opp, profile_opp, "opponent")):
+                for k, (e, t) in enumerate(zip(est, true)):
+                    if compare(e - t, half) > 0 or compare(t - e, half) > 0:
+                        raise InadmissibleObservation(
+                            f"{who} estimate coordinate {k} is {e}, more than delta/2 = {half} "
+                            f"from the true {t}")
+            self.vertices = [box_vertices(est_self, program.delta),
+                             box_vertices(est_opp, program.delta)]
+            self.estimate_values = _values(est_self, est_opp)
+
+    # conditions evaluate to the probability that they are true
+    def cond(self, cond: Cond, path: tuple) -> Number:
+        if isinstance(cond, Query):
+            side = compare(cond.poly.evaluate(self.values), cond.threshold)
+            if side == 0:
+                if path not in self.obs.answers:
+                    raise InadmissibleObservation(f"query at {path} is at a tie; its answer "
+                                                  f"is needed")
+                q = self.obs.answers[path]
+                if not (compare(q, 0) >= 0 and compare(q, 1) <= 0):
+                    raise InadmissibleObservation(f"tie answer {q} at {path} is not in [0, 1]")
+                return q
+            if path in self.obs.answers:
+                given = self.obs.answers[path]
+                if compare(given, Fraction(side > 0)) != 0:
+                    raise InadmissibleObservation(
+                        f"query at {path} is not at a tie: the oracle must answer "
+                        f"{int(side > 0)}, not {given}")
+            return Fraction(side > 0)
+        if isinstance(cond, Surely):
+            holds = all(_compare_op(cond.poly.evaluate(_values(v_self, v_opp)), cond.op)
+                        for v_self in self.vertices[0] for v_opp in self.vertices[1])
+            return Fraction(holds)
+        if isinstance(cond, AllOf):
+            p: Number = Fraction(1)
+            for i, part in enumerate(cond.conds):
+                p = p * self.cond(part, path + (i,))
+            return p
+        if isinstance(cond, AnyOf):
+            q: Number = Fraction(1)
+            for i, part in enumerate(cond.conds):
+                q = q * (1 - self.cond(part, path + (i,)))
+            return 1 - q
+        if isinstance(cond, Negation):
+            return 1 - self.cond(cond.cond, path + (0,))
+        if isinstance(cond, Constant):
+            return Fraction(cond.value)
+        raise InadmissibleObservation(f"unknown condition {cond!r}")
+
+    def node(self, node: Node, path: tuple) -> list:
+        n = self.program.n_self
+        if isinstance(node, Play):
+            return list(node.dist)
+        if isinstance(node, PlayEstimate):
+            return list(self.obs.estimate[0])
+        if isinstance(node, Mix):
+            p = node.prob.evaluate(self.values)
+            if compare(p, 0) < 0 or compare(p, 1) > 0:
+                raise InadmissibleObservation(f"Mix probability at {path} is {p}, not in [0, 1]")
+            first, second = self.node(node.first, path + (0,)), self.node(node.second, path + (1,))
+            return [p * a + (1 - p) * b for a, b in zip(first, second)]
+        if isinstance(node, If):
+            p = self.cond(node.cond, path + ("c",))
+            # evaluate a branch only when it can run: a branch of probability 0
+            # may meet queries whose answers the observation rightly omits
+            then = self.node(node.then, path + (0,)) if compare(p, 0) != 0 else [0] * n
+            orelse = self.node(node.orelse, path + (1,)) if compare(p, 1) != 0 else [0] * n
+            return [p * a + (1 - p) * b for a, b in zip(then, orelse)]
+        if isinstance(node, Choose):
+            if path not in self.obs.choices:
+                raise InadmissibleObservation(f"the randomisation at Choose {path} is needed")
+            weights = self.obs.choices[path]
+            _check_distribution(weights, len(node.options), f"choice at {path}")
+            out = [Fraction(0)] * n
+            for i, (w, option) in enumerate(zip(weights, node.options)):
+                if compare(w, 0) != 0:
+                    part = self.node(option, path + (i,))
+                    out = [o + w * x for o, x in zip(out, part)]
+            return out
+        raise InadmissibleObservation(f"unknown node {node!r}")
+
+
+def _compare_op(value: Number, op: str) -> bool:
+    c = compare(value, 0)
+    return {"<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op]
+
+
+def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
+           observation: Observation = Observation()) -> tuple:
+    """The agent's exact output distribution for one admissible observation.
+
+    >>> from verifier.library import nicerbot
+    >>> from verifier.games import builtin_game
+    >>> prog = nicerbot("1/10").program(builtin_game("pd-a"), 0)
+    >>> output(prog, (0, 1), (0, 1))   # against a defector
+    (Fraction(1, 10), Fraction(9, 10))
+    """
+    _check_distribution(profile_self, program.n_self, "own strategy")
+    _check_distribution(profile_opp, program.n_opp, "opponent strategy")
+    ev = _Evaluator(program, [simplify_number(Fraction(p) if isinstance(p, int) else p)
+                              for p in profile_self],
+                    [simplify_number(Fraction(p) if isinstance(p, int) else p)
+                     for p in profile_opp], observation)
+    known = {path for path, cond in program.conditions() if isinstance(cond, Query)}
+    strangers = set(observation.answers) - known
+    if strangers:
+        raise InadmissibleObservation(f"answers given for queries the program does not have: "
+                                      f"{sorted(strangers, key=str)}")
+    result = ev.node(program.body, ())
+    return tuple(simplify_number(x) for x in result)
+
+
+def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
+            runs: Sequence[Run]) -> tuple:
+    """The weighted mixture of the outputs of several runs (weights sum to 1)."""
+    if not runs:
+        raise InadmissibleObservation("at least one run is needed")
+    _check_distribution([r.weight for r in runs], len(runs), "run weights")
+    total = [Fraction(0)] * program.n_self
+    for run in runs:
+        out = output(program, profile_self, profile_opp, run.observation)
+        total = [t + run.weight * o for t, o in zip(total, out)]
+    return tuple(simplify_number(t) for t in total)
+
+
+def verify_fixed_point(programs: tuple, witness: FixedPointWitness) -> None:
+    """Raise InadmissibleObservation unless the witness shows a fixed point.
+
+    ``programs`` are the agents' programs for seats 0 and 1.
+    """
+    s0, s1 = witness.profile
+    for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
+        own, opp = (s0, s1) if seat == 0 else (s1, s0)
+        produced = mixture(prog, own, opp, runs)
+        if any(compare(a, b) != 0 for a, b in zip(produced, own)):
+            raise InadmissibleObservation(
+                f"seat {seat + 1} ({prog.name}): the runs produce {produced}, "
+                f"not the strategy {tuple(own)}")

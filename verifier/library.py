@@ -1,0 +1,340 @@
+"""The built-in agents of the post and its comments, and agent specs.
+
+Each agent is a few lines that follow the post's pseudocode. A spec string
+such as ``nelp(eps=1/10, delta=1/1000)`` names an agent with parameters
+(positional or keyword); :func:`parse_agent` turns it into an :class:`Agent`.
+
+>>> parse_agent("nicerbot(eps=1/10)").spec
+'nicerbot(eps=1/10)'
+>>> parse_agent("lp(1/10, 1/1000)").spec
+'lp(eps=1/10,delta=1/1000)'
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Callable
+
+from .agents import (Agent, AgentError, AnyOf, Choose, If, Mix, Node, Play, PlayEstimate,
+                     Query, SeatView, Surely, prob)
+from .numbers import InexactNumberError, exact
+from .poly import Poly
+
+# ----------------------------------------------------------------- helpers
+
+
+def _cooperate_defect(me: SeatView) -> tuple[int, int]:
+    """Indices of 'C' and 'D' (or of the two actions of a two-action game)."""
+    names = me.game.actions[me.seat]
+    if "C" in names and "D" in names:
+        return names.index("C"), names.index("D")
+    if len(names) == 2:
+        return 0, 1
+    raise AgentError(f"this agent needs actions named C and D, or exactly two actions "
+                     f"(player {me.seat + 1} has {', '.join(names)})")
+
+
+def _opp_cooperate(me: SeatView) -> int:
+    names = me.game.actions[1 - me.seat]
+    if "C" in names:
+        return names.index("C")
+    if len(names) == 2:
+        return 0
+    raise AgentError("this agent needs the opponent to have an action named C")
+
+
+def _lp_body(me: SeatView, eps: Fraction) -> Node:
+    """LP's body with "choose among the candidate o1" as a Choose over guarded options."""
+    cands = []
+    for o1 in range(me.n_self):
+        per_o2 = [Surely(me.gain("self", o1, o2), ">") & Surely(me.gain("opp", o1, o2), ">")
+                  for o2 in range(me.n_opp)]
+        cands.append((o1, per_o2[0] if len(per_o2) == 1 else AnyOf(tuple(per_o2))))
+    if len(cands) == 1:
+        toward: Node = me.play(cands[0][0])
+    else:
+        # Choose any candidate: option k is o1 = k when k is a candidate, and
+        # otherwise falls back to the first candidate (always one exists here).
+        options = []
+        for o1, cond in cands:
+            fallback: Node = me.play(cands[-1][0])
+            for o, c in reversed(cands):
+                fallback = If(c, me.play(o), fallback)
+            options.append(If(cond, me.play(o1), fallback))
+        toward = Choose(tuple(options))
+    exists = AnyOf(tuple(c for _, c in cands))
+    return If(exists, Mix(prob(1 - eps), PlayEstimate(), toward), PlayEstimate())
+
+
+# ------------------------------------------------------------------ agents
+
+
+def cooperatebot() -> Agent:
+    """CooperateBot: the cooperation rock."""
+    return Agent("cooperatebot", lambda me: me.play(_cooperate_defect(me)[0]))
+
+
+def defectbot() -> Agent:
+    """DefectBot: the defection rock."""
+    return Agent("defectbot", lambda me: me.play(_cooperate_defect(me)[1]))
+
+
+def rock(action: str) -> Agent:
+    """Always play ``action`` (a name)."""
+    return Agent(f"rock(action={action})", lambda me: me.play(action), params=(("action", action),))
+
+
+def nicerbot(eps) -> Agent:
+    """NicerBot / epsilon-grounded FairBot.
+
+    with probability eps: cooperate
+    otherwise: cooperate with the opponent's probability of cooperating
+    """
+    eps = _probability("nicerbot", "eps", eps, closed=True)
+
+    def build(me: SeatView) -> Node:
+        c, d = _cooperate_defect(me)
+        mirror = Mix(me.p_opp(_opp_cooperate(me)), me.play(c), me.play(d))
+        return Mix(prob(eps), me.play(c), mirror)
+
+    return Agent(f"nicerbot(eps={eps})", build, params=(("eps", eps),))
+
+
+def lp(eps, delta) -> Agent:
+    """LP, the locally Pareto agent of the post.
+
+    estimate p1, p2 (within delta/2)
+    if some (o1, o2) is delta-surely a Pareto direction:
+        with probability 1 - eps output p1, with probability eps output o1
+    else output p1
+    """
+    eps = _probability("lp", "eps", eps)
+    delta = _precision("lp", delta)
+    return Agent(f"lp(eps={eps},delta={delta})", lambda me: _lp_body(me, eps), delta,
+                 (("eps", eps), ("delta", delta)))
+
+
+def nelp(eps, delta, min=None) -> Agent:  # noqa: A002 - the post's name
+    """neLP, the non-exploitable LP of the post.
+
+    if my payoff is delta-surely below min: play my maximin strategy
+    otherwise behave as LP
+    ``min`` defaults to the game's minmax (security) value.
+    """
+    eps = _probability("nelp", "eps", eps)
+    delta = _precision("nelp", delta)
+    floor = None if min is None else _number("nelp", "min", min)
+
+    def build(me: SeatView) -> Node:
+        level = me.security_value if floor is None else floor
+        return If(Surely(me.u_self - level, "<"), Play(me.security_strategy), _lp_body(me, eps))
+
+    spec = f"nelp(eps={eps},delta={delta}" + ("" if floor is None else f",min={floor}") + ")"
+    params = (("eps", eps), ("delta", delta)) + (() if floor is None else (("min", floor),))
+    return Agent(spec, build, delta, params)
+
+
+def region(eps, delta, polygon) -> Agent:
+    """neLP with an allowable region of the payoff plane (the green/yellow agents).
+
+    ``polygon``: vertices of a convex polygon in the plane (my payoff, the
+    opponent's payoff). If the payoffs are delta-surely outside it (the whole
+    delta-box lies strictly beyond one of its edges), play my maximin
+    strategy; otherwise behave as LP.
+    """
+    eps = _probability("region", "eps", eps)
+    delta = _precision("region", delta)
+    vertices = _convex_polygon(polygon)
+
+    def build(me: SeatView) -> Node:
+        outside = []
+        for (x1, y1), (x2, y2) in zip(vertices, vertices[1:] + vertices[:1]):
+            # inside of a counter-clockwise edge: cross(edge, point - start) >= 0
+            inside = (x2 - x1) * (me.u_opp - y1) - (y2 - y1) * (me.u_self - x1)
+            outside.append(Surely(inside, "<"))
+        return If(AnyOf(tuple(outside)), Play(me.security_strategy), _lp_body(me, eps))
+
+    text = ";".join(f"{x},{y}" for x, y in vertices)
+    return Agent(f"region(eps={eps},delta={delta},polygon={text})", build, delta,
+                 (("eps", eps), ("delta", delta), ("polygon", tuple(vertices))))
+
+
+def best_response() -> Agent:
+    """The CDT agent: a best reply to the opponent's exact strategy.
+
+    Actions are compared in a knockout (champion against each challenger) by
+    oracle queries; at ties the oracle may answer either way, so every mixture
+    of best replies is producible and nothing else is.
+    """
+
+    def build(me: SeatView) -> Node:
+        def payoff(a: int) -> Poly:
+            return me.u_self.substitute({("self", k): int(k == a) for k in range(me.n_self)})
+
+        def knockout(champion: int, challenger: int) -> Node:
+            if challenger == me.n_self:
+                return me.play(champion)
+            challenger_wins = Query(payoff(challenger) - payoff(champion))
+            return If(challenger_wins, knockout(challenger, challenger + 1),
+                      If(Query(payoff(champion) - payoff(challenger)),
+                         knockout(champion, challenger + 1),
+                         Choose((knockout(champion, challenger + 1),
+                                 knockout(challenger, challenger + 1)))))
+
+        return knockout(0, 1)
+
+    return Agent("best-response", build)
+
+
+def liar() -> Agent:
+    """The contrarian of claim C1: play C iff the oracle says my P(C) is not above 1/2."""
+
+    def build(me: SeatView) -> Node:
+        c, d = _cooperate_defect(me)
+        return If(Query(me.p_self(c), Fraction(1, 2)), me.play(d), me.play(c))
+
+    return Agent("liar", build)
+
+
+# ------------------------------------------------------------ validation
+
+
+def _number(agent: str, name: str, value) -> Fraction:
+    try:
+        return exact(value)
+    except InexactNumberError as err:
+        raise AgentError(f"{agent}: parameter {name}: {err}") from None
+
+
+def _probability(agent: str, name: str, value, closed: bool = False) -> Fraction:
+    x = _number(agent, name, value)
+    ok = 0 <= x <= 1 if closed else 0 < x < 1
+    if not ok:
+        interval = "[0, 1]" if closed else "(0, 1)"
+        raise AgentError(f"{agent}: {name} must be in {interval}, got {x}")
+    return x
+
+
+def _precision(agent: str, value) -> Fraction:
+    x = _number(agent, "delta", value)
+    if not 0 < x < 1:
+        raise AgentError(f"{agent}: delta must be in (0, 1), got {x}")
+    return x
+
+
+def _convex_polygon(polygon) -> list[tuple[Fraction, Fraction]]:
+    """Counter-clockwise vertices of a convex polygon, validated."""
+    if isinstance(polygon, str):
+        polygon = [tuple(p.split(",")) for p in polygon.split(";") if p.strip()]
+    try:
+        pts = [(exact(x), exact(y)) for x, y in polygon]
+    except (InexactNumberError, TypeError, ValueError) as err:
+        raise AgentError(f"region: polygon must be a list of (x, y) points: {err}") from None
+    if len(pts) < 3:
+        raise AgentError("region: polygon needs at least three vertices")
+    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))
+    if area == 0:
+        raise AgentError("region: polygon has zero area")
+    if area < 0:
+        pts.reverse()
+    n = len(pts)
+    for i in range(n):
+        (x1, y1), (x2, y2), (x3, y3) = pts[i], pts[(i + 1) % n], pts[(i + 2) % n]
+        if (x2 - x1) * (y3 - y2) - (y2 - y1) * (x3 - x2) < 0:
+            raise AgentError("region: polygon must be convex")
+    return pts
+
+
+# ------------------------------------------------------------------ specs
+
+LIBRARY: dict[str, Callable[..., Agent]] = {
+    "cooperatebot": cooperatebot,
+    "defectbot": defectbot,
+    "rock": rock,
+    "nicerbot": nicerbot,
+    "lp": lp,
+    "nelp": nelp,
+    "region": region,
+    "best-response": best_response,
+    "liar": liar,
+}
+
+_PARAMS = {
+    "cooperatebot": (), "defectbot": (), "best-response": (), "liar": (),
+    "rock": ("action",), "nicerbot": ("eps",), "lp": ("eps", "delta"),
+    "nelp": ("eps", "delta", "min"), "region": ("eps", "delta", "polygon"),
+}
+
+_SPEC = re.compile(r"^\s*([A-Za-z][\w-]*)\s*(?:\((.*)\))?\s*$", re.S)
+
+
+def _split_args(text: str) -> list[str]:
+    """Split on top-level commas; brackets and parentheses group."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                raise AgentError(f"unbalanced brackets in {text!r}")
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    if depth != 0:
+        raise AgentError(f"unbalanced brackets in {text!r}")
+    if current.strip() or parts:
+        parts.append(current)
+    return [p.strip() for p in parts]
+
+
+def _polygon_text(text: str) -> list[tuple[str, str]]:
+    pairs = re.findall(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)", text)
+    if not pairs:
+        pairs = [tuple(p.split(",")) for p in text.strip("[] ").split(";") if p.strip()]
+    if any(len(p) != 2 for p in pairs):
+        raise AgentError(f"region: cannot read polygon {text!r}; write (x1,y1),(x2,y2),... "
+                         f"or x1,y1;x2,y2;...")
+    return [(x.strip(), y.strip()) for x, y in pairs]
+
+
+def parse_agent(spec: str) -> Agent:
+    """An agent from a spec such as ``"nelp(eps=1/10, delta=1/1000)"``."""
+    match = _SPEC.match(spec)
+    if not match:
+        raise AgentError(f"cannot read agent spec {spec!r}; expected NAME or NAME(arg=value, ...)")
+    name, argtext = match.group(1).lower().replace("_", "-"), match.group(2)
+    if name not in LIBRARY:
+        raise AgentError(f"unknown agent {match.group(1)!r} (known: {', '.join(LIBRARY)})")
+    allowed = _PARAMS[name]
+    kwargs: dict = {}
+    argtext = argtext or ""
+    polygon = re.search(r"\bpolygon\s*=\s*(.*)$", argtext, re.S)
+    if polygon and "polygon" in allowed:
+        # the polygon is the last parameter and holds commas of its own
+        kwargs["polygon"] = _polygon_text(polygon.group(1))
+        argtext = argtext[:polygon.start()].rstrip().rstrip(",")
+    for i, arg in enumerate(_split_args(argtext)):
+        if not arg:
+            raise AgentError(f"{name}: empty argument in {spec!r}")
+        if "=" in arg and not arg.startswith(("(", "[")):
+            key, value = (s.strip() for s in arg.split("=", 1))
+        elif i < len(allowed):
+            key, value = allowed[i], arg
+        else:
+            raise AgentError(f"{name}: too many arguments (takes {', '.join(allowed) or 'none'})")
+        if key not in allowed:
+            raise AgentError(f"{name}: unknown parameter {key!r} "
+                             f"(takes {', '.join(allowed) or 'none'})")
+        if key in kwargs:
+            raise AgentError(f"{name}: parameter {key!r} given twice")
+        kwargs[key] = _polygon_text(value) if key == "polygon" else value
+    required = {"nicerbot": ("eps",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
+                "region": ("eps", "delta", "polygon"), "rock": ("action",)}.get(name, ())
+    missing = [k for k in required if k not in kwargs]
+    if missing:
+        raise AgentError(f"{name}: missing parameter {', '.join(missing)}")
+    return LIBRARY[name](**kwargs)

@@ -1,0 +1,306 @@
+"""Exact polynomials over strategy variables, and formulas built from them.
+
+A :class:`Poly` is a sparse polynomial with Fraction coefficients over
+hashable variable keys. Agents use agent-relative keys (``("self", k)``,
+``("opp", k)``: the probability that I / my opponent play action k); claims
+use seat keys (``("s", i, k)``: the probability that player i plays k).
+Comparing a Poly with a number builds an :class:`Atom`; atoms combine with
+``&``, ``|`` and ``~`` into formulas. This module knows nothing of Z3.
+
+>>> a, b = var("s", 0, 0), var("s", 1, 0)
+>>> f = 3*a*b + 1 - a
+>>> f.evaluate({("s", 0, 0): 1, ("s", 1, 0): Fraction(1, 2)})
+Fraction(3, 2)
+>>> (f < 1).holds({("s", 0, 0): 1, ("s", 1, 0): 0})
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Hashable, Iterable, Mapping
+
+from .numbers import Number, compare, exact
+
+Monomial = tuple  # sorted tuple of (variable, exponent) pairs
+
+
+def _mono_mul(m1: Monomial, m2: Monomial) -> Monomial:
+    powers = dict(m1)
+    for v, e in m2:
+        powers[v] = powers.get(v, 0) + e
+    return tuple(sorted(powers.items(), key=lambda item: repr(item[0])))
+
+
+class Poly:
+    """An immutable sparse polynomial with exact rational coefficients."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, terms: Mapping[Monomial, Fraction] | None = None):
+        self.terms = {m: Fraction(c) for m, c in (terms or {}).items() if c != 0}
+
+    @staticmethod
+    def const(c) -> "Poly":
+        return Poly({(): exact(c)})
+
+    @staticmethod
+    def lift(x) -> "Poly":
+        """A Poly from a Poly or an exact number."""
+        return x if isinstance(x, Poly) else Poly.const(x)
+
+    # arithmetic -----------------------------------------------------------
+    def __add__(self, other) -> "Poly":
+        other = Poly.lift(other)
+        out = dict(self.terms)
+        for m, c in other.terms.items():
+            out[m] = out.get(m, Fraction(0)) + c
+        return Poly(out)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> "Poly":
+        return Poly({m: -c for m, c in self.terms.items()})
+
+    def __sub__(self, other) -> "Poly":
+        return self + (-Poly.lift(other))
+
+    def __rsub__(self, other) -> "Poly":
+        return Poly.lift(other) - self
+
+    def __mul__(self, other) -> "Poly":
+        other = Poly.lift(other)
+        out: dict = {}
+        for m1, c1 in self.terms.items():
+            for m2, c2 in other.terms.items():
+                m = _mono_mul(m1, m2)
+                out[m] = out.get(m, Fraction(0)) + c1 * c2
+        return Poly(out)
+
+    __rmul__ = __mul__
+
+    def __pow__(self, n: int) -> "Poly":
+        if not isinstance(n, int) or n < 0:
+            raise ValueError("polynomial powers must be non-negative integers")
+        out = Poly.const(1)
+        for _ in range(n):
+            out = out * self
+        return out
+
+    def __eq__(self, other) -> bool:  # structural equality, used in tests
+        return isinstance(other, Poly) and self.terms == other.terms
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self.terms.items()))
+
+    # comparisons build atoms ----------------------------------------------
+    def __lt__(self, other) -> "Atom":
+        return Atom(self - other, "<")
+
+    def __le__(self, other) -> "Atom":
+        return Atom(self - other, "<=")
+
+    def __gt__(self, other) -> "Atom":
+        return Atom(self - other, ">")
+
+    def __ge__(self, other) -> "Atom":
+        return Atom(self - other, ">=")
+
+    def eq(self, other) -> "Atom":
+        """The atom ``self == other`` (``==`` itself is structural equality)."""
+        return Atom(self - other, "==")
+
+    def ne(self, other) -> "Atom":
+        return Atom(self - other, "!=")
+
+    # inspection -------------------------------------------------------------
+    def variables(self) -> set:
+        return {v for m in self.terms for v, _ in m}
+
+    def is_constant(self) -> bool:
+        return all(m == () for m in self.terms)
+
+    def constant_value(self) -> Fraction:
+        if not self.is_constant():
+            raise ValueError(f"{self} is not constant")
+        return self.terms.get((), Fraction(0))
+
+    def degree_in(self, group: Callable[[Hashable], bool]) -> int:
+        """Largest total degree of a monomial in the variables ``group`` selects."""
+        return max((sum(e for v, e in m if group(v)) for m in self.terms), default=0)
+
+    def is_multiaffine(self, groups: Iterable[Callable[[Hashable], bool]]) -> bool:
+        """True when the polynomial has degree at most 1 in each variable group."""
+        return all(self.degree_in(g) <= 1 for g in groups)
+
+    # transformation -------------------------------------------------------
+    def substitute(self, mapping: Mapping[Hashable, "Poly | Number"]) -> "Poly":
+        """Replace variables by polynomials or numbers (others stay)."""
+        out = Poly()
+        for m, c in self.terms.items():
+            term = Poly.const(c)
+            for v, e in m:
+                term = term * (Poly.lift(mapping[v]) ** e if v in mapping else Poly({((v, e),): 1}))
+            out = out + term
+        return out
+
+    def rename(self, f: Callable[[Hashable], Hashable]) -> "Poly":
+        """Rename every variable by ``f``."""
+        out: dict = {}
+        for m, c in self.terms.items():
+            new = ()
+            for v, e in m:
+                new = _mono_mul(new, ((f(v), e),))
+            out[new] = out.get(new, Fraction(0)) + c
+        return Poly(out)
+
+    def evaluate(self, values: Mapping[Hashable, Number]) -> Number:
+        """Exact value at a point (Fractions, or sympy algebraic numbers)."""
+        total: Number = Fraction(0)
+        for m, c in self.terms.items():
+            term: Number = c
+            for v, e in m:
+                term = term * values[v] ** e
+            total = total + term
+        return total
+
+    def fold(self, const: Callable[[Fraction], object], variable: Callable[[Hashable], object]):
+        """Rebuild the polynomial in another algebra (used to make Z3 terms)."""
+        total = None
+        for m, c in self.terms.items():
+            term = const(c)
+            for v, e in m:
+                for _ in range(e):
+                    term = term * variable(v)
+            total = term if total is None else total + term
+        return const(Fraction(0)) if total is None else total
+
+    def __repr__(self) -> str:
+        if not self.terms:
+            return "0"
+        parts = []
+        for m, c in sorted(self.terms.items(), key=repr):
+            factors = [str(c)] if (c != 1 or not m) else []
+            factors += [_var_text(v) + (f"^{e}" if e > 1 else "") for v, e in m]
+            parts.append("*".join(factors))
+        return " + ".join(parts)
+
+
+def _var_text(v) -> str:
+    if isinstance(v, tuple):
+        return "_".join(str(x) for x in v)
+    return str(v)
+
+
+def var(*key) -> Poly:
+    """The polynomial consisting of one variable with the given key."""
+    return Poly({((tuple(key), 1),): 1})
+
+
+# formulas -----------------------------------------------------------------
+
+_OPS = {
+    "<": lambda c: c < 0, "<=": lambda c: c <= 0, ">": lambda c: c > 0,
+    ">=": lambda c: c >= 0, "==": lambda c: c == 0, "!=": lambda c: c != 0,
+}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+class Formula:
+    """Boolean combination of polynomial atoms."""
+
+    def __and__(self, other: "Formula") -> "Formula":
+        return And((self, other))
+
+    def __or__(self, other: "Formula") -> "Formula":
+        return Or((self, other))
+
+    def __invert__(self) -> "Formula":
+        return Not(self)
+
+    def holds(self, values: Mapping[Hashable, Number]) -> bool:
+        raise NotImplementedError
+
+    def polys(self) -> list[Poly]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class Atom(Formula):
+    """``poly op 0`` with op one of < <= > >= == !=."""
+
+    poly: Poly
+    op: str
+
+    def __post_init__(self):
+        if self.op not in _OPS:
+            raise ValueError(f"unknown comparison {self.op!r}")
+
+    def holds(self, values):
+        return _OPS[self.op](compare(self.poly.evaluate(values), 0))
+
+    def negated(self) -> "Atom":
+        return Atom(self.poly, _NEGATE[self.op])
+
+    def polys(self):
+        return [self.poly]
+
+    def __repr__(self):
+        return f"({self.poly} {self.op} 0)"
+
+
+@dataclass(frozen=True, eq=False)
+class And(Formula):
+    parts: tuple
+
+    def holds(self, values):
+        return all(p.holds(values) for p in self.parts)
+
+    def polys(self):
+        return [q for p in self.parts for q in p.polys()]
+
+    def __repr__(self):
+        return "(" + " and ".join(map(repr, self.parts)) + ")"
+
+
+@dataclass(frozen=True, eq=False)
+class Or(Formula):
+    parts: tuple
+
+    def holds(self, values):
+        return any(p.holds(values) for p in self.parts)
+
+    def polys(self):
+        return [q for p in self.parts for q in p.polys()]
+
+    def __repr__(self):
+        return "(" + " or ".join(map(repr, self.parts)) + ")"
+
+
+@dataclass(frozen=True, eq=False)
+class Not(Formula):
+    part: Formula
+
+    def holds(self, values):
+        return not self.part.holds(values)
+
+    def polys(self):
+        return self.part.polys()
+
+    def __repr__(self):
+        return f"not {self.part!r}"
+
+
+@dataclass(frozen=True, eq=False)
+class Truth(Formula):
+    value: bool
+
+    def holds(self, values):
+        return self.value
+
+    def polys(self):
+        return []
+
+    def __repr__(self):
+        return str(self.value)
