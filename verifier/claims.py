@@ -179,6 +179,8 @@ class Claim:
         pair = Pair(game, agents, timeout, self.tie_randomization)
         try:
             verdict, detail = _decide(self.check, pair, Vars(game), progress)
+        except ClaimError as err:
+            raise ClaimError(f"{self.id}: {err}") from None
         except SolverUnknown as err:
             verdict, detail = "unknown", {"reason": f"solver: {err}"}
         if pair.uses_estimates:
@@ -188,13 +190,20 @@ class Claim:
                            detail)
 
 
+def _formula(check, v: Vars) -> Formula:
+    phi = check.formula(v)
+    if not isinstance(phi, Formula):
+        raise ClaimError(f"the formula gave {phi!r}, not a formula: compare polynomials with "
+                         f"<, <=, >, >=, .eq() or .ne() (== compares them as expressions)")
+    return phi
+
+
 def _decide(check: Statement, pair: Pair, v: Vars, progress) -> tuple[str, dict]:
-    game = pair.game
     if isinstance(check, Always):
-        bad = pair.counterexample(check.formula(v))
+        bad = pair.counterexample(_formula(check, v))
         return ("holds", {}) if bad is None else ("fails", {"counterexample": bad})
     if isinstance(check, Exists):
-        good = pair.example(check.formula(v))
+        good = pair.example(_formula(check, v))
         return ("fails", {}) if good is None else ("holds", {"witness": good})
     if isinstance(check, NoFixedPoint):
         point = pair.example(Truth(True))

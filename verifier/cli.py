@@ -130,8 +130,8 @@ def _interactive(args) -> bool:
 def cmd_solve(args) -> int:
     pair = _pair(args)
     live = _interactive(args)
-    result = pair.solve(find_all=args.all, limit=args.limit,
-                        progress=_progress(live, "fixed points found"))
+    result = pair.solve(find_all=args.all, limit=args.limit, bounds=args.bounds,
+                        progress=_progress(live, "solver steps"))
     _end_progress(live)
     if args.json:
         print(json.dumps(result.to_json(args.decimals), indent=2))
@@ -143,8 +143,19 @@ def cmd_solve(args) -> int:
           f"{'s' if count != 1 else ''} ({state})")
     for i, point in enumerate(result.fixed_points, 1):
         print(f"  {i}. {point.describe(pair.game, args.decimals)}")
+    for label, low, high in result.bounds:
+        print(f"  {label} over all fixed points: {_end(low, args.decimals)} .. "
+              f"{_end(high, args.decimals)}")
     print(f"  note: {result.note}")
     return EXIT_OK
+
+
+def _end(optimum, decimals) -> str:
+    """One end of a range: exact value, open if not attained, or a bracket."""
+    if optimum.value is None:
+        return f"unknown in [{fmt(optimum.proven, decimals)}, {fmt(optimum.found, decimals)}]"
+    text = fmt(optimum.value, decimals)
+    return text if optimum.attained else f"{text} (not attained)"
 
 
 def cmd_bound(args) -> int:
@@ -284,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--all", action="store_true", help="enumerate every fixed point")
     p.add_argument("--limit", type=int, default=50, help="stop enumerating after N points")
+    p.add_argument("--bounds", action="store_true",
+                   help="describe a continuum by exact ranges of P(first action) and payoffs")
     p.set_defaults(func=cmd_solve)
 
     p = sub.add_parser("bound", help="exact min or max of an objective over the fixed points")

@@ -79,6 +79,7 @@ class RunVars:
     output: list
     estimate: tuple | None = None  # (own terms, opponent terms)
     answers: dict = field(default_factory=dict)  # query path -> Bool
+    queries: dict = field(default_factory=dict)  # query path -> (Query, value - threshold)
     conds: dict = field(default_factory=dict)  # If path -> Bool term
     choices: dict = field(default_factory=dict)  # Choose path -> [Bool]
     weight: z3.ArithRef | None = None
@@ -219,6 +220,35 @@ class System:
                 out.append((z3.And(lo[free] <= point[free], point[free] <= hi[free]), point))
         return out
 
+    def interior_constraints(self, moving: set) -> list:
+        """Constraints putting a fixed point strictly inside a moving family.
+
+        ``moving`` holds the seats whose strategies move; see
+        ``solver.interior_point`` for the argument. Used only to search for
+        a point that the exact test then confirms.
+        """
+        out = []
+        for seat in (0, 1):
+            prog, runs = self.programs[seat], self.runs[seat]
+            if seat in moving:
+                if prog.n_self != 2 or len(runs) != 2:
+                    return [z3.BoolVal(False)]
+                out += [runs[0].output[0] < self.strategy[seat][0],
+                        self.strategy[seat][0] < runs[1].output[0]]
+            for run in runs:
+                if run.estimate is not None:
+                    half = z3_number(prog.delta / 2)
+                    for who, terms in ((seat, run.estimate[0]), (1 - seat, run.estimate[1])):
+                        if who in moving:
+                            out += [z3.And(e - t < half, t - e < half)
+                                    for e, t in zip(terms, self.strategy[who])]
+                for cond, value in run.queries.values():
+                    seats = {0 if (v[0] == "self") == (seat == 0) else 1
+                             for v in cond.poly.variables()}
+                    if seats & moving:
+                        out.append(value != 0)
+        return out
+
     # -- whole-system helpers ------------------------------------------------------
     def formula(self) -> z3.BoolRef:
         return z3.And(self.constraints)
@@ -350,6 +380,7 @@ class _RunContext:
             s.constraints += [z3.Implies(value > 0, answer), z3.Implies(value < 0, z3.Not(answer))]
             s._shared_answers[key] = answer
         self.run.answers[path] = answer
+        self.run.queries[path] = (cond, self.true_term(cond.poly - cond.threshold))
         return answer
 
     def node(self, node: Node, path: tuple) -> list:

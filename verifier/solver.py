@@ -67,12 +67,17 @@ class SolveResult:
     note: str
     seconds: float
     estimate_model: str = ESTIMATE_MODEL
+    bounds: tuple = ()  # (label, min Optimum, max Optimum) when asked for
 
     def to_json(self, decimals: int | None = None) -> dict:
-        return {"game": self.game, "agents": list(self.agents),
-                "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
-                "complete": self.complete, "continuum": self.continuum, "note": self.note,
-                "estimate_model": self.estimate_model, "seconds": round(self.seconds, 3)}
+        out = {"game": self.game, "agents": list(self.agents),
+               "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
+               "complete": self.complete, "continuum": self.continuum, "note": self.note,
+               "estimate_model": self.estimate_model, "seconds": round(self.seconds, 3)}
+        if self.bounds:
+            out["bounds"] = {label: {"min": low.to_json(decimals), "max": high.to_json(decimals)}
+                             for label, low, high in self.bounds}
+        return out
 
 
 @dataclass(frozen=True)
@@ -209,18 +214,42 @@ class Pair:
         return out
 
     # -- enumeration ----------------------------------------------------------------
-    def solve(self, find_all: bool = False, limit: int = 50, progress=None) -> SolveResult:
+    def describe(self, progress=None) -> tuple:
+        """Exact ranges over the fixed points: each player's P(first action) and payoff."""
+        game, out = self.game, []
+        objectives = [(f"P{i + 1}({game.actions[i][0]})", Poly({((("s", i, 0), 1),): 1}))
+                      for i in (0, 1) if game.num_actions(i) > 1]
+        objectives += [(f"u{i + 1}", game.payoff_polys[i]) for i in (0, 1)]
+        for label, poly in objectives:
+            out.append((label, self.optimize(poly, "min", progress=progress),
+                        self.optimize(poly, "max", progress=progress)))
+        return tuple(out)
+
+    def solve(self, find_all: bool = False, limit: int = 50, progress=None,
+              bounds: bool = False) -> SolveResult:
         """One fixed point, or (``find_all``) every fixed point when finitely many.
 
-        Enumeration excludes each point found and asks again. It stops when no
-        other fixed point exists (complete), when a point found is shown to
-        have a whole neighbourhood of fixed points (a continuum), or at
-        ``limit`` points (finiteness undecided).
+        First a fixed point with a whole family of fixed points around it is
+        sought (a continuum, proven by :func:`interior_point`). Otherwise
+        enumeration excludes each point found and asks again, until no other
+        fixed point exists (complete), a point found proves a continuum, or
+        ``limit`` points (finiteness undecided). With ``bounds``, a continuum
+        is described by the exact range of each player's P(first action) and
+        payoff over all fixed points.
         """
         start = time.perf_counter()
         points: list[FixedPoint] = []
         blocks: list = []
         complete, continuum = False, None
+        if find_all:
+            inner = self._interior_search()
+            if inner is not None:
+                note = "continuum: every profile near this fixed point's is a fixed point too"
+                if self.uses_estimates:
+                    note += "; " + BOX_NOTE
+                ranges = self.describe(progress) if bounds else ()
+                return SolveResult(self.game.name, self.specs, (inner,), False, True, note,
+                                   time.perf_counter() - start, bounds=ranges)
         while True:
             if progress:
                 progress(len(points))
@@ -245,8 +274,23 @@ class Pair:
             blocks.append(self._exclude(point, len(points)))
         if self.uses_estimates:
             note += "; " + BOX_NOTE
+        ranges = self.describe(progress) if bounds and continuum else ()
         return SolveResult(self.game.name, self.specs, tuple(points), complete, continuum,
-                           note, time.perf_counter() - start)
+                           note, time.perf_counter() - start, bounds=ranges)
+
+    def _interior_search(self) -> FixedPoint | None:
+        """A fixed point that passes :func:`interior_point`, if one is quickly found."""
+        for movers in ({0}, {1}, {0, 1}):
+            constraints = self.system.interior_constraints(movers)
+            if any(z3.is_false(c) for c in constraints):
+                continue
+            try:
+                point = self.find(constraints)
+            except SolverUnknown:
+                continue
+            if point is not None and interior_point(self.programs, point.witness):
+                return point
+        return None
 
     def _exclude(self, point: FixedPoint, index: int):
         """A constraint excluding exactly this profile."""
@@ -330,27 +374,45 @@ class Pair:
 
 
 def interior_point(programs: tuple, witness: FixedPointWitness) -> bool:
-    """True when the witness shows that every profile near it is a fixed point.
+    """True when the witness shows infinitely many fixed points near its profile.
 
-    A sufficient condition, checked exactly. Each seat either *follows* (its
-    agent is deterministic and reads only the opponent's strategy, so its
-    strategy moves with the other's) or, keeping every run's observation:
-    each estimate is strictly within delta/2 of the truth, no query asked is
-    at a tie (every answer is forced and stays so nearby), and the strategy
-    lies strictly between the lowest and highest outputs of its runs (two
-    actions). Outputs move continuously with the profile (only exact-sampling
-    probabilities depend on it), so every close enough profile is a fixed
-    point with the same observations. At least one seat must not follow.
+    A sufficient condition, checked exactly, for some set M of *moving*
+    seats: keeping every run's observation, the strategies of the seats in M
+    can move freely near the profile and every profile reached is a fixed
+    point. It holds when
+
+    - each seat in M has two actions and its strategy lies strictly between
+      the lowest and highest outputs of its runs;
+    - a seat outside M either *follows* (deterministic, reading only the
+      opponent's strategy, so its strategy moves with the other's) or stays
+      put, its outputs not depending on any moving strategy;
+    - every estimate of a moving strategy is strictly within delta/2 of the
+      truth, and no query asked about a moving strategy is at a tie.
+
+    Then every answer stays forced, every observation stays admissible, and
+    outputs move continuously, so the strict inequalities persist nearby.
     """
-    s0, s1 = witness.profile
-    moving = False
+    for movers in ({0}, {1}, {0, 1}):
+        if _moves_freely(programs, witness, movers):
+            return True
+    return False
+
+
+def _moves_freely(programs: tuple, witness: FixedPointWitness, movers: set) -> bool:
+    profile = witness.profile
+    moving = set(movers) | {s for s in (0, 1) if s not in movers and 1 - s in movers
+                            and _follower(programs[s])}
     for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
-        own, opp = (s0, s1) if seat == 0 else (s1, s0)
-        if prog.n_self == 1 or _follower(prog):
-            continue
-        if prog.n_self != 2 or len(runs) < 2:
+        own, opp = profile[seat], profile[1 - seat]
+        seat_of = {"self": seat, "opp": 1 - seat}
+        if seat in moving and seat not in movers:
+            continue  # a follower: its condition holds by construction
+        if seat in movers and (prog.n_self != 2 or len(runs) < 2):
             return False
-        moving = True
+        if seat not in moving and any(
+                seat_of[v[0]] in moving for _, node in prog.walk() if isinstance(node, Mix)
+                for v in node.prob.variables()):
+            return False
         values = {("self", k): p for k, p in enumerate(own)}
         values.update({("opp", k): p for k, p in enumerate(opp)})
         outputs = []
@@ -358,19 +420,20 @@ def interior_point(programs: tuple, witness: FixedPointWitness) -> bool:
             obs = run.observation
             if obs.estimate is not None:
                 half = prog.delta / 2
-                for est, true in zip(obs.estimate, (own, opp)):
-                    if any(compare(e - t, half) >= 0 or compare(t - e, half) >= 0
-                           for e, t in zip(est, true)):
+                for who, est, true in ((seat, obs.estimate[0], own), (1 - seat, obs.estimate[1], opp)):
+                    if who in moving and any(compare(e - t, half) >= 0 or compare(t - e, half) >= 0
+                                             for e, t in zip(est, true)):
                         return False
             for path, cond in prog.conditions():
                 if path in obs.answers and isinstance(cond, Query) and \
+                        any(seat_of[v[0]] in moving for v in cond.poly.variables()) and \
                         compare(cond.poly.evaluate(values), cond.threshold) == 0:
                     return False
             outputs.append(output(prog, own, opp, obs)[0])
-        if not (any(compare(o, own[0]) < 0 for o in outputs)
-                and any(compare(o, own[0]) > 0 for o in outputs)):
+        if seat in movers and not (any(compare(o, own[0]) < 0 for o in outputs)
+                                   and any(compare(o, own[0]) > 0 for o in outputs)):
             return False
-    return moving
+    return True
 
 
 def _follower(prog) -> bool:

@@ -1,0 +1,48 @@
+import pytest
+
+from verifier import Always, Claim, Extreme, builtin_game
+from verifier.claims import ClaimError, load_claims
+
+GOOD = ("from verifier import Claim, Always\n"
+        "CLAIMS = [Claim('{id}', 's', 'src', 'pd-a', ('defectbot', 'defectbot'),\n"
+        "                Always(lambda v: v.u1 >= 1))]\n")
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    (tmp_path / "a.py").write_text(GOOD.format(id="Z1"))
+    (tmp_path / "b.py").write_text(GOOD.format(id="Z1"))
+    with pytest.raises(ClaimError, match="appears in"):
+        load_claims([tmp_path])
+
+
+def test_a_claim_file_must_define_claims(tmp_path):
+    (tmp_path / "a.py").write_text("X = 1\n")
+    with pytest.raises(ClaimError, match="defines CLAIMS"):
+        load_claims([tmp_path])
+
+
+def test_unknown_claim_fields_are_refused(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "from verifier import Claim, Always\n"
+        "CLAIMS = [Claim('Z', 's', 'src', 'pd-a', ('defectbot', 'defectbot'),\n"
+        "                Always(lambda v: v.u1 >= 1), colour='red')]\n")
+    with pytest.raises(ClaimError, match="malformed claim"):
+        load_claims([tmp_path])
+
+
+def test_verdicts_match_the_mathematics():
+    rocks = ("defectbot", "cooperatebot")
+    assert Claim("A", "", "", "pd-a", rocks, Always(lambda v: v.u1.eq(0))).run().verdict == "fails"
+    with pytest.raises(ClaimError, match="not a formula"):
+        Claim("E", "", "", "pd-a", rocks, Always(lambda v: v.u1 == 0)).run()
+    assert Claim("B", "", "", "pd-a", rocks, Always(lambda v: v.u1.eq(5))).run().verdict == "holds"
+    result = Claim("C", "", "", "pd-a", rocks, Extreme(lambda v: v.u2, "max", value=0)).run()
+    assert result.verdict == "holds" and result.summary() == "max = 0"
+    wrong = Claim("D", "", "", "pd-a", rocks, Extreme(lambda v: v.u2, "max", value=1)).run()
+    assert wrong.verdict == "fails"
+
+
+def test_the_shipped_catalogue_loads():
+    claims = load_claims(["proofs"])
+    assert len({c.id for c in claims}) == len(claims) >= 10
+    assert builtin_game("pd-a")

@@ -1,0 +1,119 @@
+"""The command line: exact JSON output, one-line errors, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from verifier.cli import main
+
+
+def rov(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_solve_json_is_exact(capsys):
+    code, out, _ = rov(capsys, "solve", "nicerbot(eps=1/10)", "nicerbot(eps=1/10)",
+                       "--game", "pd-a", "--all", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["fixed_points"] == [{"profile": [["1", "0"], ["1", "0"]], "payoffs": ["3", "3"]}]
+    assert data["complete"] is True and data["continuum"] is False
+
+
+def test_solve_against_defectbot(capsys):
+    _, out, _ = rov(capsys, "solve", "nicerbot(eps=1/10)", "defectbot", "--game", "pd-a",
+                    "--all", "--json")
+    assert json.loads(out)["fixed_points"][0]["profile"] == [["1/10", "9/10"], ["0", "1"]]
+
+
+def test_decimals_are_for_readers(capsys):
+    _, out, _ = rov(capsys, "solve", "nicerbot(eps=1/3)", "defectbot", "--game", "pd-a",
+                    "--json", "--decimals", "4")
+    assert json.loads(out)["fixed_points"][0]["profile"][0] == ["0.3333", "0.6667"]
+
+
+def test_bound_reports_an_exact_value(capsys):
+    code, out, _ = rov(capsys, "bound", "nelp(1/10,1/1000)", "defectbot", "--game", "pd-a",
+                       "--objective", "p1(C)", "--sense", "max", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["value"] == "30009/4006000" and data["attained"] is True
+
+
+def test_check_point_accepts_and_explains(capsys):
+    code, out, _ = rov(capsys, "check-point", "nicerbot(1/10)", "defectbot", "--game", "pd-a",
+                       "--profile", "1/10,9/10;0,1")
+    assert code == 0 and out.startswith("fixed point")
+    code, out, _ = rov(capsys, "check-point", "nicerbot(1/10)", "defectbot", "--game", "pd-a",
+                       "--profile", "1/2,1/2;0,1")
+    assert code == 1
+    assert "player 1 (nicerbot(eps=1/10)): cannot produce its strategy" in out
+    assert "P(C) over its outputs: [1/10, 1/10]" in out
+
+
+def test_smtlib_is_printed(capsys):
+    code, out, _ = rov(capsys, "smtlib", "liar", "liar", "--game", "pd-a")
+    assert code == 0 and "(declare-fun s0_0 () Real)" in out and "(check-sat)" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["solve", "frobnicator", "defectbot", "--game", "pd-a"], "unknown agent"),
+    (["solve", "lp(eps=0,delta=1/100)", "defectbot", "--game", "pd-a"], "eps must be in (0, 1)"),
+    (["solve", "lp(eps=2,delta=1/100)", "defectbot", "--game", "pd-a"], "eps must be in (0, 1)"),
+    (["solve", "nelp(1/10,delta=0)", "defectbot", "--game", "pd-a"], "delta must be in (0, 1)"),
+    (["solve", "nelp(1/10,-1)", "defectbot", "--game", "pd-a"], "delta must be in (0, 1)"),
+    (["solve", "defectbot", "defectbot", "--game", "no-such-game"], "unknown game"),
+    (["check-point", "defectbot", "defectbot", "--game", "pd-a", "--profile", "1,1;0,1"],
+     "not a distribution"),
+    (["bound", "defectbot", "defectbot", "--game", "pd-a", "--objective", "__import__('os')"],
+     "cannot read"),
+    (["prove", "no/such/path"], "no such claim file"),
+])
+def test_bad_input_gives_one_line_error(capsys, argv, message):
+    code, out, err = rov(capsys, *argv)
+    assert code == 2
+    assert err.startswith("rov: error:") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{", "not a JSON game file"),
+    ('{"actions": [["C", "D"], ["C", "D"]], "payoffs": [[[3, 3], [0, 5]], [[5, 0], [1, 0.1]]]}',
+     "not exactly 1/10"),
+    ('{"actions": [["C", "D"], ["C", "D"]], "payoffs": [[[3, 3], [0, 5]]]}', "table"),
+])
+def test_bad_game_files_give_one_line_errors(capsys, tmp_path, content, message):
+    path = tmp_path / "game.json"
+    path.write_text(content)
+    code, _, err = rov(capsys, "solve", "defectbot", "defectbot", "--game", str(path))
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_rationalize_accepts_inexact_payoffs(capsys, tmp_path):
+    path = tmp_path / "game.json"
+    path.write_text('{"actions": [["C", "D"], ["C", "D"]], '
+                    '"payoffs": [[[3, 3], [0, 5]], [[5, 0], [1, 0.1]]]}')
+    code, out, _ = rov(capsys, "solve", "defectbot", "defectbot", "--game", str(path),
+                       "--rationalize", "--json")
+    assert code == 0 and json.loads(out)["fixed_points"][0]["payoffs"] == ["1", "1/10"]
+
+
+def test_prove_exit_status_reports_differences(capsys, tmp_path):
+    claim = tmp_path / "claim.py"
+    claim.write_text(
+        "from verifier import Claim, Unique\n"
+        "CLAIMS = [Claim('X1', 'NicerBot defects against itself', 'test', 'pd-a',\n"
+        "                ('nicerbot(1/10)', 'nicerbot(1/10)'), Unique(((0, 1), (0, 1))))]\n")
+    code, out, _ = rov(capsys, "prove", str(claim))
+    assert code == 1 and "fails" in out and "1 differ" in out
+    code, out, _ = rov(capsys, "prove", str(claim), "--json")
+    assert json.loads(out)[0]["verdict"] == "fails"
+
+
+def test_console_script_runs():
+    done = subprocess.run([sys.executable, "-m", "verifier.cli", "list"], capture_output=True,
+                          text=True, check=True)
+    assert "nelp" in done.stdout
