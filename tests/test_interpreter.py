@@ -59,3 +59,13 @@ def test_mixtures_need_distribution_weights(pd_a):
     prog = parse_agent("defectbot").program(pd_a, 0)
     with pytest.raises(InadmissibleObservation):
         mixture(prog, D, D, [Run(F(1, 2), Observation())])
+
+
+def test_the_interpreter_runs_without_z3():
+    import subprocess
+    import sys
+    code = ("import sys, verifier.interpreter, verifier.library, verifier.games\n"
+            "from verifier import output, parse_agent, builtin_game\n"
+            "prog = parse_agent('nelp(1/10,1/100)').program(builtin_game('pd-a'), 0)\n"
+            "assert 'z3' not in sys.modules, 'z3 was imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,22 +7,36 @@ The Python API in a few names:
 >>> result = pair.solve(find_all=True)
 >>> [p.to_json() for p in result.fixed_points], result.complete
 ([{'profile': [['1/10', '9/10'], ['0', '1']], 'payoffs': ['9/10', '7/5']}], True)
+
+Names that need Z3 (the solver and claims) are imported on first use, so
+that the exact interpreter can be used, and certificates checked, without Z3.
 """
+
+from importlib import import_module
 
 from .agents import (Agent, AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
                      Program, Query, SeatView, Surely, prob)
-from .claims import Always, Claim, ClaimResult, Exists, Extreme, NoFixedPoint, Unique, Vars
 from .games import Game, builtin_game, load_game, prisoners_dilemma
 from .interpreter import FixedPointWitness, Observation, Run, output, verify_fixed_point
 from .library import LIBRARY, parse_agent
-from .solver import FixedPoint, Optimum, Pair, PointCheck, SolveResult, SolverUnknown
+
+_LAZY = {
+    "Always": "claims", "Claim": "claims", "ClaimResult": "claims", "Exists": "claims",
+    "Extreme": "claims", "NoFixedPoint": "claims", "Unique": "claims", "Vars": "claims",
+    "FixedPoint": "solver", "Optimum": "solver", "Pair": "solver", "PointCheck": "solver",
+    "SolveResult": "solver", "SolverUnknown": "solver",
+}
 
 __all__ = [
     "Agent", "AllOf", "AnyOf", "Choose", "Constant", "If", "Mix", "Negation", "Play",
     "PlayEstimate", "Program", "Query", "SeatView", "Surely", "prob",
-    "Always", "Claim", "ClaimResult", "Exists", "Extreme", "NoFixedPoint", "Unique", "Vars",
     "Game", "builtin_game", "load_game", "prisoners_dilemma",
     "FixedPointWitness", "Observation", "Run", "output", "verify_fixed_point",
-    "LIBRARY", "parse_agent",
-    "FixedPoint", "Optimum", "Pair", "PointCheck", "SolveResult", "SolverUnknown",
+    "LIBRARY", "parse_agent", *_LAZY,
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'verifier' has no attribute {name!r}")
