@@ -27,7 +27,8 @@ def test_agent_specs_are_validated(spec, message):
 
 
 def test_every_library_agent_builds_on_the_prisoners_dilemma(pd_a):
-    specs = {"rock": "rock(action=C)", "nicerbot": "nicerbot(1/10)", "lp": "lp(1/10,1/1000)",
+    specs = {"rock": "rock(action=C)", "mixed": "mixed(1/3)", "nicerbot": "nicerbot(1/10)",
+             "lp": "lp(1/10,1/1000)",
              "nelp": "nelp(1/10,1/1000)",
              "region": "region(1/10,1/1000,polygon=(1,1),(5,0),(3,3),(0,5))"}
     for name in LIBRARY:
@@ -39,3 +40,30 @@ def test_every_library_agent_builds_on_the_prisoners_dilemma(pd_a):
 
 def test_specs_are_canonical():
     assert parse_agent("NeLP( 1/10 , delta = 0.001 )").spec == "nelp(eps=1/10,delta=1/1000)"
+
+
+def test_non_simple_polygons_are_refused():
+    pentagram = "(0,3),(2,-3),(-3,1),(3,1),(-2,-3)"
+    with pytest.raises(AgentError, match="convex"):
+        parse_agent(f"region(1/10, 1/100, polygon={pentagram})")
+
+
+def test_mix_probabilities_outside_the_unit_interval_are_refused(pd_a):
+    from verifier import Agent, Mix
+    bad = Agent("bad", lambda me: Mix(2 * me.p_opp("C"), me.play("C"), me.play("D")))
+    with pytest.raises(AgentError, match="leaves"):
+        bad.program(pd_a, 0)
+
+
+def test_long_paths_get_distinct_solver_names(pd_a):
+    """Paths (1, 1) and (11,) once shared one Z3 name, losing fixed points."""
+    from fractions import Fraction as F
+    from verifier import Agent, Choose, If, Pair, Query
+    def twelve(me):
+        c, d = me.play("C"), me.play("D")
+        options = [c] + [d] * 11
+        options[1] = Choose((d, If(Query(me.p_opp("C"), F(1, 2)), c, c)))
+        options[11] = If(Query(me.p_self("C"), F(1, 2)), c, c)
+        return Choose(tuple(options))
+    pair = Pair(pd_a, (Agent("twelve", twelve), parse_agent("cooperatebot")))
+    assert pair.find(pair.at_profile(((F(1, 4), F(3, 4)), (F(1), F(0))))) is not None

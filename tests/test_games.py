@@ -3,7 +3,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from verifier.games import BUILTIN_GAMES, GameError, builtin_game, load_game
+from verifier.games import BUILTIN_GAMES, Game, GameError, builtin_game, load_game
 
 
 def test_prisoners_dilemmas_have_the_post_payoffs(pd_a, pd_b):
@@ -65,3 +65,30 @@ def test_bad_game_files_give_one_line_errors(tmp_path, content, message):
 def test_unknown_game_is_named():
     with pytest.raises(GameError, match="unknown game 'nope'"):
         load_game("nope")
+
+
+def test_security_values_are_optimal_by_duality():
+    """The row player's guarantee equals the column player's hold-down (minimax)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from verifier.games import maximin
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(1, 4).flatmap(lambda n: st.integers(1, 4).flatmap(
+        lambda m: st.lists(st.lists(st.fractions(-5, 5, max_denominator=3), min_size=m,
+                                    max_size=m), min_size=n, max_size=n))))
+    def check(matrix):
+        n, m = len(matrix), len(matrix[0])
+        value, x = maximin(matrix)
+        assert sum(x) == 1 and min(x) >= 0
+        assert min(sum(x[a] * matrix[a][b] for a in range(n)) for b in range(m)) == value
+        column_value, _ = maximin([[-matrix[a][b] for a in range(n)] for b in range(m)])
+        assert -column_value == value
+
+    check()
+
+
+def test_security_value_of_a_game_that_once_crashed():
+    game = Game.from_table("g", (("C", "D"), ("C", "D")),
+                           [[(-1, 0), (-2, 0)], [(1, 0), (-2, 0)]])
+    assert game.security_value(0) == -2

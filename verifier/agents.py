@@ -246,6 +246,25 @@ def _check_poly(poly: Poly, prog: Program, what: str) -> None:
             raise AgentError(f"{prog.name}: {what} uses unknown variable {v!r}")
 
 
+def _check_probability(p: Poly, prog: Program) -> None:
+    """A Mix probability must lie in [0, 1]: checked exactly where that is decidable here.
+
+    Constants directly; polynomials affine in each player's strategy at the
+    pure profiles (their extremes). Others are checked by the interpreter at
+    each profile it meets.
+    """
+    if p.is_constant():
+        values = [p.constant_value()]
+    elif p.is_multiaffine(_role_groups()):
+        values = [p.evaluate({**{("self", k): int(k == a) for k in range(prog.n_self)},
+                              **{("opp", k): int(k == b) for k in range(prog.n_opp)}})
+                  for a in range(prog.n_self) for b in range(prog.n_opp)]
+    else:
+        return
+    if any(not 0 <= v <= 1 for v in values):
+        raise AgentError(f"{prog.name}: Mix probability {p} leaves [0, 1]")
+
+
 def validate(prog: Program) -> None:
     """Raise AgentError unless the program is well formed."""
     if prog.delta is not None and not (0 < prog.delta):
@@ -258,8 +277,7 @@ def validate(prog: Program) -> None:
                                  f"over {prog.n_self} actions")
         elif isinstance(node, Mix):
             _check_poly(node.prob, prog, "a Mix probability")
-            if node.prob.is_constant() and not 0 <= node.prob.constant_value() <= 1:
-                raise AgentError(f"{prog.name}: Mix probability {node.prob} is outside [0, 1]")
+            _check_probability(node.prob, prog)
         elif isinstance(node, Choose):
             if not node.options:
                 raise AgentError(f"{prog.name}: Choose needs at least one option")

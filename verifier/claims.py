@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import runpy
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -56,6 +56,16 @@ class Vars:
     def p2(self, action) -> Poly:
         """Probability that player 2 plays ``action`` (name or index)."""
         return var("s", 1, self.game.action_index(1, action))
+
+    def gain(self, player: int, o1, o2) -> Poly:
+        """The post's D(p1,p2)(o1,o2) for ``player``'s payoff (1 or 2).
+
+        The derivative of that payoff when player 1 moves toward pure ``o1``
+        and player 2 toward pure ``o2`` (actions by name or index).
+        """
+        g = self.game
+        d = g.direction_gain(player - 1, 0, g.action_index(0, o1), g.action_index(1, o2))
+        return d.rename(lambda v: ("s", 0 if v[0] == "self" else 1, v[1]))
 
     @property
     def u1(self) -> Poly:
@@ -121,9 +131,11 @@ class Extreme:
     sense: str = "min"
     value: object = None
     attained: bool | None = None
+    subject_to: Callable[[Vars], Formula] | None = None
 
     def describe(self, v: Vars) -> str:
-        what = f"the {self.sense} of {self.objective(v)!r} over the fixed points"
+        where = "" if self.subject_to is None else f" with {self.subject_to(v)!r}"
+        what = f"the {self.sense} of {self.objective(v)!r} over the fixed points{where}"
         return what + ("" if self.value is None else f" is {self.value}")
 
 
@@ -147,6 +159,7 @@ class Claim:
     formal: str = ""
     note: str = ""
     tie_randomization: bool = True
+    family: str = ""
 
     def __post_init__(self):
         if not self.id or not isinstance(self.id, str):
@@ -187,7 +200,7 @@ class Claim:
             detail["estimate_model_note"] = BOX_NOTE
         return ClaimResult(self.id, self.statement, self.formal_text(), self.source, game.name,
                            pair.specs, verdict, self.expected, time.perf_counter() - start,
-                           detail)
+                           detail, note=self.note, family=self.family)
 
 
 def _formula(check, v: Vars) -> Formula:
@@ -218,7 +231,12 @@ def _decide(check: Statement, pair: Pair, v: Vars, progress) -> tuple[str, dict]
             return "fails", {"counterexample": other}
         return "holds", {"witness": point}
     if isinstance(check, Extreme):
-        optimum = pair.optimize(check.objective(v), check.sense, progress=progress)
+        side = None if check.subject_to is None else check.subject_to(v)
+        try:
+            optimum = pair.optimize(check.objective(v), check.sense, subject_to=side,
+                                    progress=progress)
+        except ValueError as err:
+            raise ClaimError(f"cannot optimise: {err}") from None
         detail = {"optimum": optimum}
         if optimum.value is None:
             return "unknown", detail | {"reason": optimum.note}
@@ -249,6 +267,8 @@ class ClaimResult:
     expected: str
     seconds: float
     detail: dict = field(default_factory=dict)
+    note: str = ""
+    family: str = ""
     estimate_model: str = ESTIMATE_MODEL
 
     @property
@@ -275,14 +295,16 @@ class ClaimResult:
                "source": self.source, "game": self.game, "agents": list(self.agents),
                "verdict": self.verdict, "expected": self.expected,
                "seconds": round(self.seconds, 3), "estimate_model": self.estimate_model,
-               "certificate": None}
+               "family": self.family, "note": self.note, "certificate": None}
         for key, value in self.detail.items():
             out[key] = value.to_json(decimals) if hasattr(value, "to_json") else value
         return out
 
 
 def _profile_text(point, decimals) -> str:
-    return " vs ".join("(" + ", ".join(fmt(p, decimals) for p in s) + ")" for s in point.profile)
+    profile = " vs ".join("(" + ", ".join(fmt(p, decimals) for p in s) + ")"
+                          for s in point.profile)
+    return f"{profile}, payoffs ({', '.join(fmt(u, decimals) for u in point.payoffs)})"
 
 
 # ---------------------------------------------------------------- claim files
@@ -291,7 +313,8 @@ def _profile_text(point, decimals) -> str:
 def load_claims(paths: list) -> list[Claim]:
     """The claims of the given claim files and folders (``*.py``, sorted).
 
-    A claim file is Python that defines ``CLAIMS``, a list of :class:`Claim`.
+    A claim file is Python that defines ``CLAIMS``, a list of :class:`Claim`,
+    and optionally ``FAMILY``, the heading its claims are listed under.
     """
     files: list[Path] = []
     for p in map(Path, paths):
@@ -312,6 +335,8 @@ def load_claims(paths: list) -> list[Claim]:
         found = namespace.get("CLAIMS")
         if not isinstance(found, (list, tuple)) or not all(isinstance(c, Claim) for c in found):
             raise ClaimError(f"{f}: a claim file defines CLAIMS, a list of Claim")
+        family = str(namespace.get("FAMILY", f.stem))
+        found = [c if c.family else replace(c, family=family) for c in found]
         for c in found:
             if c.id in seen:
                 raise ClaimError(f"claim id {c.id} appears in {seen[c.id]} and {f}")

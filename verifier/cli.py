@@ -13,6 +13,7 @@ import ast
 import json
 import sys
 import time
+from pathlib import Path
 
 import z3
 
@@ -20,6 +21,7 @@ from .agents import AgentError
 from .claims import ClaimError, Vars, load_claims
 from .compiler import System
 from .extremum import SolverUnknown
+from .findings import render
 from .games import BUILTIN_GAMES, GameError, load_game
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
@@ -242,6 +244,8 @@ def cmd_prove(args) -> int:
         print(json.dumps([r.to_json(args.decimals) for r in results], indent=2))
     else:
         _print_table(results, args.decimals)
+    if args.findings:
+        write_atomically(args.findings, render(results))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
 
 
@@ -260,6 +264,14 @@ def _print_table(results, decimals) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5])
     differ = sum(not r.as_expected for r in results)
     print(f"\n{len(results)} claims: {len(results) - differ} as expected, {differ} differ")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write a file so that a reader never sees half of it."""
+    target = Path(path)
+    temporary = target.with_name(target.name + ".tmp")
+    temporary.write_text(text)
+    temporary.replace(target)
 
 
 def cmd_list(args) -> int:
@@ -309,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prove", help="run claim files and compare verdicts with expectations")
     p.add_argument("paths", nargs="+", help="claim files or folders")
     p.add_argument("--only", help="comma-separated claim ids to run")
+    p.add_argument("--findings", metavar="FILE.md",
+                   help="also write the findings page generated from the results")
     common(p, pair=False)
     p.set_defaults(func=cmd_prove)
 
@@ -348,6 +362,10 @@ def main(argv: list | None = None) -> int:
     except KeyboardInterrupt:
         print("rov: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback
+        print(f"rov: internal error, please report: {type(err).__name__}: {err}",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

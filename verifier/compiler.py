@@ -419,7 +419,8 @@ class _RunContext:
 
 
 def _path_name(path: tuple) -> str:
-    return "".join(str(p) for p in path) or "root"
+    """A unique name fragment for a path: (1, 1) and (11,) must differ."""
+    return "_".join(str(p) for p in path) or "root"
 
 
 def number_constraints(value: Number, target: z3.ArithRef) -> list:

@@ -13,12 +13,14 @@ The minimum of a polynomial over a semi-algebraic set is an algebraic number.
    the infimum is certified by an exists-forall query: no epsilon > 0 keeps
    every solution at least v + epsilon.
 
-Steps 1 and 2 only search; step 3 alone decides. When no candidate is
+Step 2 also tries the simplest rational in the bracket (interior optima of
+quadratics are rational). Steps 1 and 2 only search; step 3 alone decides. When no candidate is
 certified the result says so and gives the exact bracket.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -28,6 +30,7 @@ import z3
 from .compiler import exact_value, number_constraints, z3_number
 from .numbers import Number, compare
 
+BUDGET_QUERIES = 4  # an optimisation may take this many single-query time limits
 GAPS = (Fraction(1, 10 ** 6), Fraction(1, 10 ** 9), Fraction(1, 10 ** 12), Fraction(1, 10 ** 16))
 TOLERANCE_SCALES = (10, 1000, 100000)
 
@@ -91,12 +94,17 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     exists-forall certificate), and ``floor`` a number below every value of f.
     Raises ValueError when the constraints are unsatisfiable.
     """
+    deadline = time.monotonic() + queries.timeout * BUDGET_QUERIES
     model = queries.model(constraints)
     if model is None:
         raise ValueError("nothing to optimise: the constraints have no solution")
     upper, lower, steps = value_of(model, f), Fraction(floor), 0
     for gap in GAPS:
         while compare(upper - lower, gap) >= 0:
+            if time.monotonic() > deadline:
+                return Minimum(None, None, model, lower, upper,
+                               f"time budget ({BUDGET_QUERIES} query time limits) spent; the "
+                               f"optimum lies between the proven bound and the best value found")
             steps += 1
             if progress:
                 progress(steps)
@@ -106,6 +114,9 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
                 lower = mid
             else:
                 model, upper = found, value_of(found, f)
+        result = _simplest_rational(queries, constraints, f, lower, upper)
+        if result is not None:
+            return result
         for scale in TOLERANCE_SCALES:
             result = _snap(queries, constraints, closed, variables, f, model, upper, gap * scale)
             if result is not None:
@@ -113,6 +124,34 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     return Minimum(None, None, model, lower, upper,
                    "the exact optimum was not identified; it lies between the proven bound "
                    "and the best value found")
+
+
+def _simplest_rational(queries, constraints, f, lower, upper):
+    """Try the simplest rational in the bracket: interior optima are often rational."""
+    candidate = simplest_between(lower, _rational_below(upper) if not isinstance(upper, Fraction)
+                                 else upper)
+    try:
+        at = queries.model(constraints + [f == z3_number(candidate)])
+        if at is None or queries.model(constraints + [f < z3_number(candidate)]) is not None:
+            return None
+    except SolverUnknown:
+        return None
+    return Minimum(candidate, True, at, candidate, candidate,
+                   "attained by an exact solution; none lies below it")
+
+
+def simplest_between(low: Fraction, high: Fraction) -> Fraction:
+    """The rational with the smallest denominator in [low, high] (Stern-Brocot).
+
+    >>> simplest_between(Fraction(3, 10), Fraction(7, 20))
+    Fraction(1, 3)
+    """
+    if low > high:
+        low, high = high, low
+    floor = low.numerator // low.denominator
+    if floor == low or floor + 1 <= high:
+        return Fraction(floor if floor == low else floor + 1)
+    return floor + 1 / simplest_between(1 / (high - floor), 1 / (low - floor))
 
 
 def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
@@ -141,24 +180,30 @@ def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
 
 
 def _infimum(queries, constraints, variables, f, value, value_z3, upper):
-    """``value`` is a proven lower bound: decide whether it is attained or approached."""
+    """``value`` is a proven lower bound: decide whether it is attained or approached.
+
+    Any time-out leaves the question open: the result then has no value and
+    keeps the proven bracket, never a guess about attainment.
+    """
+    def undecided(why):
+        return Minimum(None, None, None, value, upper,
+                       f"proven bound {why}; the optimum lies between the proven bound and "
+                       f"the best value found")
     try:
         attained = queries.model(constraints + [f == value_z3])
-    except SolverUnknown:
-        attained = None
+    except SolverUnknown as err:
+        return undecided(f"(whether it is attained is unknown: {err})")
     if attained is not None:
         return Minimum(value, True, attained, value, value,
                        "attained by an exact solution; none lies below it")
     eps = z3.Real("__gap_eps")
     gap = z3.ForAll(variables, z3.Implies(z3.And(constraints), f >= value_z3 + eps))
     bound, pins = numeral(upper, "best")
-    best = queries.model(constraints + pins + [f <= bound])
     try:
         has_gap = queries.model([eps > 0, gap], quantified=True)
+        best = queries.model(constraints + pins + [f <= bound])
     except SolverUnknown as err:
-        return Minimum(None, False, best, value, upper,
-                       f"proven bound, not attained; whether solutions approach it is "
-                       f"unknown ({err})")
+        return undecided(f"(not attained; whether solutions approach it is unknown: {err})")
     if has_gap is not None:
         return None
     return Minimum(value, False, best, value, upper,

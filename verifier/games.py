@@ -21,9 +21,6 @@ from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
-import sympy
-from sympy.solvers.simplex import lpmax
-
 from .numbers import InexactNumberError, exact
 from .poly import Poly, var
 
@@ -124,17 +121,9 @@ class Game:
         return tuple(self._maximin(i) for i in (0, 1))
 
     def _maximin(self, player: int):
-        own = self.num_actions(player)
-        other = self.num_actions(1 - player)
-        x = sympy.symbols(f"x0:{own}")
-        v = sympy.Symbol("v")
-        cons = [xi >= 0 for xi in x] + [sympy.Eq(sum(x), 1)]
-        for b in range(other):
-            gain = sum(x[a] * _rat(self._u(player, a, b)) for a in range(own))
-            cons.append(gain >= v)
-        value, sol = lpmax(v, cons)
-        strategy = tuple(Fraction(str(sol.get(xi, 0))) for xi in x)
-        return Fraction(str(value)), strategy
+        own, other = self.num_actions(player), self.num_actions(1 - player)
+        matrix = [[self._u(player, a, b) for b in range(other)] for a in range(own)]
+        return maximin(matrix)
 
     def _u(self, player: int, own: int, opp: int) -> Fraction:
         """Payoff to ``player`` when it plays ``own`` and the other plays ``opp``."""
@@ -178,8 +167,44 @@ class Game:
                              for b in range(m)] for a in range(n)]}
 
 
-def _rat(x: Fraction) -> sympy.Rational:
-    return sympy.Rational(x.numerator, x.denominator)
+def maximin(matrix: list) -> tuple:
+    """Exact value and maximin strategy of the row player of a zero-sum matrix game.
+
+    Payoffs are shifted to be positive; then 1/value solves
+    max 1.y subject to A y <= 1, y >= 0, by the simplex method with Bland's
+    rule (which cannot cycle), and the row strategy is read off the optimal
+    dual prices.
+
+    >>> maximin([[Fraction(1), Fraction(-1)], [Fraction(-1), Fraction(1)]])
+    (Fraction(0, 1), (Fraction(1, 2), Fraction(1, 2)))
+    """
+    n, m = len(matrix), len(matrix[0])
+    shift = 1 - min(min(row) for row in matrix)
+    # tableau rows: [A + shift | I | 1]; objective row: [-1 ... | 0 ... | 0]
+    rows = [[matrix[a][b] + shift for b in range(m)] + [Fraction(int(k == a)) for k in range(n)]
+            + [Fraction(1)] for a in range(n)]
+    cost = [Fraction(-1)] * m + [Fraction(0)] * (n + 1)
+    basis = [m + a for a in range(n)]
+    while True:
+        entering = next((j for j in range(m + n) if cost[j] < 0), None)
+        if entering is None:
+            break
+        ratios = [(rows[i][-1] / rows[i][entering], basis[i], i)
+                  for i in range(n) if rows[i][entering] > 0]
+        _, _, leaving = min(ratios)  # bounded: A + shift > 0 keeps every y bounded
+        pivot = rows[leaving][entering]
+        rows[leaving] = [x / pivot for x in rows[leaving]]
+        for i in range(n):
+            if i != leaving and rows[i][entering] != 0:
+                factor = rows[i][entering]
+                rows[i] = [x - factor * y for x, y in zip(rows[i], rows[leaving])]
+        factor = cost[entering]
+        cost = [x - factor * y for x, y in zip(cost, rows[leaving])]
+        basis[leaving] = entering
+    total = cost[-1]  # optimal 1.y = 1 / (value + shift)
+    prices = [cost[m + a] for a in range(n)]  # optimal dual x, summing to total
+    strategy = tuple(x / total for x in prices)
+    return 1 / total - shift, strategy
 
 
 def _seat_to_role(v, player: int):

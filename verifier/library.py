@@ -85,6 +85,17 @@ def rock(action: str) -> Agent:
     return Agent(f"rock(action={action})", lambda me: me.play(action), params=(("action", action),))
 
 
+def mixed(p) -> Agent:
+    """A mixed rock: play the first action (C) with probability p, else the second."""
+    p = _probability("mixed", "p", p, closed=True)
+
+    def build(me: SeatView) -> Node:
+        c, d = _cooperate_defect(me)
+        return Mix(prob(p), me.play(c), me.play(d))
+
+    return Agent(f"mixed(p={p})", build, params=(("p", p),))
+
+
 def nicerbot(eps) -> Agent:
     """NicerBot / epsilon-grounded FairBot.
 
@@ -187,6 +198,15 @@ def best_response() -> Agent:
     return Agent("best-response", build)
 
 
+def anything() -> Agent:
+    """An arbitrary opponent: any mixed strategy is producible, so its seat is free.
+
+    "Every fixed point against ``any``" quantifies over all deviations, pure
+    and mixed.
+    """
+    return Agent("any", lambda me: Choose(tuple(me.play(a) for a in range(me.n_self))))
+
+
 def liar() -> Agent:
     """The contrarian of claim C1: play C iff the oracle says my P(C) is not above 1/2."""
 
@@ -239,10 +259,18 @@ def _convex_polygon(polygon) -> list[tuple[Fraction, Fraction]]:
     if area < 0:
         pts.reverse()
     n = len(pts)
-    for i in range(n):
-        (x1, y1), (x2, y2), (x3, y3) = pts[i], pts[(i + 1) % n], pts[(i + 2) % n]
-        if (x2 - x1) * (y3 - y2) - (y2 - y1) * (x3 - x2) < 0:
+    edges = [(pts[(i + 1) % n][0] - pts[i][0], pts[(i + 1) % n][1] - pts[i][1]) for i in range(n)]
+    for (dx1, dy1), (dx2, dy2) in zip(edges, edges[1:] + edges[:1]):
+        if dx1 * dy2 - dy1 * dx2 < 0:
             raise AgentError("region: polygon must be convex")
+
+    def upper(d):  # direction in the upper half-plane (angle in [0, pi))
+        return d[1] > 0 or (d[1] == 0 and d[0] > 0)
+
+    # turning left all the way, a simple polygon's edge directions go round once
+    windings = sum(not upper(a) and upper(b) for a, b in zip(edges, edges[1:] + edges[:1]))
+    if windings != 1:
+        raise AgentError("region: polygon must be convex and simple (its edges cross)")
     return pts
 
 
@@ -252,17 +280,19 @@ LIBRARY: dict[str, Callable[..., Agent]] = {
     "cooperatebot": cooperatebot,
     "defectbot": defectbot,
     "rock": rock,
+    "mixed": mixed,
     "nicerbot": nicerbot,
     "lp": lp,
     "nelp": nelp,
     "region": region,
     "best-response": best_response,
     "liar": liar,
+    "any": anything,
 }
 
 _PARAMS = {
-    "cooperatebot": (), "defectbot": (), "best-response": (), "liar": (),
-    "rock": ("action",), "nicerbot": ("eps",), "lp": ("eps", "delta"),
+    "cooperatebot": (), "defectbot": (), "best-response": (), "liar": (), "any": (),
+    "rock": ("action",), "mixed": ("p",), "nicerbot": ("eps",), "lp": ("eps", "delta"),
     "nelp": ("eps", "delta", "min"), "region": ("eps", "delta", "polygon"),
 }
 
@@ -332,7 +362,7 @@ def parse_agent(spec: str) -> Agent:
         if key in kwargs:
             raise AgentError(f"{name}: parameter {key!r} given twice")
         kwargs[key] = _polygon_text(value) if key == "polygon" else value
-    required = {"nicerbot": ("eps",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
+    required = {"nicerbot": ("eps",), "mixed": ("p",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
                 "region": ("eps", "delta", "polygon"), "rock": ("action",)}.get(name, ())
     missing = [k for k in required if k not in kwargs]
     if missing:

@@ -244,7 +244,8 @@ class Pair:
         if find_all:
             inner = self._interior_search()
             if inner is not None:
-                note = "continuum: every profile near this fixed point's is a fixed point too"
+                note = ("continuum: a family of fixed points passes through this one (one or "
+                        "both strategies can move, the witness staying valid)")
                 if self.uses_estimates:
                     note += "; " + BOX_NOTE
                 ranges = self.describe(progress) if bounds else ()
@@ -265,8 +266,8 @@ class Pair:
                 break
             if interior_point(self.programs, point.witness):
                 continuum = True
-                note = (f"continuum: every profile near fixed point {len(points)} is a "
-                        f"fixed point too")
+                note = (f"continuum: a family of fixed points passes through fixed point "
+                        f"{len(points)} (the witness stays valid as a strategy moves)")
                 break
             if len(points) >= limit:
                 note = f"stopped after {limit} fixed points; finiteness not decided"

@@ -1,0 +1,61 @@
+"""neLP, the non-exploitable LP of the post.
+
+    define neLP():
+      O(p1, p2)
+      let min be the minmax value, from strategy p1'
+      if the value of (p1, p2) is delta-surely less than min: output p1'
+      otherwise behave as LP
+"""
+
+from verifier import Always, Claim, Exists, Extreme
+
+FAMILY = "neLP (the post)"
+PARAMS = {"": ("1/10", "1/1000"), "-p2": ("1/20", "1/10000")}
+
+
+def nelp(eps="1/10", delta="1/1000", floor=None):
+    return f"nelp(eps={eps},delta={delta}" + ("" if floor is None else f",min={floor}") + ")"
+
+
+CLAIMS = []
+for game in ("pd-a", "pd-b"):
+    for tag, (eps, delta) in PARAMS.items():
+        CLAIMS += [
+            Claim(f"N1-{game}{tag}", "against the defection rock neLP cooperates with "
+                  "probability of order delta (tight)", "post", game,
+                  (nelp(eps, delta), "defectbot"), Extreme(lambda v: v.p1("C"), "max"),
+                  formal=f"the exact maximum of P1(C) over the fixed points (delta = {delta})"),
+            Claim(f"N2-{game}{tag}", "neLP against neLP has no fixed point where both payoffs "
+                  "are below min = 1", "post: 'such a point does not exist'", game,
+                  (nelp(eps, delta), nelp(eps, delta)),
+                  Always(lambda v: (v.u1 >= 1) | (v.u2 >= 1)),
+                  formal="every fixed point has u1 >= 1 or u2 >= 1"),
+        ]
+    CLAIMS += [
+        Claim(f"N1-payoff-{game}", "against the defection rock neLP's payoff is at least "
+              "min minus order delta (tight)", "post", game, (nelp(), "defectbot"),
+              Extreme(lambda v: v.u1, "min")),
+        Claim(f"N3-cooperatebot-{game}", "neLP against the cooperation rock: on the blue "
+              "boundary, never below min", "post", game, (nelp(), "cooperatebot"),
+              Always(lambda v: v.u1 >= 1)),
+        Claim(f"N3-lp-{game}", "neLP against LP: neLP's payoff is at least min minus order "
+              "delta", "post", game, (nelp(), "lp(eps=1/10,delta=1/1000)"),
+              Always(lambda v: v.u1 >= "99/100"),
+              formal="every fixed point pays neLP at least 99/100"),
+    ]
+CLAIMS += [
+    Claim("N2-min-pd-a", "neLP against neLP: the tight lower bound on player 1's payoff",
+          "post (the red boundary)", "pd-a", (nelp(), nelp()), Extreme(lambda v: v.u1, "min"),
+          formal="the exact minimum of u1 over the fixed points",
+          note="below min = 1 by about 6.8 delta: 'not delta-surely below min' is not 'at "
+               "least min'"),
+    Claim("N4-lp", "raising min to 2: against LP the outcome gives neLP more than 2 (minus "
+          "order delta)", "post", "pd-a", (nelp(floor=2), "lp(eps=1/10,delta=1/1000)"),
+          Always(lambda v: v.u1 >= "199/100"), formal="every fixed point pays player 1 at least 199/100"),
+    Claim("N4-cooperatebot", "raising min to 2: against the cooperation rock, more than 2",
+          "post", "pd-a", (nelp(floor=2), "cooperatebot"), Always(lambda v: v.u1 >= 2)),
+    Claim("N4-self", "raising min to 2: against itself 'you both defect' becomes a possible "
+          "oracle answer", "post", "pd-a", (nelp(floor=2), nelp(floor=2)),
+          Exists(lambda v: v.p1("C").eq(0) & v.p2("C").eq(0)),
+          formal="mutual defection (0, 0) is a fixed point"),
+]

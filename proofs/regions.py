@@ -1,0 +1,50 @@
+"""The lost figures: the green and yellow agents as region agents.
+
+Polygons are in the plane (my payoff, the opponent's payoff), pd-a. Green allows
+every outcome where I get at least min = 1 and at most 1 less than the opponent;
+two greens face the kite |u1 - u2| <= 1, u1, u2 >= 1. Yellow is greedy: it allows
+only outcomes where it gets at least 1/2 more than the opponent.
+"""
+
+from verifier import Always, Claim
+
+FAMILY = "Region agents: green and yellow (post; shapes reconstructed)"
+GREEN = "region(eps=1/10,delta=1/1000,polygon=(1,-1),(6,-1),(6,7),(1,2))"
+YELLOW = "region(eps=1/10,delta=1/1000,polygon=(-1/2,-1),(7,-1),(7,13/2))"
+FAIR = "region(eps=1/10,delta=1/1000,polygon=(-1,-1),(7,-1),(7,7))"
+
+
+def near_pareto_part(v):
+    """Within 1/100 of the Pareto frontier, inside the kite's cooperation band."""
+    return (((v.p1("C") >= "99/100") & (v.p2("C") >= "3/4"))
+            | ((v.p2("C") >= "99/100") & (v.p1("C") >= "3/4")))
+
+
+CLAIMS = [
+    Claim("G1", "If such an agent faces a copy of itself, the outcome will be along the Pareto "
+          "light green lines (the Pareto part of the kite)", "post (figure lost)", "pd-a",
+          (GREEN, GREEN), Always(near_pareto_part), expected="fails",
+          formal="every fixed point is within 1/100 of the Pareto frontier, inside the kite",
+          note="as with LP, play stalls where moving both toward C stops paying one player"),
+    Claim("G1-corrected", "corrected: two greens end high in the kite", "post", "pd-a",
+          (GREEN, GREEN), Always(lambda v: v.u1 + v.u2 >= 5),
+          formal="every fixed point has u1 + u2 >= 5 (mutual cooperation pays 6)"),
+    Claim("G2", "The green agent will cooperate with the yellow agent: the outcome will be "
+          "the Pareto segment at the top of the overlap", "post (figure lost)", "pd-a",
+          (GREEN, YELLOW),
+          Always(lambda v: (v.p1("C") >= "99/100") & (v.p2("C") >= "3/4") & (v.p2("C") <= "19/20")),
+          expected="fails",
+          formal="every fixed point has a >= 99/100 and b in [3/4, 19/20] (the top of the overlap)"),
+    Claim("G2-corrected", "corrected: green is not exploited by yellow, and yellow gets its "
+          "larger share", "post", "pd-a", (GREEN, YELLOW),
+          Always(lambda v: (v.u1 >= "99/100") & (v.u2 >= v.u1)),
+          formal="every fixed point has u1 >= 99/100 and u2 >= u1"),
+    Claim("G3", "two yellow agents will not be able to cooperate, and will mutually defect",
+          "post", "pd-a", (YELLOW, YELLOW),
+          Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")),
+          formal="every fixed point has a, b <= 1/100"),
+    Claim("G3-other-shape", "... but not for every greedy shape: two agents allowing every "
+          "outcome where they get at least as much cooperate", "post", "pd-a", (FAIR, FAIR),
+          Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")), expected="fails",
+          formal="every fixed point has a, b <= 1/100"),
+]
