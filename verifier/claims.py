@@ -24,6 +24,7 @@ code) are what is shared with people who should not run our code.
 from __future__ import annotations
 
 import runpy
+from fractions import Fraction
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from .agents import Agent, AgentError
 from .games import Game, GameError, load_game
 from .library import parse_agent
 from .numbers import compare, exact, fmt
-from .poly import Formula, Poly, Truth, var
+from .poly import And, Atom, Formula, Not, Or, Poly, Truth, var
 from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
 
 VERDICTS = ("holds", "fails", "unknown")
@@ -67,6 +68,33 @@ class Vars:
         d = g.direction_gain(player - 1, 0, g.action_index(0, o1), g.action_index(1, o2))
         return d.rename(lambda v: ("s", 0 if v[0] == "self" else 1, v[1]))
 
+    def text(self, item) -> str:
+        """Readable text for a polynomial or formula: P1(C), u1, and, or, not."""
+        if isinstance(item, Poly):
+            return self._poly_text(item)
+        if isinstance(item, Atom):
+            constant = item.poly.terms.get((), Fraction(0))
+            return f"{self._poly_text(item.poly - constant)} {item.op} {-constant}"
+        if isinstance(item, (And, Or)):
+            joiner = " and " if isinstance(item, And) else " or "
+            return "(" + joiner.join(self.text(p) for p in item.parts) + ")"
+        if isinstance(item, Not):
+            return f"not {self.text(item.part)}"
+        return repr(item)
+
+    def _poly_text(self, poly: Poly) -> str:
+        for i, u in enumerate(self.game.payoff_polys):
+            if poly == u:
+                return f"u{i + 1}"
+        parts = []
+        for monomial, c in sorted(poly.terms.items(), key=repr):
+            factors = [f"P{v[1] + 1}({self.game.actions[v[1]][v[2]]})" + (f"^{e}" if e > 1 else "")
+                       for v, e in monomial]
+            if c != 1 or not factors:
+                factors.insert(0, str(c))
+            parts.append("*".join(factors))
+        return " + ".join(parts) or "0"
+
     @property
     def u1(self) -> Poly:
         return self.game.payoff_polys[0]
@@ -86,7 +114,7 @@ class Always:
     formula: Callable[[Vars], Formula]
 
     def describe(self, v: Vars) -> str:
-        return f"every fixed point satisfies {self.formula(v)!r}"
+        return f"every fixed point satisfies {v.text(self.formula(v))}"
 
 
 @dataclass(frozen=True)
@@ -96,7 +124,7 @@ class Exists:
     formula: Callable[[Vars], Formula]
 
     def describe(self, v: Vars) -> str:
-        return f"some fixed point satisfies {self.formula(v)!r}"
+        return f"some fixed point satisfies {v.text(self.formula(v))}"
 
 
 @dataclass(frozen=True)
@@ -134,8 +162,8 @@ class Extreme:
     subject_to: Callable[[Vars], Formula] | None = None
 
     def describe(self, v: Vars) -> str:
-        where = "" if self.subject_to is None else f" with {self.subject_to(v)!r}"
-        what = f"the {self.sense} of {self.objective(v)!r} over the fixed points{where}"
+        where = "" if self.subject_to is None else f" with {v.text(self.subject_to(v))}"
+        what = f"the {self.sense} of {v.text(self.objective(v))} over the fixed points{where}"
         return what + ("" if self.value is None else f" is {self.value}")
 
 
