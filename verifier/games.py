@@ -138,6 +138,16 @@ class Game:
         """A maximin strategy of ``player`` guaranteeing its security value."""
         return self._security[player][1]
 
+    def punishment_strategy(self, player: int) -> Strategy:
+        """A minmax strategy of the *other* player: it holds ``player`` to its security value.
+
+        >>> builtin_game("pd-a").punishment_strategy(0)
+        (Fraction(0, 1), Fraction(1, 1))
+        """
+        own, other = self.num_actions(player), self.num_actions(1 - player)
+        negated = [[-self._u(player, a, b) for a in range(own)] for b in range(other)]
+        return maximin(negated)[1]
+
     # Pareto directions ----------------------------------------------------------
     def direction_gain(self, whose: int, player: int, o_self: int, o_opp: int) -> Poly:
         """D(p)(o_self, o_opp) for ``whose``'s payoff, in ``player``'s self/opp variables.

@@ -310,6 +310,13 @@ class Pair:
         """The exact min or max of ``objective`` (seat variables) over the fixed points.
 
         ``subject_to`` restricts to the fixed points satisfying a formula.
+
+        >>> from verifier import builtin_game, parse_agent
+        >>> pd = builtin_game("pd-a")
+        >>> pair = Pair(pd, (parse_agent("nicerbot(eps=2/5)"), parse_agent("any")))
+        >>> best = pair.optimize(pd.payoff_polys[1], "max")  # the best deviation
+        >>> best.value, best.attained, best.point.profile[1][0]
+        (Fraction(181, 60), True, Fraction(5, 6))
         """
         if sense not in ("min", "max"):
             raise ValueError("sense is 'min' or 'max'")
@@ -333,7 +340,15 @@ class Pair:
 
     # -- one profile ------------------------------------------------------------------
     def check_profile(self, profile: tuple) -> PointCheck:
-        """Is this exact profile a fixed point? If not, which agent fails and why."""
+        """Is this exact profile a fixed point? If not, which agent fails and why.
+
+        >>> from fractions import Fraction as F
+        >>> from verifier import builtin_game, parse_agent
+        >>> pair = Pair(builtin_game("pd-a"), (parse_agent("nicerbot(1/10)"), parse_agent("defectbot")))
+        >>> check = pair.check_profile(((F(1, 2), F(1, 2)), (F(0), F(1))))
+        >>> check.failing, check.producible[0][0]
+        ((0,), (Fraction(1, 10), Fraction(1, 10), True, True))
+        """
         for i, s in enumerate(profile):
             if len(s) != self.game.num_actions(i) or any(p < 0 for p in s) or sum(s) != 1:
                 raise ValueError(f"strategy {i + 1} {tuple(map(str, s))} is not a distribution "
