@@ -12,6 +12,7 @@ FAMILY = "Region agents: green and yellow (post; shapes reconstructed)"
 GREEN = "region(eps=1/10,delta=1/1000,polygon=(1,-1),(6,-1),(6,7),(1,2))"
 YELLOW = "region(eps=1/10,delta=1/1000,polygon=(-1/2,-1),(7,-1),(7,13/2))"
 FAIR = "region(eps=1/10,delta=1/1000,polygon=(-1,-1),(7,-1),(7,7))"
+NARROW = "region(eps=1/10,delta=1/1000,polygon=(1,-1),(6,-1),(6,61/10),(1,11/10))"
 
 
 def near_pareto_part(v):
@@ -29,12 +30,26 @@ CLAIMS = [
     Claim("G1-corrected", "corrected: two greens end high in the kite", "post", "pd-a",
           (GREEN, GREEN), Always(lambda v: v.u1 + v.u2 >= 5),
           formal="every fixed point has u1 + u2 >= 5 (mutual cooperation pays 6)"),
+    Claim("G1-narrow", "G1 holds, to within 1/20, for a narrow kite: green allowing at most "
+          "1/10 more to the opponent", "post; shape found by search", "pd-a",
+          (NARROW, NARROW),
+          Always(lambda v: (v.p1("C") >= "19/20") | (v.p2("C") >= "19/20")),
+          formal="every fixed point has a >= 19/20 or b >= 19/20",
+          note="the stall points of a band of half-width c reach down to a = 1 - 2c/5 "
+               "(as delta -> 0): only a kite shrunk toward (3, 3) makes G1 hold"),
+    Claim("G1-narrow-no-defection", "... and two narrow greens never fall back to mutual "
+          "defection", "post", "pd-a", (NARROW, NARROW),
+          Always(lambda v: (v.p1("C") >= "1/2") & (v.p2("C") >= "1/2")),
+          formal="every fixed point has a, b >= 1/2"),
     Claim("G2", "The green agent will cooperate with the yellow agent: the outcome will be "
           "the Pareto segment at the top of the overlap", "post (figure lost)", "pd-a",
           (GREEN, YELLOW),
           Always(lambda v: (v.p1("C") >= "99/100") & (v.p2("C") >= "3/4") & (v.p2("C") <= "19/20")),
           expected="fails",
-          formal="every fixed point has a >= 99/100 and b in [3/4, 19/20] (the top of the overlap)"),
+          formal="every fixed point has a >= 99/100 and b in [3/4, 19/20] (the top of the overlap)",
+          note="no green shape with green's floor at min = 1 can make G2 hold with this yellow: "
+               "while yellow defects, green hesitates at the edge of its region (neLP's order "
+               "delta cooperation against DefectBot), and that is a fixed point"),
     Claim("G2-corrected", "corrected: green is not exploited by yellow, and yellow gets its "
           "larger share", "post", "pd-a", (GREEN, YELLOW),
           Always(lambda v: (v.u1 >= "99/100") & (v.u2 >= v.u1)),

@@ -28,10 +28,12 @@ def _cell(text: str) -> str:
 
 
 def _evidence(result: ClaimResult) -> str:
+    """Exact evidence, followed by decimals when the exact text is hard to read."""
     exact = result.summary()
-    approx = result.summary(decimals=6)
     if "CRootOf" in exact:
-        return f"{exact} (~{approx.split('= ')[-1]})"
+        return f"{exact} (~{result.summary(decimals=6).split('= ')[-1]})"
+    if len(exact) > 60:
+        return f"{exact} (~ {result.summary(decimals=4)})"
     return exact
 
 
