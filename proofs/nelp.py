@@ -7,10 +7,18 @@
       otherwise behave as LP
 """
 
+from sympy import CRootOf, Symbol
+
 from verifier import Always, Claim, Exists, Extreme
 
 FAMILY = "neLP (the post)"
 PARAMS = {"": ("1/10", "1/1000"), "-p2": ("1/20", "1/10000")}
+x = Symbol("x")
+# exact minima found by `rov bound ... --objective u1 --sense min` and certified below
+RED_MIN = CRootOf(224360144000000000000 * x**2 - 445744866759352000000 * x
+                  + 221394579822449968229, 0)
+RAISED_MIN = CRootOf(224360144000000000000 * x**2 - 894285010759352000000 * x
+                     + 891140536797125968229, 0)
 
 
 def nelp(eps="1/10", delta="1/1000", floor=None):
@@ -45,13 +53,25 @@ for game in ("pd-a", "pd-b"):
     ]
 CLAIMS += [
     Claim("N2-min-pd-a", "neLP against neLP: the tight lower bound on player 1's payoff",
-          "post (the red boundary)", "pd-a", (nelp(), nelp()), Extreme(lambda v: v.u1, "min"),
-          formal="the exact minimum of u1 over the fixed points",
+          "post (the red boundary)", "pd-a", (nelp(), nelp()),
+          Extreme(lambda v: v.u1, "min", value=RED_MIN, attained=True),
+          formal="the exact minimum of u1 over the fixed points is the smaller root of "
+                 "224360144000000000000 x^2 - 445744866759352000000 x + 221394579822449968229",
           note="below min = 1 by about 6.8 delta: 'not delta-surely below min' is not 'at "
-               "least min'"),
+               "least min' (found by `rov bound`, certified here directly)"),
+    Claim("N3-lp-min-pd-a", "neLP against LP: the tight lower bound on neLP's payoff", "post",
+          "pd-a", (nelp(), "lp(eps=1/10,delta=1/1000)"),
+          Extreme(lambda v: v.u1, "min", value=RED_MIN, attained=True),
+          formal="the exact minimum of u1 over the fixed points equals neLP's against neLP",
+          note="the extreme fixed point is one where the opponent acts as LP anyway"),
     Claim("N4-lp", "raising min to 2: against LP the outcome gives neLP more than 2 (minus "
           "order delta)", "post", "pd-a", (nelp(floor=2), "lp(eps=1/10,delta=1/1000)"),
           Always(lambda v: v.u1 >= "199/100"), formal="every fixed point pays player 1 at least 199/100"),
+    Claim("N4-lp-min", "raising min to 2: the tight lower bound on neLP's payoff against LP",
+          "post", "pd-a", (nelp(floor=2), "lp(eps=1/10,delta=1/1000)"),
+          Extreme(lambda v: v.u1, "min", value=RAISED_MIN, attained=True),
+          formal="the exact minimum of u1 is the smaller root of 224360144000000000000 x^2 "
+                 "- 894285010759352000000 x + 891140536797125968229 (about 1.992830)"),
     Claim("N4-cooperatebot", "raising min to 2: against the cooperation rock, more than 2",
           "post", "pd-a", (nelp(floor=2), "cooperatebot"), Always(lambda v: v.u1 >= 2)),
     Claim("N4-self", "raising min to 2: against itself 'you both defect' becomes a possible "

@@ -24,11 +24,13 @@ code) are what is shared with people who should not run our code.
 from __future__ import annotations
 
 import runpy
-from fractions import Fraction
 import time
+from fractions import Fraction
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+
+import sympy
 
 from .agents import Agent, AgentError
 from .games import Game, GameError, load_game
@@ -231,6 +233,15 @@ class Claim:
                            detail, note=self.note, family=self.family)
 
 
+def _claimed(value):
+    """A claimed exact value: a rational, or a sympy real algebraic number (CRootOf)."""
+    if isinstance(value, sympy.Basic) and not value.is_Rational:
+        if not (value.is_real and value.is_algebraic):
+            raise ClaimError(f"claimed value {value} is not a real algebraic number")
+        return value
+    return exact(value)
+
+
 def _formula(check, v: Vars) -> Formula:
     phi = check.formula(v)
     if not isinstance(phi, Formula):
@@ -260,17 +271,21 @@ def _decide(check: Statement, pair: Pair, v: Vars, progress) -> tuple[str, dict]
         return "holds", {"witness": point}
     if isinstance(check, Extreme):
         side = None if check.subject_to is None else check.subject_to(v)
-        try:
-            optimum = pair.optimize(check.objective(v), check.sense, subject_to=side,
-                                    progress=progress)
-        except ValueError as err:
-            raise ClaimError(f"cannot optimise: {err}") from None
+        claimed = None if check.value is None else _claimed(check.value)
+        optimum = None
+        if claimed is not None and check.attained is not False:
+            optimum = pair.certify(check.objective(v), check.sense, claimed, side)
+        if optimum is None:
+            try:
+                optimum = pair.optimize(check.objective(v), check.sense, subject_to=side,
+                                        progress=progress)
+            except ValueError as err:
+                raise ClaimError(f"cannot optimise: {err}") from None
         detail = {"optimum": optimum}
         if optimum.value is None:
             return "unknown", detail | {"reason": optimum.note}
-        if check.value is None:
+        if claimed is None:
             return "holds", detail
-        claimed = exact(check.value)
         if compare(claimed, optimum.value) != 0:
             return "fails", detail | {"reason": f"the {check.sense} is {fmt(optimum.value)}, "
                                                 f"not {claimed}"}

@@ -74,11 +74,21 @@ class Minimum:
 
 
 def numeral(value: Number, name: str) -> tuple:
-    """A Z3 term for an exact number, with the constraints pinning it if algebraic."""
+    """A Z3 numeral for an exact number, and constraints it needs (none).
+
+    An algebraic number is pinned by its minimal polynomial and an isolating
+    interval; solving that tiny system gives Z3's own algebraic numeral, which
+    later queries handle far faster than the pinning constraints.
+    """
     if isinstance(value, Fraction):
         return z3_number(value), []
     target = z3.Real(f"__algebraic_{name}")
-    return target, number_constraints(value, target)
+    pins = number_constraints(value, target)
+    solver = z3.SolverFor("QF_NRA")
+    solver.add(pins)
+    if solver.check() != z3.sat:
+        raise ArithmeticError(f"cannot pin the algebraic number {value}")
+    return solver.model()[target], []
 
 
 def value_of(model, term) -> Number:

@@ -338,6 +338,26 @@ class Pair:
         return Optimum(sense, unsign(result.value), result.attained, point,
                        unsign(result.lower), unsign(result.upper), result.note)
 
+    def certify(self, objective: Poly, sense: str, value: Number,
+                subject_to: Formula | None = None) -> Optimum | None:
+        """Check a claimed attained extreme directly: nothing beyond it, a fixed point at it.
+
+        Two queries instead of a search. None when the value is not certified
+        this way (it is wrong, or not attained): then :meth:`optimize` decides.
+        """
+        sign = 1 if sense == "min" else -1
+        f_term = self.term(sign * objective)
+        extra = [] if subject_to is None else [self.formula(subject_to)]
+        target, pins = numeral(value if sign == 1 else -value, "claimed")
+        if self.find(extra + pins + [f_term < target]) is not None:
+            return None
+        point = self.find(extra + pins + [f_term == target])
+        if point is None:
+            return None
+        return Optimum(sense, value, True, point, value, value,
+                       "attained by an exact fixed point; none lies beyond it (claimed value "
+                       "checked directly)")
+
     # -- one profile ------------------------------------------------------------------
     def check_profile(self, profile: tuple) -> PointCheck:
         """Is this exact profile a fixed point? If not, which agent fails and why.
