@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -363,8 +364,10 @@ def main(argv: list | None = None) -> int:
         print("rov: interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # noqa: BLE001 - one line, never a traceback
-        print(f"rov: internal error, please report: {type(err).__name__}: {err}",
-              file=sys.stderr)
+        if os.environ.get("ROV_DEBUG"):
+            raise
+        print(f"rov: internal error, please report (ROV_DEBUG=1 shows the traceback): "
+              f"{type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_INTERNAL
 
 

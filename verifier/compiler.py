@@ -28,7 +28,7 @@ import z3
 from .agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
                      PlayEstimate, Program, Query, Surely)
 from .interpreter import FixedPointWitness, Observation, Run
-from .numbers import Number, simplify_number
+from .numbers import Number, compare, simplify_number
 from .poly import And, Atom, Formula, Not, Or, Poly, Truth
 
 
@@ -91,24 +91,21 @@ class System:
     ``programs[i]`` plays seat i. ``tie_randomization=False`` makes the
     oracle answer each query occurrence the same way in every run (no mixing
     of tie answers), for testing what randomisation at ties buys.
-    ``tag`` prefixes variable names so that copies can be quantified.
     ``closed=True`` relaxes strict "surely" comparisons: a closed superset of
     the fixed points, used to find infima that are not attained.
     ``hull[i]=False`` drops seat i's fixed-point condition and keeps one run
     of its agent: the system then describes what that agent can output.
     """
 
-    def __init__(self, game, programs: tuple, tie_randomization: bool = True, tag: str = "",
+    def __init__(self, game, programs: tuple, tie_randomization: bool = True,
                  closed: bool = False, hull: tuple = (True, True)):
         self.game = game
         self.hull = hull
         self.programs = programs
         self.tie_randomization = tie_randomization
         self.closed = closed
-        self.tag = tag
         self.constraints: list = []
         self.variables: list = []
-        self._fresh_count = 0
         self._shared_answers: dict = {}
         self.free = [[self._real(f"s{i}_{k}") for k in range(game.num_actions(i) - 1)]
                      for i in (0, 1)]
@@ -119,18 +116,14 @@ class System:
 
     # -- variables --------------------------------------------------------
     def _real(self, name: str) -> z3.ArithRef:
-        v = z3.Real(f"{self.tag}{name}")
+        v = z3.Real(name)
         self.variables.append(v)
         return v
 
     def _bool(self, name: str) -> z3.BoolRef:
-        v = z3.Bool(f"{self.tag}{name}")
+        v = z3.Bool(name)
         self.variables.append(v)
         return v
-
-    def _fresh(self, stem: str) -> str:
-        self._fresh_count += 1
-        return f"{stem}{self._fresh_count}"
 
     @staticmethod
     def _simplex(free: list) -> list:
@@ -268,7 +261,7 @@ class System:
             elif prog.n_self == 2:
                 lo, hi = val(seat_runs[0].output[0]), val(seat_runs[1].output[0])
                 x = profile[seat][0]
-                if lo == hi:
+                if compare(lo, hi) == 0:
                     weights = [Fraction(1), Fraction(0)]
                 else:
                     w_hi = simplify_number((x - lo) / (hi - lo))

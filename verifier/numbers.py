@@ -72,11 +72,6 @@ def exact(value, rationalize: bool = False) -> Fraction:
     raise InexactNumberError(f"{value!r} of type {type(value).__name__} is not an exact number")
 
 
-def is_rational(x: Number) -> bool:
-    """True when ``x`` is a rational (Fraction or sympy Rational)."""
-    return isinstance(x, (int, Fraction)) or (isinstance(x, sympy.Basic) and x.is_Rational)
-
-
 def to_sympy(x: Number) -> sympy.Expr:
     """The same number as a sympy expression."""
     if isinstance(x, (int, Fraction)):
