@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from verifier import builtin_game, parse_agent
 from verifier.agents import Choose, Query
-from verifier.compiler import System, z3_number
+from verifier import smt
+from verifier.compiler import System
+from verifier.smt import z3_number
 from verifier.games import BUILTIN_GAMES
 from verifier.interpreter import Observation, output
 
@@ -76,17 +78,18 @@ def test_compiled_run_equals_interpreted_run(data):
     programs = (prog, other) if seat == 0 else (other, prog)
     system = System(game, programs, hull=(False, False))
     run = system.runs[seat][0]
-    fixed = [system.strategy[seat][0] == z3_number(own[0]),
-             system.strategy[1 - seat][0] == z3_number(opp[0])]
+    t, b = smt.term, smt.formula
+    fixed = [t(system.strategy[seat][0]) == z3_number(own[0]),
+             t(system.strategy[1 - seat][0]) == z3_number(opp[0])]
     if estimate is not None:
-        fixed += [run.estimate[0][0] == z3_number(estimate[0][0]),
-                  run.estimate[1][0] == z3_number(estimate[1][0])]
-    fixed += [run.answers[path] == z3.BoolVal(q == 1) for path, q in answers.items()]
+        fixed += [t(run.estimate[0][0]) == z3_number(estimate[0][0]),
+                  t(run.estimate[1][0]) == z3_number(estimate[1][0])]
+    fixed += [b(run.answers[path]) == z3.BoolVal(q == 1) for path, q in answers.items()]
     for path, weights in choices.items():
-        fixed += [flag == z3.BoolVal(w == 1) for flag, w in zip(run.choices[path], weights)]
+        fixed += [b(flag) == z3.BoolVal(w == 1) for flag, w in zip(run.choices[path], weights)]
     solver = z3.SolverFor("QF_NRA")
     solver.set("timeout", 30000)  # an unknown fails the test below, never passes it
-    solver.add(system.constraints + fixed)
+    solver.add(smt.formulas(system.constraints) + fixed)
     assert solver.check() == z3.sat, f"{spec}: the interpreter's run is not allowed"
-    solver.add(z3.Or([o != z3_number(e) for o, e in zip(run.output, expected)]))
+    solver.add(z3.Or([t(o) != z3_number(e) for o, e in zip(run.output, expected)]))
     assert solver.check() == z3.unsat, f"{spec}: the encoding allows another output"

@@ -16,18 +16,16 @@ import sys
 import time
 from pathlib import Path
 
-import z3
-
 from .agents import AgentError
 from .claims import ClaimError, Vars, load_claims
 from .compiler import System
-from .extremum import SolverUnknown
 from .findings import render
 from .games import BUILTIN_GAMES, GameError, load_game
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
 from .poly import Poly
-from .solver import Pair, UnsoundnessError
+from .smtlib import smtlib
+from .solver import Pair, SolverUnknown, UnsoundnessError
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -214,14 +212,11 @@ def cmd_check_point(args) -> int:
 def cmd_smtlib(args) -> int:
     pair = _pair(args)
     system: System = pair.system
-    solver = z3.Solver()
-    solver.add(system.constraints)
-    lines = [f"; fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
-             f"on {pair.game.name}",
-             "; estimate model: box; s<i>_<k> = probability that player i+1 plays action k",
-             "; (the last action's probability is 1 minus the others)"]
-    print("\n".join(lines))
-    print(solver.to_smt2())
+    print(smtlib(system.constraints, (
+        f"fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
+        f"on {pair.game.name}",
+        "estimate model: box; s<i>_<k> = probability that player i+1 plays action k",
+        "(the last action's probability is 1 minus the others)")), end="")
     return EXIT_OK
 
 

@@ -27,33 +27,12 @@ from fractions import Fraction
 import sympy
 import z3
 
-from .compiler import exact_value, number_constraints, z3_number
+from .smt import SolverUnknown, Z3Queries, exact_value, numeral, z3_number
 from .numbers import Number, compare
 
 BUDGET_QUERIES = 4  # an optimisation may take this many single-query time limits
 GAPS = (Fraction(1, 10 ** 6), Fraction(1, 10 ** 9), Fraction(1, 10 ** 12), Fraction(1, 10 ** 16))
 TOLERANCE_SCALES = (10, 1000, 100000)
-
-
-class SolverUnknown(Exception):
-    """Z3 answered unknown or ran out of time."""
-
-
-class Z3Queries:
-    """Satisfiability queries with one time limit (seconds) for each."""
-
-    def __init__(self, timeout: float):
-        self.timeout = timeout
-
-    def model(self, constraints: list, quantified: bool = False):
-        """A model of the constraints, or None when they are unsatisfiable."""
-        solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
-        solver.set("timeout", max(1, int(self.timeout * 1000)))
-        solver.add(constraints)
-        result = solver.check()
-        if result == z3.unknown:
-            raise SolverUnknown(solver.reason_unknown() or "unknown")
-        return solver.model() if result == z3.sat else None
 
 
 @dataclass(frozen=True)
@@ -71,24 +50,6 @@ class Minimum:
     lower: Number
     upper: Number
     note: str
-
-
-def numeral(value: Number, name: str) -> tuple:
-    """A Z3 numeral for an exact number, and constraints it needs (none).
-
-    An algebraic number is pinned by its minimal polynomial and an isolating
-    interval; solving that tiny system gives Z3's own algebraic numeral, which
-    later queries handle far faster than the pinning constraints.
-    """
-    if isinstance(value, Fraction):
-        return z3_number(value), []
-    target = z3.Real(f"__algebraic_{name}")
-    pins = number_constraints(value, target)
-    solver = z3.SolverFor("QF_NRA")
-    solver.add(pins)
-    if solver.check() != z3.sat:
-        raise ArithmeticError(f"cannot pin the algebraic number {value}")
-    return solver.model()[target], []
 
 
 def value_of(model, term) -> Number:
@@ -167,10 +128,10 @@ def simplest_between(low: Fraction, high: Fraction) -> Fraction:
 def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
     """Impose the nearly tight atoms as equalities and certify the exact point."""
     tight = tight_atoms(constraints, model, tolerance)
-    bound, pins = numeral(upper, "upper")
+    bound = numeral(upper, "upper")
     for system in (constraints, closed):
         try:
-            snapped = queries.model(system + tight + pins + [f <= bound])
+            snapped = queries.model(system + tight + [f <= bound])
         except SolverUnknown:
             continue
         if snapped is None:
@@ -208,10 +169,10 @@ def _infimum(queries, constraints, variables, f, value, value_z3, upper):
                        "attained by an exact solution; none lies below it")
     eps = z3.Real("__gap_eps")
     gap = z3.ForAll(variables, z3.Implies(z3.And(constraints), f >= value_z3 + eps))
-    bound, pins = numeral(upper, "best")
+    bound = numeral(upper, "best")
     try:
         has_gap = queries.model([eps > 0, gap], quantified=True)
-        best = queries.model(constraints + pins + [f <= bound])
+        best = queries.model(constraints + [f <= bound])
     except SolverUnknown as err:
         return undecided(f"(not attained; whether solutions approach it is unknown: {err})")
     if has_gap is not None:

@@ -304,3 +304,61 @@ class Truth(Formula):
 
     def __repr__(self):
         return str(self.value)
+
+
+@dataclass(frozen=True, eq=False)
+class BoolVar(Formula):
+    """A named Boolean variable (an oracle answer, a branch flag) in a constraint system."""
+
+    name: str
+
+    def holds(self, values):
+        return bool(values[self.name])
+
+    def polys(self):
+        return []
+
+    def __repr__(self):
+        return self.name
+
+
+def named(name: str) -> Poly:
+    """The polynomial consisting of one real variable named ``name``."""
+    return Poly({((name, 1),): 1})
+
+
+def conj(parts) -> Formula:
+    """The conjunction of ``parts``, flattened, dropping ``True``; ``False`` absorbs."""
+    out = []
+    for p in parts:
+        if isinstance(p, Truth):
+            if not p.value:
+                return Truth(False)
+            continue
+        out += list(p.parts) if isinstance(p, And) else [p]
+    return Truth(True) if not out else out[0] if len(out) == 1 else And(tuple(out))
+
+
+def disj(parts) -> Formula:
+    """The disjunction of ``parts``, flattened, dropping ``False``; ``True`` absorbs."""
+    out = []
+    for p in parts:
+        if isinstance(p, Truth):
+            if p.value:
+                return Truth(True)
+            continue
+        out += list(p.parts) if isinstance(p, Or) else [p]
+    return Truth(False) if not out else out[0] if len(out) == 1 else Or(tuple(out))
+
+
+def negate(f: Formula) -> Formula:
+    """``not f``, pushed into atoms and constants where that is immediate."""
+    if isinstance(f, Truth):
+        return Truth(not f.value)
+    if isinstance(f, Not):
+        return f.part
+    return Not(f)
+
+
+def implies(a: Formula, b: Formula) -> Formula:
+    return disj([negate(a), b])

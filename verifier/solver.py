@@ -14,13 +14,15 @@ from fractions import Fraction
 
 import z3
 
+from . import smt
 from .agents import Agent, Mix, Query
 from .compiler import System
-from .extremum import Minimum, SolverUnknown, Z3Queries, minimize, numeral
+from .extremum import Minimum, minimize
+from .smt import SolverUnknown, Z3Queries, numeral
 from .games import Game
 from .interpreter import FixedPointWitness, InadmissibleObservation, output, verify_fixed_point
 from .numbers import Number, compare, fmt
-from .poly import Formula, Poly
+from .poly import Formula, Poly, Truth
 
 ESTIMATE_MODEL = "box"
 DEFAULT_TIMEOUT = 120.0
@@ -156,7 +158,9 @@ class Pair:
         self.queries = Z3Queries(timeout)
         self.tie_randomization = tie_randomization
         self.system = System(game, self.programs, tie_randomization)
+        self.constraints = smt.formulas(self.system.constraints)
         self._closed: System | None = None
+        self._closed_constraints: list | None = None
 
     @property
     def specs(self) -> tuple:
@@ -171,23 +175,27 @@ class Pair:
         """The closed relaxation; same variable names, so atoms can be shared."""
         if self._closed is None:
             self._closed = System(self.game, self.programs, self.tie_randomization, closed=True)
+            self._closed_constraints = smt.formulas(self._closed.constraints)
         return self._closed
 
     def term(self, poly: Poly):
-        return self.system.seat_term(poly)
+        """A polynomial in seat variables as a Z3 term."""
+        return smt.term(self.system.seat_term(poly))
 
     def formula(self, phi: Formula):
-        return self.system.seat_formula(phi)
+        """A formula in seat variables as a Z3 formula."""
+        return smt.formula(self.system.seat_formula(phi))
 
     # -- points ---------------------------------------------------------------------
     def find(self, extra: list | None = None) -> FixedPoint | None:
         """A fixed point satisfying the extra Z3 constraints, or None if there is none."""
-        model = self.queries.model(self.system.constraints + list(extra or []))
+        model = self.queries.model(self.constraints + list(extra or []))
         return None if model is None else self.point_from(model)
 
     def point_from(self, model, system: System | None = None) -> FixedPoint:
         """The exact fixed point a model describes, re-checked by the interpreter."""
-        witness = (system or self.system).witness(model)
+        exact = smt.Model(model)
+        witness = (system or self.system).witness(exact.real, exact.boolean)
         try:
             verify_fixed_point(self.programs, witness)
         except InadmissibleObservation as err:
@@ -209,8 +217,7 @@ class Pair:
         out = []
         for i, strategy in enumerate(profile):
             for x, v in zip(system.free[i], strategy[:-1]):
-                term, pins = numeral(v, f"{x}")
-                out += pins + [x == term]
+                out.append(smt.term(x) == numeral(v, f"{x}"))
         return out
 
     # -- enumeration ----------------------------------------------------------------
@@ -283,10 +290,10 @@ class Pair:
         """A fixed point that passes :func:`interior_point`, if one is quickly found."""
         for movers in ({0}, {1}, {0, 1}):
             constraints = self.system.interior_constraints(movers)
-            if any(z3.is_false(c) for c in constraints):
+            if any(isinstance(c, Truth) and not c.value for c in constraints):
                 continue
             try:
-                point = self.find(constraints)
+                point = self.find(smt.formulas(constraints))
             except SolverUnknown:
                 continue
             if point is not None and interior_point(self.programs, point.witness):
@@ -295,14 +302,11 @@ class Pair:
 
     def _exclude(self, point: FixedPoint, index: int):
         """A constraint excluding exactly this profile."""
-        differs, pins = [], []
-        free = [x for i in (0, 1) for x in self.system.free[i]]
+        free = [smt.term(x) for i in (0, 1) for x in self.system.free[i]]
         values = [v for s in point.profile for v in s[:-1]]
-        for k, (x, v) in enumerate(zip(free, values)):
-            term, constraints = numeral(v, f"exclude{index}_{k}")
-            differs.append(x != term)
-            pins += constraints
-        return z3.And(pins + [z3.Or(differs)]) if differs else z3.BoolVal(False)
+        differs = [x != numeral(v, f"exclude{index}_{k}")
+                   for k, (x, v) in enumerate(zip(free, values))]
+        return z3.Or(differs) if differs else z3.BoolVal(False)
 
     # -- optimisation -----------------------------------------------------------------
     def optimize(self, objective: Poly, sense: str = "min", subject_to: Formula | None = None,
@@ -324,12 +328,13 @@ class Pair:
         f = sign * objective
         extra = [] if subject_to is None else [self.formula(subject_to)]
         closed_extra = [] if subject_to is None else \
-            [self.closed_system.seat_formula(subject_to)]
+            [smt.formula(self.closed_system.seat_formula(subject_to))]
         floor = sum((c for m, c in f.terms.items() if m and c < 0),
                     f.terms.get((), Fraction(0))) - 1  # every monomial lies in [0, 1]
-        result: Minimum = minimize(self.queries, self.system.constraints + extra,
-                                   self.closed_system.constraints + closed_extra,
-                                   self.system.variables, self.term(f), floor, progress)
+        self.closed_system  # builds the closed constraints
+        result: Minimum = minimize(self.queries, self.constraints + extra,
+                                   self._closed_constraints + closed_extra,
+                                   smt.variables(self.system), self.term(f), floor, progress)
         point = self.point_from(result.model) if result.model is not None else None
 
         def unsign(x):
@@ -348,10 +353,10 @@ class Pair:
         sign = 1 if sense == "min" else -1
         f_term = self.term(sign * objective)
         extra = [] if subject_to is None else [self.formula(subject_to)]
-        target, pins = numeral(value if sign == 1 else -value, "claimed")
-        if self.find(extra + pins + [f_term < target]) is not None:
+        target = numeral(value if sign == 1 else -value, "claimed")
+        if self.find(extra + [f_term < target]) is not None:
             return None
-        point = self.find(extra + pins + [f_term == target])
+        point = self.find(extra + [f_term == target])
         if point is None:
             return None
         return Optimum(sense, value, True, point, value, value,
@@ -380,7 +385,8 @@ class Pair:
         for seat in (0, 1):
             alone = System(self.game, self.programs, self.tie_randomization,
                            hull=(seat == 0, seat == 1))
-            if self.queries.model(alone.constraints + self.at_profile(profile, alone)) is None:
+            if self.queries.model(smt.formulas(alone.constraints)
+                                  + self.at_profile(profile, alone)) is None:
                 failing.append(seat)
         runs = System(self.game, self.programs, self.tie_randomization, hull=(False, False))
         closed = System(self.game, self.programs, self.tie_randomization, hull=(False, False),
@@ -392,15 +398,16 @@ class Pair:
     def _output_ranges(self, seat: int, runs: System, closed: System, fixed: list):
         """Exact range of each action's probability over one run's outputs."""
         n = self.programs[seat].n_self
-        term_of = runs.runs[seat][0].output
+        term_of = [smt.term(t) for t in runs.runs[seat][0].output]
+        constraints = smt.formulas(runs.constraints) + fixed
+        relaxed = smt.formulas(closed.constraints) + fixed
         ranges = []
         try:
             for k in range(n):
-                low = minimize(self.queries, runs.constraints + fixed, closed.constraints + fixed,
-                               runs.variables, term_of[k], Fraction(-1))
-                high = minimize(self.queries, runs.constraints + fixed,
-                                closed.constraints + fixed, runs.variables, -term_of[k],
-                                Fraction(-2))
+                low = minimize(self.queries, constraints, relaxed, smt.variables(runs),
+                               term_of[k], Fraction(-1))
+                high = minimize(self.queries, constraints, relaxed, smt.variables(runs),
+                                -term_of[k], Fraction(-2))
                 if low.value is None or high.value is None:
                     return None
                 ranges.append((low.value, -high.value, low.attained, high.attained))

@@ -1,0 +1,126 @@
+"""The Z3 boundary: constraint systems to Z3 terms, queries, models to exact numbers.
+
+Everything else works on :mod:`verifier.poly` formulas; only this module,
+:mod:`verifier.extremum` and :mod:`verifier.solver` (which decide) import z3.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+import z3
+
+from .compiler import number_constraints
+from .numbers import Number, simplify_number
+from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
+
+
+class SolverUnknown(Exception):
+    """Z3 answered unknown or ran out of time."""
+
+
+def z3_number(value: Number) -> z3.ArithRef:
+    """A Z3 real numeral for an exact rational."""
+    value = Fraction(value)
+    return z3.RealVal(f"{value.numerator}/{value.denominator}")
+
+
+def exact_value(value: z3.ExprRef) -> Number:
+    """An exact Python number for a Z3 model value (rational or algebraic)."""
+    if z3.is_rational_value(value):
+        return value.as_fraction()
+    if z3.is_algebraic_value(value):
+        coeffs = [int(str(c)) for c in value.poly()]
+        x = sympy.Symbol("x")
+        poly = sympy.Poly(list(reversed(coeffs)), x)
+        return simplify_number(sympy.CRootOf(poly, value.index() - 1))
+    raise ValueError(f"not a numeral: {value}")
+
+
+def _real(name) -> z3.ArithRef:
+    if not isinstance(name, str):
+        raise TypeError(f"variable {name!r} is not a system variable (map seat variables first)")
+    return z3.Real(name)
+
+
+def term(poly: Poly) -> z3.ArithRef:
+    """A Poly over named real variables as a Z3 term."""
+    return poly.fold(z3_number, _real)
+
+
+_ATOMS = {"<": lambda t: t < 0, "<=": lambda t: t <= 0, ">": lambda t: t > 0,
+          ">=": lambda t: t >= 0, "==": lambda t: t == 0, "!=": lambda t: t != 0}
+
+
+def formula(f: Formula) -> z3.BoolRef:
+    """A formula over named real and Boolean variables as a Z3 Boolean term."""
+    if isinstance(f, Atom):
+        return _ATOMS[f.op](term(f.poly))
+    if isinstance(f, BoolVar):
+        return z3.Bool(f.name)
+    if isinstance(f, And):
+        return z3.And([formula(p) for p in f.parts])
+    if isinstance(f, Or):
+        return z3.Or([formula(p) for p in f.parts])
+    if isinstance(f, Not):
+        return z3.Not(formula(f.part))
+    if isinstance(f, Truth):
+        return z3.BoolVal(f.value)
+    raise TypeError(f"not a formula: {f!r}")
+
+
+def formulas(fs) -> list:
+    return [formula(f) for f in fs]
+
+
+def variables(system) -> list:
+    """Every variable of a compiled system, as Z3 constants (for quantifiers)."""
+    return [z3.Real(n) for n in system.reals] + [z3.Bool(n) for n in system.booleans]
+
+
+class Model:
+    """A Z3 model read exactly: ``real(poly)`` and ``boolean(boolvar)``."""
+
+    def __init__(self, model: z3.ModelRef):
+        self.z3 = model
+
+    def real(self, poly: Poly) -> Number:
+        return exact_value(self.z3.eval(term(poly), model_completion=True))
+
+    def boolean(self, b) -> bool:
+        return z3.is_true(self.z3.eval(formula(b), model_completion=True))
+
+
+class Z3Queries:
+    """Satisfiability queries with one time limit (seconds) for each."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+
+    def model(self, constraints: list, quantified: bool = False):
+        """A model of the Z3 constraints, or None when they are unsatisfiable."""
+        solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
+        solver.set("timeout", max(1, int(self.timeout * 1000)))
+        solver.add(constraints)
+        result = solver.check()
+        if result == z3.unknown:
+            raise SolverUnknown(solver.reason_unknown() or "unknown")
+        return solver.model() if result == z3.sat else None
+
+
+def numeral(value: Number, name: str) -> z3.ArithRef:
+    """A Z3 numeral for an exact rational or real algebraic number.
+
+    An algebraic number is pinned by its minimal polynomial and an isolating
+    interval; solving that tiny system gives Z3's own algebraic numeral, which
+    later queries handle far faster than the pinning constraints.
+    """
+    if isinstance(value, Fraction):
+        return z3_number(value)
+    target = f"__algebraic_{name}"
+    solver = z3.SolverFor("QF_NRA")
+    solver.add(formulas(number_constraints(value, Poly({((target, 1),): 1}))))
+    if solver.check() != z3.sat:
+        raise ArithmeticError(f"cannot pin the algebraic number {value}")
+    return solver.model()[z3.Real(target)]
