@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove test bench findings clean
+.PHONY: prove check test bench findings clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 prove: $(STAMP)
-	$(BIN)/rov prove proofs/
+	$(BIN)/rov prove proofs/ --certificates certificates/
+
+# re-verify every certificate that `make prove` wrote
+check: $(STAMP)
+	$(BIN)/rov check certificates/*.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -33,6 +33,7 @@ from typing import Callable
 import sympy
 
 from .agents import Agent, AgentError
+from .errors import ClaimError
 from .games import Game, GameError, load_game
 from .library import parse_agent
 from .numbers import compare, exact, fmt
@@ -40,10 +41,6 @@ from .poly import And, Atom, Formula, Not, Or, Poly, Truth, var
 from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
 
 VERDICTS = ("holds", "fails", "unknown")
-
-
-class ClaimError(ValueError):
-    """A claim or claim file is malformed."""
 
 
 @dataclass(frozen=True)
@@ -313,6 +310,7 @@ class ClaimResult:
     note: str = ""
     family: str = ""
     estimate_model: str = ESTIMATE_MODEL
+    certificate: dict | None = None  # where its certificate was written, and its kind
 
     @property
     def as_expected(self) -> bool:
@@ -338,7 +336,7 @@ class ClaimResult:
                "source": self.source, "game": self.game, "agents": list(self.agents),
                "verdict": self.verdict, "expected": self.expected,
                "seconds": round(self.seconds, 3), "estimate_model": self.estimate_model,
-               "family": self.family, "note": self.note, "certificate": None}
+               "family": self.family, "note": self.note, "certificate": self.certificate}
         for key, value in self.detail.items():
             out[key] = value.to_json(decimals) if hasattr(value, "to_json") else value
         return out
@@ -389,3 +387,51 @@ def load_claims(paths: list) -> list[Claim]:
         raise ClaimError("no claims found in " + ", ".join(map(str, paths)))
     return claims
 
+
+
+# --------------------------------------------------------------- certificates
+
+
+def question(check: Statement, v: Vars) -> dict:
+    """The claim's statement as data (formulas over seat variables), for certificates."""
+    if isinstance(check, (Always, Exists)):
+        return {"type": "always" if isinstance(check, Always) else "exists",
+                "formula": _formula(check, v)}
+    if isinstance(check, NoFixedPoint):
+        return {"type": "no_fixed_point"}
+    if isinstance(check, Unique):
+        return {"type": "unique",
+                "profile": tuple(tuple(exact(p) for p in s) for s in check.profile)}
+    return {"type": "extreme", "objective": check.objective(v), "sense": check.sense,
+            "value": None if check.value is None else _claimed(check.value),
+            "attained": check.attained,
+            "subject_to": None if check.subject_to is None else check.subject_to(v)}
+
+
+def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
+    """The certificate of a claim's verdict (see :mod:`verifier.certificates`).
+
+    ``options`` go to :func:`verifier.certificates.certificate`. Raises
+    CertificateError for verdicts with nothing to certify (unknown) and
+    for optima that are approached but not attained.
+    """
+    from .certificates import CertificateError, certificate
+    if result.verdict not in ("holds", "fails"):
+        raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
+    game, agents = claim.resolve()
+    programs = tuple(a.program(game, i) for i, a in enumerate(agents))
+    d, evidence = result.detail, {}
+    for key in ("counterexample", "witness"):
+        if key in d:
+            evidence["witness"] = d[key].witness
+    if "optimum" in d:
+        o = d["optimum"]
+        if not o.attained:
+            raise CertificateError(f"{claim.id}: certificates for optima that are not attained "
+                                   f"are not supported")
+        evidence = {"value": o.value, "witness": o.point.witness}
+    meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
+            "formal": result.formal, "expected": claim.expected}
+    return certificate(game, programs, result.agents, claim.tie_randomization,
+                       question(claim.check, Vars(game)), result.verdict, evidence, meta,
+                       result.seconds, **options)

@@ -12,20 +12,18 @@ import argparse
 import ast
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 from .agents import AgentError
-from .claims import ClaimError, Vars, load_claims
-from .compiler import System
-from .findings import render
+from .errors import ClaimError, SolverUnknown, UnsoundnessError
 from .games import BUILTIN_GAMES, GameError, load_game
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
 from .poly import Poly
 from .smtlib import smtlib
-from .solver import Pair, SolverUnknown, UnsoundnessError
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -58,6 +56,7 @@ def parse_profile(text: str, game) -> tuple:
 
 def parse_objective(text: str, game) -> Poly:
     """A polynomial from text such as "u1", "u1 + u2", "p1(C)", "2*p1(C) - 1/2"."""
+    from .claims import Vars  # the solver side (z3) is imported only when needed
     v = Vars(game)
     try:
         tree = ast.parse(text, mode="eval")
@@ -98,7 +97,8 @@ def parse_objective(text: str, game) -> Poly:
         raise UsageError(f"objective: {err}") from None
 
 
-def _pair(args) -> Pair:
+def _pair(args):
+    from .solver import Pair
     game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
     agents = (parse_agent(args.agent1), parse_agent(args.agent2))
     return Pair(game, agents, args.timeout, not args.no_tie_randomization)
@@ -134,6 +134,9 @@ def cmd_solve(args) -> int:
     result = pair.solve(find_all=args.all, limit=args.limit, bounds=args.bounds,
                         progress=_progress(live, "solver steps"))
     _end_progress(live)
+    if args.certificate:
+        cert = pair.certificate(result, farkas_seconds=args.farkas_seconds)
+        write_atomically(args.certificate, json.dumps(cert, indent=1) + "\n")
     if args.json:
         print(json.dumps(result.to_json(args.decimals), indent=2))
         return EXIT_OK
@@ -211,7 +214,7 @@ def cmd_check_point(args) -> int:
 
 def cmd_smtlib(args) -> int:
     pair = _pair(args)
-    system: System = pair.system
+    system = pair.system
     print(smtlib(system.constraints, (
         f"fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
         f"on {pair.game.name}",
@@ -221,6 +224,8 @@ def cmd_smtlib(args) -> int:
 
 
 def cmd_prove(args) -> int:
+    from .claims import load_claims
+    from .findings import render
     claims = load_claims(args.paths)
     if args.only:
         wanted = set(args.only.split(","))
@@ -230,11 +235,18 @@ def cmd_prove(args) -> int:
             raise UsageError(f"no claim with id {', '.join(sorted(missing))}")
     live = _interactive(args)
     results = []
+    folder = _certificate_folder(args.certificates)
     for i, claim in enumerate(claims, 1):
         if live:
             sys.stderr.write(f"\r\033[K[{i}/{len(claims)}] {claim.id} ...")
             sys.stderr.flush()
-        results.append(claim.run(args.timeout))
+        result = claim.run(args.timeout)
+        if folder is not None:
+            if live:
+                sys.stderr.write(f"\r\033[K[{i}/{len(claims)}] {claim.id}: certificate ...")
+                sys.stderr.flush()
+            result = _write_claim_certificate(claim, result, folder, args)
+        results.append(result)
     _end_progress(live)
     if args.json:
         print(json.dumps([r.to_json(args.decimals) for r in results], indent=2))
@@ -243,6 +255,59 @@ def cmd_prove(args) -> int:
     if args.findings:
         write_atomically(args.findings, render(results))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
+
+
+def _certificate_folder(name):
+    if name is None:
+        return None
+    folder = Path(name)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--certificates {name}: not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _write_claim_certificate(claim, result, folder: Path, args):
+    """Write the claim's certificate (if its verdict has one); the result records where."""
+    from dataclasses import replace
+    from .certificates import CertificateError
+    from .claims import claim_certificate
+    path = folder / (re.sub(r"[^A-Za-z0-9._-]", "_", claim.id) + ".json")
+    try:
+        cert = claim_certificate(claim, result, farkas_seconds=args.farkas_seconds,
+                                 solver_seconds=args.timeout)
+    except CertificateError as err:
+        return replace(result, certificate={"path": None, "kind": None, "note": str(err)})
+    write_atomically(str(path), json.dumps(cert, indent=1) + "\n")
+    return replace(result, certificate={"path": str(path), "kind": cert["kind"],
+                                        "seconds": cert["seconds"]["certify"]})
+
+
+def cmd_check(args) -> int:
+    from .certificates import MAX_BYTES, check
+    reports = []
+    for name in args.certificates:
+        path = Path(name)
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise UsageError(f"{name}: larger than {MAX_BYTES} bytes")
+            data = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            data = None
+            problem = f"cannot read: {type(err).__name__}: {err}"
+        report = check(data, run_solvers=not args.no_solvers)
+        if data is None:
+            from .certificates import Report
+            report = Report(False, "?", "?", name, (), problem)
+        reports.append((name, report))
+        if not args.json:
+            print(f"{name}: {report.line()}")
+    if args.json:
+        print(json.dumps([{"file": n} | r.to_json() for n, r in reports], indent=2))
+    else:
+        bad = sum(not r.ok for _, r in reports)
+        print(f"{len(reports)} certificates: {len(reports) - bad} re-verified, {bad} failed")
+    return EXIT_OK if all(r.ok for _, r in reports) else EXIT_MISMATCH
 
 
 def _print_table(results, decimals) -> None:
@@ -279,6 +344,12 @@ def cmd_list(args) -> int:
 # ------------------------------------------------------------------- main
 
 
+def certify_options(p) -> None:
+    p.add_argument("--farkas-seconds", type=float, default=5.0, metavar="SECONDS",
+                   help="time to look for Farkas evidence per obligation before falling back "
+                        "to solver agreement (default 5; 0 skips it)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rov", description="Exact verifier for agents that reason with a reflective oracle.")
@@ -305,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, help="stop enumerating after N points")
     p.add_argument("--bounds", action="store_true",
                    help="describe a continuum by exact ranges of P(first action) and payoffs")
+    p.add_argument("--certificate", metavar="FILE.json",
+                   help="write a certificate of the fixed points found (and of completeness)")
+    certify_options(p)
     p.set_defaults(func=cmd_solve)
 
     p = sub.add_parser("bound", help="exact min or max of an objective over the fixed points")
@@ -319,8 +393,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated claim ids to run")
     p.add_argument("--findings", metavar="FILE.md",
                    help="also write the findings page generated from the results")
+    p.add_argument("--certificates", metavar="DIR",
+                   help="write one certificate per claim into DIR (CLAIM-ID.json)")
+    certify_options(p)
     common(p, pair=False)
     p.set_defaults(func=cmd_prove)
+
+    p = sub.add_parser("check", help="re-verify certificates without trusting the solver path")
+    p.add_argument("certificates", nargs="+", metavar="CERT.json")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--no-solvers", action="store_true",
+                   help="never run a solver: solver-agreed evidence then fails to re-verify")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("check-point", help="is this exact profile a fixed point?")
     common(p)

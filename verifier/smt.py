@@ -12,12 +12,9 @@ import sympy
 import z3
 
 from .compiler import number_constraints
+from .errors import SolverUnknown
 from .numbers import Number, simplify_number
 from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
-
-
-class SolverUnknown(Exception):
-    """Z3 answered unknown or ran out of time."""
 
 
 def z3_number(value: Number) -> z3.ArithRef:

@@ -15,13 +15,15 @@ from fractions import Fraction
 import z3
 
 from . import smt
-from .agents import Agent, Mix, Query
+from .agents import Agent
 from .compiler import System
+from .errors import UnsoundnessError
 from .extremum import Minimum, minimize
 from .smt import SolverUnknown, Z3Queries, numeral
 from .games import Game
-from .interpreter import FixedPointWitness, InadmissibleObservation, output, verify_fixed_point
-from .numbers import Number, compare, fmt
+from .interpreter import (FixedPointWitness, InadmissibleObservation, interior_point,
+                          verify_fixed_point)
+from .numbers import Number, fmt
 from .poly import Formula, Poly, Truth
 
 ESTIMATE_MODEL = "box"
@@ -32,10 +34,6 @@ BOX_NOTE = ("box estimate model: an estimate may be any point within delta/2 of 
 
 __all__ = ["Pair", "FixedPoint", "SolveResult", "Optimum", "PointCheck", "SolverUnknown",
            "UnsoundnessError", "ESTIMATE_MODEL", "BOX_NOTE"]
-
-
-class UnsoundnessError(RuntimeError):
-    """Z3 returned a point the exact interpreter rejects: a bug, never a verdict."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +306,18 @@ class Pair:
                    for k, (x, v) in enumerate(zip(free, values))]
         return z3.Or(differs) if differs else z3.BoolVal(False)
 
+    def certificate(self, result: SolveResult, **options) -> dict:
+        """The certificate of a solve result: each fixed point, and completeness if claimed.
+
+        ``options`` go to :func:`verifier.certificates.certificate`.
+        """
+        from .certificates import certificate
+        question = {"type": "solve", "all": result.complete or bool(result.continuum)}
+        evidence = {"witnesses": [p.witness for p in result.fixed_points],
+                    "complete": result.complete, "continuum": bool(result.continuum)}
+        return certificate(self.game, self.programs, self.specs, self.tie_randomization,
+                           question, "solved", evidence, None, result.seconds, **options)
+
     # -- optimisation -----------------------------------------------------------------
     def optimize(self, objective: Poly, sense: str = "min", subject_to: Formula | None = None,
                  progress=None) -> Optimum:
@@ -414,74 +424,3 @@ class Pair:
         except SolverUnknown:
             return None
         return ranges
-
-
-def interior_point(programs: tuple, witness: FixedPointWitness) -> bool:
-    """True when the witness shows infinitely many fixed points near its profile.
-
-    A sufficient condition, checked exactly, for some set M of *moving*
-    seats: keeping every run's observation, the strategies of the seats in M
-    can move freely near the profile and every profile reached is a fixed
-    point. It holds when
-
-    - each seat in M has two actions and its strategy lies strictly between
-      the lowest and highest outputs of its runs;
-    - a seat outside M either *follows* (deterministic, reading only the
-      opponent's strategy, so its strategy moves with the other's) or stays
-      put, its outputs not depending on any moving strategy;
-    - every estimate of a moving strategy is strictly within delta/2 of the
-      truth, and no query asked about a moving strategy is at a tie.
-
-    Then every answer stays forced, every observation stays admissible, and
-    outputs move continuously, so the strict inequalities persist nearby.
-    """
-    for movers in ({0}, {1}, {0, 1}):
-        if _moves_freely(programs, witness, movers):
-            return True
-    return False
-
-
-def _moves_freely(programs: tuple, witness: FixedPointWitness, movers: set) -> bool:
-    profile = witness.profile
-    moving = set(movers) | {s for s in (0, 1) if s not in movers and 1 - s in movers
-                            and _follower(programs[s])}
-    for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
-        own, opp = profile[seat], profile[1 - seat]
-        seat_of = {"self": seat, "opp": 1 - seat}
-        if seat in moving and seat not in movers:
-            continue  # a follower: its condition holds by construction
-        if seat in movers and (prog.n_self != 2 or len(runs) < 2):
-            return False
-        if seat not in moving and any(
-                seat_of[v[0]] in moving for _, node in prog.walk() if isinstance(node, Mix)
-                for v in node.prob.variables()):
-            return False
-        values = {("self", k): p for k, p in enumerate(own)}
-        values.update({("opp", k): p for k, p in enumerate(opp)})
-        outputs = []
-        for run in runs:
-            obs = run.observation
-            if obs.estimate is not None:
-                half = prog.delta / 2
-                for who, est, true in ((seat, obs.estimate[0], own), (1 - seat, obs.estimate[1], opp)):
-                    if who in moving and any(compare(e - t, half) >= 0 or compare(t - e, half) >= 0
-                                             for e, t in zip(est, true)):
-                        return False
-            for path, cond in prog.conditions():
-                if path in obs.answers and isinstance(cond, Query) and \
-                        any(seat_of[v[0]] in moving for v in cond.poly.variables()) and \
-                        compare(cond.poly.evaluate(values), cond.threshold) == 0:
-                    return False
-            outputs.append(output(prog, own, opp, obs)[0])
-        if seat in movers and not (any(compare(o, own[0]) < 0 for o in outputs)
-                                   and any(compare(o, own[0]) > 0 for o in outputs)):
-            return False
-    return True
-
-
-def _follower(prog) -> bool:
-    """A deterministic program whose output depends on the opponent's strategy only."""
-    return prog.is_deterministic and not any(
-        v[0] == "self" for _, node in prog.walk() if isinstance(node, Mix)
-        for v in node.prob.variables())
-

@@ -1,0 +1,563 @@
+"""Certificates: one JSON document per verdict, and their independent checking.
+
+A certificate holds the *problem* (game, both agents as program data,
+encoding options, the question), the *verdict*, the *result* it rests on
+(fixed-point witnesses, an optimum value) and the *evidence*: one entry per
+proof obligation. Which obligations a verdict needs is decided here, by
+:func:`obligations`, from the problem, verdict and result alone, so the
+checker rebuilds them itself and never trusts the list it is given.
+
+Obligation kinds:
+
+- ``witness``: an exact fixed point, re-checked by the exact interpreter;
+- ``farkas``: "no fixed point with ...": a system unsatisfiable by exact
+  Farkas lemmas plus a SAT check (:mod:`verifier.farkas`);
+- ``solver-agreed``: the same, decided unsat by Z3 and Yices; agreement of
+  two independent complete solvers, not a proof.
+
+This module and everything it imports at the top never import z3: checking
+``witness`` and ``farkas`` evidence runs without it. Certificates are data:
+nothing in them is evaluated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .codec import (DecodeError, decode_formula, decode_number, decode_poly, decode_program,
+                    decode_witness, encode_formula, encode_number, encode_poly, encode_program,
+                    encode_witness)
+from .compiler import System, number_constraints
+from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
+from .games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
+from .interpreter import InadmissibleObservation, interior_point, verify_fixed_point
+from .numbers import compare
+from .poly import Formula, Not, Poly, disj, named
+from .smtlib import smtlib
+
+FORMAT, VERSION = "rov-certificate", 1
+MAX_BYTES = 64 * 1024 * 1024
+KINDS = ("witness", "farkas", "solver-agreed")  # strongest first
+VERDICTS = {"holds", "fails", "solved"}
+
+
+class CertificateError(ValueError):
+    """A certificate that is malformed or does not check."""
+
+
+def canonical(data) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+
+
+def content_hash(cert: dict) -> str:
+    """SHA-256 over everything but the hash and the timings."""
+    body = {k: v for k, v in cert.items() if k not in ("hash", "seconds")}
+    return "sha256:" + hashlib.sha256(canonical(body)).hexdigest()
+
+
+# --------------------------------------------------------------- obligations
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """One thing a verdict rests on: a witness to check, or a system with no solution."""
+
+    name: str
+    kind: str  # "witness" or "unsat"
+    formulas: tuple = ()  # the system, for "unsat"
+    witness: object = None  # the decoded witness, for "witness"
+    must: object = None  # for "witness": (test on the witness, description) or None
+
+
+def _seat_profile_is(system: System, profile, tag: str) -> list:
+    """Formulas: the free strategy variables equal an exact profile."""
+    out = []
+    for i, s in enumerate(profile):
+        for k, (x, v) in enumerate(zip(system.free[i], s[:-1])):
+            out += _equal(x, v, f"__{tag}_{i}_{k}")
+    return out
+
+
+def _equal(term: Poly, value, name: str) -> list:
+    if isinstance(value, Fraction):
+        return [term.eq(value)]
+    pin = named(name)
+    return number_constraints(value, pin) + [term.eq(pin)]
+
+
+def _below(term: Poly, value, name: str) -> list:
+    """``term < value`` for an exact rational or algebraic value."""
+    if isinstance(value, Fraction):
+        return [term < value]
+    pin = named(name)
+    return number_constraints(value, pin) + [term < pin]
+
+
+def _differs(system: System, profile, tag: str) -> list:
+    pins, differs = [], []
+    for i, s in enumerate(profile):
+        for k, (x, v) in enumerate(zip(system.free[i], s[:-1])):
+            if isinstance(v, Fraction):
+                differs.append(x.ne(v))
+            else:
+                pin = named(f"__{tag}_{i}_{k}")
+                pins += number_constraints(v, pin)
+                differs.append(x.ne(pin))
+    return pins + [disj(differs)]
+
+
+def obligations(system: System, game, question: dict, verdict: str, result: dict) -> list:
+    """The obligations a verdict on a question needs, rebuilt from data alone."""
+    base = list(system.constraints)
+    kind = question["type"]
+    sign = 1
+    seat = system.seat_formula
+
+    def fixed(name, w, must=None):
+        return Obligation(name, "witness", witness=w, must=must)
+
+    def unsat(name, extra):
+        return Obligation(name, "unsat", tuple(base + list(extra)))
+
+    if kind in ("always", "exists"):
+        phi = question["formula"]
+        found = (kind == "always") == (verdict == "fails")
+        if found:
+            want = kind == "exists"
+            return [fixed("a fixed point where the formula is " + str(want).lower(),
+                          result["witness"], (lambda w: phi.holds(_seat_values(w.profile)) == want,
+                                              f"the formula is {str(want).lower()} there"))]
+        extra = Not(seat(phi)) if kind == "always" else seat(phi)
+        what = "violates" if kind == "always" else "satisfies"
+        return [unsat(f"no fixed point {what} the formula", [extra])]
+    if kind == "no_fixed_point":
+        if verdict == "fails":
+            return [fixed("a fixed point", result["witness"])]
+        return [unsat("no fixed point", [])]
+    if kind == "unique":
+        profile = question["profile"]
+        if verdict == "holds":
+            return [fixed("a fixed point at the profile", result["witness"],
+                          (lambda w: _same(w.profile, profile), "its profile is the given one")),
+                    unsat("no fixed point elsewhere", _differs(system, profile, "u"))]
+        if "witness" in result:
+            return [fixed("a fixed point elsewhere", result["witness"],
+                          (lambda w: not _same(w.profile, profile), "its profile differs"))]
+        return [unsat("the profile is not a fixed point", _seat_profile_is(system, profile, "u"))]
+    if kind == "extreme":
+        sign = 1 if question["sense"] == "min" else -1
+        f = sign * question["objective"]
+        side = [] if question["subject_to"] is None else [seat(question["subject_to"])]
+        value = result["value"]
+        target = value if sign == 1 else -value
+        cond = question["subject_to"]
+        return [fixed("a fixed point at the optimum", result["witness"],
+                      (lambda w: compare(question["objective"].evaluate(_seat_values(w.profile)),
+                                         value) == 0
+                       and (cond is None or cond.holds(_seat_values(w.profile))),
+                       "the objective equals the value")),
+                unsat("no fixed point beyond the optimum",
+                      side + _below(system.seat_term(f), target, "value"))]
+    if kind == "solve":
+        out = [fixed(f"fixed point {i + 1}", w) for i, w in enumerate(result["witnesses"])]
+        if result["continuum"]:
+            programs = system.programs
+            out[-1] = fixed(f"fixed point {len(out)} in a continuum", result["witnesses"][-1],
+                            (lambda w: interior_point(programs, w),
+                             "a family of fixed points passes through it"))
+        if result["complete"]:
+            extra = []
+            for i, w in enumerate(result["witnesses"]):
+                extra += _differs(system, w.profile, f"p{i}")
+            out.append(unsat("no other fixed point", extra))
+        return out
+    raise CertificateError(f"unknown question type {kind!r}")
+
+
+def _same(a, b) -> bool:
+    return len(a) == len(b) and all(
+        len(x) == len(y) and all(compare(p, q) == 0 for p, q in zip(x, y)) for x, y in zip(a, b))
+
+
+def _seat_values(profile) -> dict:
+    return {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
+
+
+# ------------------------------------------------------------------ questions
+
+
+def encode_question(q: dict) -> dict:
+    out = {"type": q["type"]}
+    for key, value in q.items():
+        if key == "type":
+            continue
+        if value is None or isinstance(value, (bool, str)):
+            out[key] = value
+        elif isinstance(value, Formula):
+            out[key] = encode_formula(value)
+        elif isinstance(value, Poly):
+            out[key] = encode_poly(value)
+        elif key == "profile":
+            out[key] = [[encode_number(p) for p in s] for s in value]
+        else:
+            out[key] = encode_number(value)
+    return out
+
+
+_QUESTION_FIELDS = {
+    "always": {"formula"}, "exists": {"formula"}, "no_fixed_point": set(),
+    "unique": {"profile"}, "solve": {"all"},
+    "extreme": {"objective", "sense", "value", "attained", "subject_to"},
+}
+
+
+def decode_question(data) -> dict:
+    if not isinstance(data, dict) or data.get("type") not in _QUESTION_FIELDS:
+        raise DecodeError(f"question: type must be one of {sorted(_QUESTION_FIELDS)}")
+    kind = data["type"]
+    if set(data) - {"type"} != _QUESTION_FIELDS[kind]:
+        raise DecodeError(f"question: a {kind} question has fields "
+                          f"{sorted(_QUESTION_FIELDS[kind])}")
+    q = {"type": kind}
+    if "formula" in data:
+        q["formula"] = decode_formula(data["formula"], "question.formula")
+    if kind == "unique":
+        if not (isinstance(data["profile"], list) and len(data["profile"]) == 2):
+            raise DecodeError("question.profile: two strategies")
+        q["profile"] = tuple(tuple(decode_number(p, "question.profile") for p in s)
+                             for s in data["profile"])
+    if kind == "solve":
+        q["all"] = bool(data["all"])
+    if kind == "extreme":
+        if data["sense"] not in ("min", "max"):
+            raise DecodeError("question.sense: 'min' or 'max'")
+        q["sense"] = data["sense"]
+        q["objective"] = decode_poly(data["objective"], "question.objective")
+        q["value"] = None if data["value"] is None else decode_number(data["value"])
+        q["attained"] = data["attained"]
+        q["subject_to"] = None if data["subject_to"] is None else \
+            decode_formula(data["subject_to"], "question.subject_to")
+    return q
+
+
+def decode_result(data, question: dict) -> dict:
+    if not isinstance(data, dict):
+        raise DecodeError("result: an object")
+    out = {}
+    if "witness" in data:
+        out["witness"] = decode_witness(data["witness"], "result.witness")
+    if "witnesses" in data:
+        if not isinstance(data["witnesses"], list):
+            raise DecodeError("result.witnesses: a list")
+        out["witnesses"] = [decode_witness(w, f"result.witnesses[{i}]")
+                            for i, w in enumerate(data["witnesses"])]
+    for key in ("complete", "continuum", "attained"):
+        if key in data:
+            out[key] = data[key]
+    if "value" in data:
+        out["value"] = decode_number(data["value"], "result.value")
+    return out
+
+
+# -------------------------------------------------------------------- writing
+
+
+def _problem(game, programs, specs, tie_randomization: bool, question: dict) -> dict:
+    return {"game": game.to_json(),
+            "agents": [{"spec": s, "program": encode_program(p)} for s, p in zip(specs, programs)],
+            "tie_randomization": tie_randomization, "estimate_model": "box",
+            "question": encode_question(question)}
+
+
+def _unsat_evidence(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict:
+    from .prove_unsat import farkas_evidence, solver_agreement
+    text = smtlib(list(ob.formulas))
+    found = farkas_evidence(list(ob.formulas), farkas_seconds) if farkas_seconds > 0 else None
+    if found is not None:
+        sk = found["skeleton"]
+        return {"obligation": ob.name, "kind": "farkas", "smtlib": text,
+                "skeleton": _skeleton_summary(sk),
+                "lemmas": [_encode_lemma(lemma) for lemma in found["lemmas"]]}
+    agreed = solver_agreement(text, solver_seconds)
+    if any(a["answer"] != "unsat" for a in agreed["answers"]):
+        raise CertificateError(f"{ob.name}: not certified: " + ", ".join(
+            f"{a['solver']} says {a['answer']}" for a in agreed["answers"]))
+    return {"obligation": ob.name, "kind": "solver-agreed", "smtlib": text} | agreed
+
+
+def _skeleton_summary(sk: Skeleton) -> dict:
+    return {"variables": sk.count, "clauses": len(sk.clauses),
+            "clauses_sha256": hashlib.sha256(canonical(sk.clauses)).hexdigest(),
+            "atoms": [[v, encode_poly(q), strict] for v, (q, strict) in zip(sk.atom_vars, sk.atoms)]}
+
+
+def _encode_lemma(lemma: dict) -> dict:
+    out = {"literals": lemma["literals"]}
+    for key in ("linear", "products", "equalities"):
+        if key in lemma:
+            out[key] = [[x if not isinstance(x, Fraction) else str(x) for x in row]
+                        for row in lemma[key]]
+    return out
+
+
+def certificate(game, programs, specs, tie_randomization: bool, question: dict, verdict: str,
+                result: dict, claim: dict | None = None, seconds: float = 0.0,
+                farkas_seconds: float = 5.0, solver_seconds: float = 120.0,
+                progress=None) -> dict:
+    """The certificate of a verdict: problem, result and evidence for every obligation.
+
+    ``result`` holds decoded objects: ``witness``/``witnesses``
+    (FixedPointWitness), ``value``, ``complete``, ``continuum``. Unsat
+    obligations get Farkas evidence when it is found within
+    ``farkas_seconds``, else solver agreement.
+    """
+    start = time.perf_counter()
+    system = System(game, programs, tie_randomization)
+    evidence = []
+    for ob in obligations(system, game, question, verdict, result):
+        if progress:
+            progress(ob.name)
+        if ob.kind == "witness":
+            evidence.append({"obligation": ob.name, "kind": "witness"})
+        else:
+            evidence.append(_unsat_evidence(ob, farkas_seconds, solver_seconds))
+    kinds = [e["kind"] for e in evidence]
+    cert = {"format": FORMAT, "version": VERSION,
+            "problem": _problem(game, programs, specs, tie_randomization, question),
+            "claim": claim, "verdict": verdict, "result": _encode_result(result),
+            "kind": max(kinds, key=KINDS.index) if kinds else "witness",
+            "evidence": evidence,
+            "seconds": {"decide": round(seconds, 3),
+                        "certify": round(time.perf_counter() - start, 3)}}
+    cert["hash"] = content_hash(cert)
+    return cert
+
+
+def _encode_result(result: dict) -> dict:
+    out = {}
+    for key, value in result.items():
+        if key == "witness":
+            out[key] = encode_witness(value)
+        elif key == "witnesses":
+            out[key] = [encode_witness(w) for w in value]
+        elif key == "value":
+            out[key] = encode_number(value)
+        else:
+            out[key] = value
+    return out
+
+
+# ------------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class Report:
+    """What checking one certificate found: ``ok`` only when everything re-verified."""
+
+    ok: bool
+    kind: str
+    verdict: str
+    subject: str
+    checked: tuple  # one line per obligation
+    problem: str = ""  # the first thing that did not check
+
+    def line(self) -> str:
+        status = "ok" if self.ok else "FAILED"
+        what = "; ".join(self.checked) if self.ok else self.problem
+        return f"{status}: {self.subject}: {self.verdict} [{self.kind}] - {what}"
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "kind": self.kind, "verdict": self.verdict,
+                "subject": self.subject, "checked": list(self.checked), "problem": self.problem}
+
+
+def check(cert, run_solvers: bool = True) -> Report:
+    """Re-verify a certificate (parsed JSON) from its data alone."""
+    subject, kind, verdict = "certificate", "?", "?"
+    try:
+        if not isinstance(cert, dict):
+            raise CertificateError("a certificate is a JSON object")
+        if cert.get("format") != FORMAT:
+            raise CertificateError(f"not a {FORMAT} (format is {cert.get('format')!r})")
+        if cert.get("version") != VERSION:
+            raise CertificateError(f"schema version {cert.get('version')!r} is not supported "
+                                   f"(this checker reads version {VERSION})")
+        kind, verdict = str(cert.get("kind")), str(cert.get("verdict"))
+        claim = cert.get("claim")
+        subject = claim["id"] if isinstance(claim, dict) and "id" in claim else "solve"
+        if cert.get("hash") != content_hash(cert):
+            raise CertificateError("the content hash does not match the content")
+        checked = _check(cert, run_solvers)
+        return Report(True, kind, verdict, subject, tuple(checked))
+    except (CertificateError, DecodeError, CheckError, GameError, KeyError, TypeError,
+            ValueError) as err:
+        return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}")
+
+
+def _check(cert: dict, run_solvers: bool) -> list:
+    problem = cert["problem"]
+    if not isinstance(problem, dict) or set(problem) != {"game", "agents", "tie_randomization",
+                                                         "estimate_model", "question"}:
+        raise CertificateError("problem: needs game, agents, tie_randomization, "
+                               "estimate_model, question")
+    if problem["estimate_model"] != "box":
+        raise CertificateError(f"estimate model {problem['estimate_model']!r} is not known")
+    game = game_from_json(problem["game"], where="problem.game")
+    if game.name in BUILTIN_GAMES and \
+            canonical(builtin_game(game.name).to_json()) != canonical(game.to_json()):
+        raise CertificateError(f"the game is named {game.name!r} but is not the built-in "
+                               f"{game.name} (its payoffs or actions differ)")
+    agents = problem["agents"]
+    if not (isinstance(agents, list) and len(agents) == 2):
+        raise CertificateError("problem.agents: two agents")
+    programs, notes = [], []
+    for seat, a in enumerate(agents):
+        if not isinstance(a, dict) or set(a) != {"spec", "program"}:
+            raise CertificateError(f"agent {seat + 1}: needs spec and program")
+        prog = decode_program(a["program"], f"agent {seat + 1}")
+        if (prog.n_self, prog.n_opp) != (game.num_actions(seat), game.num_actions(1 - seat)):
+            raise CertificateError(f"agent {seat + 1}: its program does not fit the game")
+        notes.append(_library_match(a["spec"], prog, game, seat))
+        programs.append(prog)
+    tie = problem["tie_randomization"]
+    if not isinstance(tie, bool):
+        raise CertificateError("tie_randomization: true or false")
+    question = decode_question(problem["question"])
+    verdict = cert["verdict"]
+    if verdict not in VERDICTS:
+        raise CertificateError(f"verdict {verdict!r} carries no evidence to check")
+    result = decode_result(cert["result"], question)
+    system = System(game, tuple(programs), tie)
+    needed = obligations(system, game, question, verdict, result)
+    evidence = cert["evidence"]
+    if not isinstance(evidence, list) or len(evidence) != len(needed):
+        raise CertificateError(f"the verdict needs {len(needed)} obligations, the evidence "
+                               f"has {len(evidence) if isinstance(evidence, list) else 0}")
+    lines, kinds = [], []
+    for ob, ev in zip(needed, evidence):
+        if not isinstance(ev, dict) or ev.get("obligation") != ob.name:
+            raise CertificateError(f"evidence for {ob.name!r} is missing")
+        lines.append(_check_obligation(ob, ev, run_solvers, tuple(programs)))
+        kinds.append(ev["kind"])
+    claimed = max(kinds, key=KINDS.index) if kinds else "witness"
+    if cert["kind"] != claimed:
+        raise CertificateError(f"kind says {cert['kind']!r}, the evidence is {claimed!r}")
+    _check_verdict(question, verdict, result, cert.get("claim"))
+    return [n for n in notes if n] + lines
+
+
+def _library_match(spec, prog, game, seat) -> str:
+    """The stored program must be what the library makes of the spec, when it is a library spec."""
+    from .agents import AgentError
+    from .library import parse_agent
+    if not isinstance(spec, str):
+        raise CertificateError("an agent's spec is a string")
+    try:
+        made = parse_agent(spec).program(game, seat)
+    except AgentError:
+        return f"agent {seat + 1} is custom: its program is taken as stated"
+    if canonical(encode_program(made)) != canonical(encode_program(prog)):
+        raise CertificateError(f"agent {seat + 1}: the program is not what {spec!r} builds")
+    return ""
+
+
+def _check_obligation(ob: Obligation, ev: dict, run_solvers: bool, programs: tuple) -> str:
+    if ob.kind == "witness":
+        if ev.get("kind") != "witness":
+            raise CertificateError(f"{ob.name}: needs a witness")
+        try:
+            verify_fixed_point(programs, ob.witness)
+        except InadmissibleObservation as err:
+            raise CertificateError(f"{ob.name}: not a fixed point: {err}") from None
+        if ob.must is not None:
+            test, what = ob.must
+            if not test(ob.witness):
+                raise CertificateError(f"{ob.name}: {what} does not hold")
+        return f"{ob.name} (exact interpreter)"
+    text = smtlib(list(ob.formulas))
+    if ev.get("smtlib") != text:
+        raise CertificateError(f"{ob.name}: the stored SMT-LIB is not the system rebuilt "
+                               f"from the problem")
+    if ev.get("kind") == "farkas":
+        return _check_farkas(ob, ev)
+    if ev.get("kind") == "solver-agreed":
+        if not run_solvers:
+            raise CertificateError(f"{ob.name}: solver agreement is not re-verifiable without "
+                                   f"running the solvers (drop --no-solvers)")
+        from .prove_unsat import solver_agreement
+        agreed = solver_agreement(text, 600.0)
+        answers = ", ".join(f"{a['solver']} {agreed['versions'].get(a['solver'], '')} "
+                            f"{a['answer']}" for a in agreed["answers"])
+        if any(a["answer"] != "unsat" for a in agreed["answers"]):
+            raise CertificateError(f"{ob.name}: re-decided: {answers}")
+        return f"{ob.name} (re-decided unsat: {answers}; agreement, not a proof)"
+    raise CertificateError(f"{ob.name}: evidence kind {ev.get('kind')!r} cannot be checked")
+
+
+def _check_farkas(ob: Obligation, ev: dict) -> str:
+    sk = Skeleton(list(ob.formulas))
+    if canonical(_skeleton_summary(sk)) != canonical(ev.get("skeleton")):
+        raise CertificateError(f"{ob.name}: the stored skeleton is not the rebuilt one")
+    lemmas = ev.get("lemmas")
+    if not isinstance(lemmas, list):
+        raise CertificateError(f"{ob.name}: lemmas is a list")
+    clauses = list(sk.clauses)
+    for n, lemma in enumerate(lemmas):
+        literals = lemma.get("literals") if isinstance(lemma, dict) else None
+        if not (isinstance(literals, list) and literals
+                and all(isinstance(l, int) and not isinstance(l, bool) for l in literals)):
+            raise CertificateError(f"{ob.name}: lemma {n}: literals are non-zero integers")
+        facts = [sk.fact(l) for l in literals]
+        try:
+            check_lemma(facts, _decode_lemma(lemma, len(facts)))
+        except CheckError as err:
+            raise CertificateError(f"{ob.name}: lemma {n} does not check: {err}") from None
+        clauses.append([-l for l in literals])
+    if not propositionally_unsat(clauses):
+        raise CertificateError(f"{ob.name}: the skeleton with the {len(lemmas)} lemmas is "
+                               f"still satisfiable")
+    return f"{ob.name} ({len(lemmas)} Farkas lemmas, SAT check)"
+
+
+def _decode_lemma(lemma: dict, n: int) -> dict:
+    out = {}
+    widths = {"linear": 2, "products": 3, "equalities": 4}
+    for key, value in lemma.items():
+        if key == "literals":
+            continue
+        if key not in widths or not isinstance(value, list):
+            raise CheckError(f"unknown lemma field {key!r}")
+        rows = []
+        for row in value:
+            if not (isinstance(row, list) and len(row) == widths[key]):
+                raise CheckError(f"bad {key} entry {row!r}")
+            idx = row[:2] if key != "linear" else row[:1]
+            if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in idx):
+                raise CheckError(f"bad literal index in {row!r}")
+            if key == "equalities" and not (row[2] is None or isinstance(row[2], str)):
+                raise CheckError(f"bad variable in {row!r}")
+            rows.append(row[:-1] + [decode_number(row[-1], f"lemma {key}")])
+        out[key] = rows
+    return out
+
+
+def _check_verdict(question: dict, verdict: str, result: dict, claim) -> None:
+    """The verdict follows from the checked obligations (and the claim's expectation is stated)."""
+    if question["type"] == "solve":
+        if verdict != "solved":
+            raise CertificateError("a solve certificate has verdict 'solved'")
+        return
+    if verdict not in ("holds", "fails"):
+        raise CertificateError(f"verdict {verdict!r}")
+    if question["type"] == "extreme":
+        claimed = question["value"]
+        agrees = claimed is None or compare(claimed, result["value"]) == 0
+        if question["attained"] is False:
+            agrees = False  # an attained optimum was shown
+        if agrees != (verdict == "holds"):
+            raise CertificateError(f"the optimum shown is {result['value']}; the verdict "
+                                   f"{verdict!r} does not follow")

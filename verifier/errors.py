@@ -1,0 +1,13 @@
+"""Exceptions shared across modules, importable without z3 (the checker's command line needs them)."""
+
+
+class ClaimError(ValueError):
+    """A claim or claim file is malformed."""
+
+
+class SolverUnknown(Exception):
+    """Z3 answered unknown or ran out of time."""
+
+
+class UnsoundnessError(RuntimeError):
+    """Z3 returned a point the exact interpreter rejects: a bug, never a verdict."""
