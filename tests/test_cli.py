@@ -117,3 +117,26 @@ def test_console_script_runs():
     done = subprocess.run([sys.executable, "-m", "verifier.cli", "list"], capture_output=True,
                           text=True, check=True)
     assert "nelp" in done.stdout
+
+
+def test_check_reports_unreadable_and_tampered_certificates(tmp_path, capsys):
+
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text('{"format": "rov-certificate", "vers')
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"format": "rov-certificate", "version": 2}))
+    assert main(["check", str(truncated), str(other)]) == 1
+    out = capsys.readouterr().out
+    assert "cannot read" in out and "version 2 is not supported" in out
+    assert "0 re-verified, 2 failed" in out
+
+
+def test_prove_writes_certificates_that_check(tmp_path, capsys):
+
+    folder = tmp_path / "certs"
+    assert main(["prove", "proofs/", "--only", "C2,C13-whenever-pd-b", "--json",
+                 "--certificates", str(folder)]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert {r["certificate"]["kind"] for r in results} == {"farkas", "witness"}
+    assert main(["check", "--json", *map(str, sorted(folder.glob("*.json")))]) == 0
+    assert all(r["ok"] for r in json.loads(capsys.readouterr().out))
