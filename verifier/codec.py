@@ -9,6 +9,9 @@ the k-th real root (from 0, in increasing order) of that polynomial.
 >>> from fractions import Fraction
 >>> decode_number(encode_number(Fraction(-3, 4)))
 Fraction(-3, 4)
+>>> import sympy
+>>> encode_number(sympy.sqrt(2) / 3)
+{'root_of': ['9', '0', '-2'], 'index': 1}
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import sympy
 from .agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
                      Program, Query, Surely)
 from .interpreter import FixedPointWitness, Observation, Run
-from .numbers import Number, simplify_number
+from .numbers import Number, compare, simplify_number
 from .poly import And, Atom, BoolVar, Not, Or, Poly, Truth
 
 MAX_DEPTH = 200
@@ -50,7 +53,7 @@ def encode_number(x: Number):
     poly = sympy.minimal_polynomial(x, sympy.Symbol("x"), polys=True)
     _, poly = poly.clear_denoms()
     roots = sympy.Poly(poly).real_roots()
-    index = next(i for i, r in enumerate(roots) if sympy.simplify(r - x) == 0)
+    index = next(i for i, r in enumerate(roots) if compare(r, x) == 0)
     return {"root_of": [str(int(c)) for c in poly.all_coeffs()], "index": index}
 
 
