@@ -73,48 +73,47 @@ class Obligation:
     must: object = None  # for "witness": (test on the witness, description) or None
 
 
-def _seat_profile_is(system: System, profile, tag: str) -> list:
-    """Formulas: the free strategy variables equal an exact profile."""
-    out = []
-    for i, s in enumerate(profile):
-        for k, (x, v) in enumerate(zip(system.free[i], s[:-1])):
-            out += _equal(x, v, f"__{tag}_{i}_{k}")
-    return out
-
-
-def _equal(term: Poly, value, name: str) -> list:
+def _pinned(value, name: str) -> tuple[list, Poly]:
+    """An exact number as a term: itself if rational, else a variable pinned to it."""
     if isinstance(value, Fraction):
-        return [term.eq(value)]
+        return [], Poly.const(value)
     pin = named(name)
-    return number_constraints(value, pin) + [term.eq(pin)]
+    return number_constraints(value, pin), pin
 
 
 def _below(term: Poly, value, name: str) -> list:
     """``term < value`` for an exact rational or algebraic value."""
-    if isinstance(value, Fraction):
-        return [term < value]
-    pin = named(name)
-    return number_constraints(value, pin) + [term < pin]
+    pins, v = _pinned(value, name)
+    return pins + [term < v]
+
+
+def _profile_atoms(system: System, profile, tag: str, op: str) -> tuple[list, list]:
+    """Pins, and one atom ``x op value`` per free strategy variable of an exact profile."""
+    pins, atoms = [], []
+    for i, s in enumerate(profile):
+        for k, (x, value) in enumerate(zip(system.free[i], s[:-1])):
+            more, v = _pinned(value, f"__{tag}_{i}_{k}")
+            pins += more
+            atoms.append(x.eq(v) if op == "==" else x.ne(v))
+    return pins, atoms
+
+
+def _seat_profile_is(system: System, profile, tag: str) -> list:
+    """Formulas: the free strategy variables equal an exact profile."""
+    pins, atoms = _profile_atoms(system, profile, tag, "==")
+    return pins + atoms
 
 
 def _differs(system: System, profile, tag: str) -> list:
-    pins, differs = [], []
-    for i, s in enumerate(profile):
-        for k, (x, v) in enumerate(zip(system.free[i], s[:-1])):
-            if isinstance(v, Fraction):
-                differs.append(x.ne(v))
-            else:
-                pin = named(f"__{tag}_{i}_{k}")
-                pins += number_constraints(v, pin)
-                differs.append(x.ne(pin))
-    return pins + [disj(differs)]
+    """Formulas: the profile differs from an exact one."""
+    pins, atoms = _profile_atoms(system, profile, tag, "!=")
+    return pins + [disj(atoms)]
 
 
-def obligations(system: System, game, question: dict, verdict: str, result: dict) -> list:
+def obligations(system: System, question: dict, verdict: str, result: dict) -> list:
     """The obligations a verdict on a question needs, rebuilt from data alone."""
     base = list(system.constraints)
     kind = question["type"]
-    sign = 1
     seat = system.seat_formula
 
     def fixed(name, w, must=None):
@@ -318,7 +317,7 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
     start = time.perf_counter()
     system = System(game, programs, tie_randomization)
     evidence = []
-    for ob in obligations(system, game, question, verdict, result):
+    for ob in obligations(system, question, verdict, result):
         if progress:
             progress(ob.name)
         if ob.kind == "witness":
@@ -393,8 +392,8 @@ def check(cert, run_solvers: bool = True) -> Report:
             raise CertificateError("the content hash does not match the content")
         checked = _check(cert, run_solvers)
         return Report(True, kind, verdict, subject, tuple(checked))
-    except (CertificateError, DecodeError, CheckError, GameError, KeyError, TypeError,
-            ValueError) as err:
+    except (CertificateError, DecodeError, CheckError, GameError, LookupError, TypeError,
+            ValueError, ArithmeticError) as err:  # malformed data of any shape: a failed check
         return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}")
 
 
@@ -432,7 +431,7 @@ def _check(cert: dict, run_solvers: bool) -> list:
         raise CertificateError(f"verdict {verdict!r} carries no evidence to check")
     result = decode_result(cert["result"], question)
     system = System(game, tuple(programs), tie)
-    needed = obligations(system, game, question, verdict, result)
+    needed = obligations(system, question, verdict, result)
     evidence = cert["evidence"]
     if not isinstance(evidence, list) or len(evidence) != len(needed):
         raise CertificateError(f"the verdict needs {len(needed)} obligations, the evidence "
@@ -540,7 +539,10 @@ def _decode_lemma(lemma: dict, n: int) -> dict:
                 raise CheckError(f"bad literal index in {row!r}")
             if key == "equalities" and not (row[2] is None or isinstance(row[2], str)):
                 raise CheckError(f"bad variable in {row!r}")
-            rows.append(row[:-1] + [decode_number(row[-1], f"lemma {key}")])
+            multiplier = decode_number(row[-1], f"lemma {key}")
+            if not isinstance(multiplier, Fraction):
+                raise CheckError(f"multiplier {row[-1]!r} is not rational")
+            rows.append(row[:-1] + [multiplier])
         out[key] = rows
     return out
 

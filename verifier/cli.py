@@ -284,21 +284,17 @@ def _write_claim_certificate(claim, result, folder: Path, args):
 
 
 def cmd_check(args) -> int:
-    from .certificates import MAX_BYTES, check
+    from .certificates import MAX_BYTES, Report, check
     reports = []
     for name in args.certificates:
         path = Path(name)
         try:
             if path.stat().st_size > MAX_BYTES:
-                raise UsageError(f"{name}: larger than {MAX_BYTES} bytes")
-            data = json.loads(path.read_text())
+                report = Report(False, "?", "?", name, (), f"larger than {MAX_BYTES} bytes")
+            else:
+                report = check(json.loads(path.read_text()), run_solvers=not args.no_solvers)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            data = None
-            problem = f"cannot read: {type(err).__name__}: {err}"
-        report = check(data, run_solvers=not args.no_solvers)
-        if data is None:
-            from .certificates import Report
-            report = Report(False, "?", "?", name, (), problem)
+            report = Report(False, "?", "?", name, (), f"cannot read: {type(err).__name__}: {err}")
         reports.append((name, report))
         if not args.json:
             print(f"{name}: {report.line()}")

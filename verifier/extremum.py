@@ -1,4 +1,4 @@
-"""Exact minima of a term over a Z3 constraint system, and the Z3 boundary.
+"""Exact minima of a term over a Z3 constraint system.
 
 The minimum of a polynomial over a semi-algebraic set is an algebraic number.
 :func:`minimize` finds it in three steps:

@@ -24,6 +24,7 @@ import z3
 
 from . import smt
 from .farkas import Fact, Skeleton, check_lemma
+from .poly import named
 
 MAX_PRODUCT_FACTS = 40
 
@@ -42,16 +43,14 @@ def farkas_evidence(formulas: list, seconds: float) -> dict | None:
     deadline = time.monotonic() + seconds
     sk = Skeleton(formulas)
     facts = {v: (sk.fact(v), sk.fact(-v)) for v in sk.atom_vars}
-    tracked = {}
     theory = z3.SolverFor("QF_NRA")
+    flag_of = {}  # literal -> the Z3 Boolean that assumes its fact
     for v in sk.atom_vars:
         for lit in (v, -v):
-            flag = z3.Bool(f"__lit{lit}")
-            f = facts[v][0 if lit > 0 else 1]
+            flag_of[lit] = z3.Bool(f"__lit{lit}")
+            f = _fact(facts, lit)
             t = smt.term(f.t)
-            theory.add(z3.Implies(flag, t < 0 if f.strict else t <= 0))
-            tracked[flag.get_id()] = (lit, flag)
-    flag_of = {lit: flag for lit, flag in tracked.values()}
+            theory.add(z3.Implies(flag_of[lit], t < 0 if f.strict else t <= 0))
     lemmas = []
     with Solver(name="cadical153", bootstrap_with=sk.clauses) as sat:
         while sat.solve():
@@ -61,7 +60,7 @@ def farkas_evidence(formulas: list, seconds: float) -> dict | None:
             literals = [v if v in model else -v for v in sk.atom_vars]
             lemma = _linear_lemma(literals, facts, deadline)
             if lemma is None:
-                lemma = _nonlinear_lemma(literals, facts, theory, flag_of, tracked, deadline)
+                lemma = _nonlinear_lemma(literals, facts, theory, flag_of, deadline)
             if lemma is None:
                 return None
             lemmas.append(lemma)
@@ -81,11 +80,13 @@ def _linear_lemma(literals: list, facts: dict, deadline: float) -> dict | None:
         return None
     used = sorted({i for i, _ in found["linear"]})
     renumber = {old: new for new, old in enumerate(used)}
-    return {"literals": [linear[i] for i in used],
-            "linear": [[renumber[i], m] for i, m in found["linear"]]}
+    lemma = {"literals": [linear[i] for i in used],
+             "linear": [[renumber[i], m] for i, m in found["linear"]]}
+    check_lemma([_fact(facts, l) for l in lemma["literals"]], lemma)  # our own check first
+    return lemma
 
 
-def _nonlinear_lemma(literals, facts, theory, flag_of, tracked, deadline) -> dict | None:
+def _nonlinear_lemma(literals, facts, theory, flag_of, deadline) -> dict | None:
     """A lemma from Z3's unsat core of all literals, refuted with product terms."""
     theory.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
     answer = theory.check([flag_of[l] for l in literals])
@@ -93,7 +94,8 @@ def _nonlinear_lemma(literals, facts, theory, flag_of, tracked, deadline) -> dic
         raise Satisfiable("an assignment of the skeleton is satisfiable")
     if answer != z3.unsat:
         return None
-    core = sorted((tracked[c.get_id()][0] for c in theory.unsat_core()), key=abs)
+    literal_of = {flag_of[l].get_id(): l for l in literals}
+    core = sorted((literal_of[c.get_id()] for c in theory.unsat_core()), key=abs)
     multipliers = refute([_fact(facts, l) for l in core], deadline - time.monotonic())
     return None if multipliers is None else {"literals": core} | multipliers
 
@@ -124,7 +126,7 @@ def _multipliers(facts: list[Fact], products: bool, seconds: float) -> dict | No
                 if not facts[i].strict and not facts[j].strict and \
                         (facts[i].t + facts[j].t).terms == {}:
                     for v in [None] + variables:
-                        t = facts[i].t if v is None else facts[i].t * _var(v)
+                        t = facts[i].t if v is None else facts[i].t * named(v)
                         pieces.append(("equalities", (i, j, v), t, False, False))
     lam = [z3.Real(f"__m{k}") for k in range(len(pieces))]
     solver = z3.SolverFor("QF_LRA")
@@ -149,11 +151,6 @@ def _multipliers(facts: list[Fact], products: bool, seconds: float) -> dict | No
         if value != 0:
             out[kind].append(list(key) + [value])
     return {k: v for k, v in out.items() if v}
-
-
-def _var(name):
-    from .poly import named
-    return named(name)
 
 
 # ------------------------------------------------------------------- agreement
