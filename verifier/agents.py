@@ -36,6 +36,7 @@ from typing import Callable, Iterator
 
 from .games import Game, GameError
 from .numbers import exact
+from .params import is_symbol, symbols_of
 from .poly import Poly, var
 
 
@@ -190,8 +191,9 @@ class Program:
     body: Node
     n_self: int
     n_opp: int
-    delta: Fraction | None = None
+    delta: Fraction | Poly | None = None
     name: str = "agent"
+    requirements: tuple = ()  # atoms over parameter symbols its parameters must satisfy
 
     def __post_init__(self):
         validate(self)
@@ -205,6 +207,15 @@ class Program:
         for path, node in self.walk():
             if isinstance(node, If):
                 yield from _walk_cond(node.cond, path + ("c",))
+
+    @property
+    def symbols(self) -> set:
+        """The parameter symbols the program uses (empty for a concrete program)."""
+        polys = [Poly.lift(self.delta or 0)] + [a.poly for a in self.requirements]
+        polys += [n.prob for _, n in self.walk() if isinstance(n, Mix)]
+        polys += [c.poly for _, c in self.conditions() if isinstance(c, (Query, Surely))]
+        polys += [Poly.lift(c.threshold) for _, c in self.conditions() if isinstance(c, Query)]
+        return set().union(*(symbols_of(p) for p in polys))
 
     @property
     def uses_estimates(self) -> bool:
@@ -239,7 +250,7 @@ def _check_poly(poly: Poly, prog: Program, what: str) -> None:
     if not isinstance(poly, Poly):
         raise AgentError(f"{prog.name}: {what} must be a polynomial, got {poly!r}")
     for v in poly.variables():
-        ok = (isinstance(v, tuple) and len(v) == 2 and v[0] in ("self", "opp")
+        ok = is_symbol(v) or (isinstance(v, tuple) and len(v) == 2 and v[0] in ("self", "opp")
               and isinstance(v[1], int)
               and 0 <= v[1] < (prog.n_self if v[0] == "self" else prog.n_opp))
         if not ok:
@@ -253,6 +264,8 @@ def _check_probability(p: Poly, prog: Program) -> None:
     pure profiles (their extremes). Others are checked by the interpreter at
     each profile it meets.
     """
+    if symbols_of(p):
+        return  # symbolic: the parameters' requirements bound it
     if p.is_constant():
         values = [p.constant_value()]
     elif p.is_multiaffine(_role_groups()):
@@ -267,7 +280,11 @@ def _check_probability(p: Poly, prog: Program) -> None:
 
 def validate(prog: Program) -> None:
     """Raise AgentError unless the program is well formed."""
-    if prog.delta is not None and not (0 < prog.delta):
+    if isinstance(prog.delta, Poly):
+        if not all(is_symbol(v) for v in prog.delta.variables()):
+            raise AgentError(f"{prog.name}: delta must be a number or an expression in "
+                             f"parameters, got {prog.delta}")
+    elif prog.delta is not None and not (0 < prog.delta):
         raise AgentError(f"{prog.name}: delta must be positive, got {prog.delta}")
     for path, node in prog.walk():
         if isinstance(node, Play):
@@ -368,13 +385,16 @@ class Agent:
 
     ``spec`` is the text that names it (``nelp(eps=1/10,delta=1/1000)``),
     ``delta`` its estimate precision (None if it never estimates) and
-    ``params`` its parameters, for display and serialisation.
+    ``params`` its parameters, for display and serialisation. Parameters
+    may be symbols (:mod:`verifier.params`); ``requirements`` are then the
+    atoms over them that the agent's definition needs (``0 < eps < 1``).
     """
 
     spec: str
     build: Callable[[SeatView], Node] = field(compare=False, repr=False)
-    delta: Fraction | None = None
+    delta: Fraction | Poly | None = None
     params: tuple = ()
+    requirements: tuple = ()
 
     def program(self, game: Game, seat: int) -> Program:
         try:
@@ -382,7 +402,7 @@ class Agent:
         except GameError as err:
             raise AgentError(f"{self.spec} cannot play {game.name}: {err}") from None
         return Program(body, game.num_actions(seat), game.num_actions(1 - seat),
-                       self.delta, self.spec)
+                       self.delta, self.spec, self.requirements)
 
 
 def prob(x) -> Poly:

@@ -37,7 +37,8 @@ from .errors import ClaimError
 from .games import Game, GameError, load_game
 from .library import parse_agent
 from .numbers import compare, exact, fmt
-from .poly import And, Atom, Formula, Not, Or, Poly, Truth, var
+from .params import ParameterError, is_symbol, parse_ratio, parse_region
+from .poly import And, Atom, Formula, Not, Or, Poly, Truth, named, var
 from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
 
 VERDICTS = ("holds", "fails", "unknown")
@@ -93,6 +94,12 @@ class Vars:
                 factors.insert(0, str(c))
             parts.append("*".join(factors))
         return " + ".join(parts) or "0"
+
+    def sym(self, name: str) -> Poly:
+        """A parameter symbol (for claims over a parameter region)."""
+        if not is_symbol(name):
+            raise ClaimError(f"{name!r} is not a parameter name (letters only)")
+        return named(name)
 
     @property
     def u1(self) -> Poly:
@@ -187,6 +194,7 @@ class Claim:
     note: str = ""
     tie_randomization: bool = True
     family: str = ""
+    assume: str | None = None  # a parameter region, e.g. "0 < d <= e/100, e <= 1/10"
 
     def __post_init__(self):
         if not self.id or not isinstance(self.id, str):
@@ -208,15 +216,24 @@ class Claim:
             raise ClaimError(f"{self.id}: {err}") from None
         return game, agents
 
+    def pair(self, timeout: float = 120.0) -> Pair:
+        """The pair the claim is about, over its parameter region if it has one."""
+        game, agents = self.resolve()
+        try:
+            region = None if self.assume is None else parse_region(self.assume)
+            return Pair(game, agents, timeout, self.tie_randomization, region)
+        except ParameterError as err:
+            raise ClaimError(f"{self.id}: {err}") from None
+
     def formal_text(self) -> str:
         game, _ = self.resolve()
         return self.formal or self.check.describe(Vars(game))
 
     def run(self, timeout: float = 120.0, progress=None) -> "ClaimResult":
         """Decide the claim."""
-        game, agents = self.resolve()
         start = time.perf_counter()
-        pair = Pair(game, agents, timeout, self.tie_randomization)
+        pair = self.pair(timeout)
+        game = pair.game
         try:
             verdict, detail = _decide(self.check, pair, Vars(game), progress)
         except ClaimError as err:
@@ -227,7 +244,8 @@ class Claim:
             detail["estimate_model_note"] = BOX_NOTE
         return ClaimResult(self.id, self.statement, self.formal_text(), self.source, game.name,
                            pair.specs, verdict, self.expected, time.perf_counter() - start,
-                           detail, note=self.note, family=self.family)
+                           detail, note=self.note, family=self.family,
+                           assumptions=None if pair.region is None else pair.region.text)
 
 
 def _claimed(value):
@@ -247,25 +265,64 @@ def _formula(check, v: Vars) -> Formula:
     return phi
 
 
+def _for_every_parameter(pair: Pair, point, verdict: str, detail: dict) -> tuple[str, dict]:
+    """A verdict resting on a fixed point: over a region it must be one throughout."""
+    if pair.region is None or point.whole_region:
+        return verdict, detail
+    return "unknown", detail | {"reason": "a fixed point was found at the parameter values shown, "
+                                          "but not shown to be one for every parameter in the "
+                                          "region"}
+
+
+def _decide_formula(check: Extreme, pair: Pair, v: Vars) -> tuple[str, dict]:
+    """An extreme over a parameter region: the claimed value is a formula in the parameters."""
+    if check.value is None:
+        raise ClaimError("an extreme over a parameter region needs the claimed value, a "
+                         "formula in the parameters (value=\"3*d/(2 + 3*d)\")")
+    try:
+        num, den = parse_ratio(str(check.value))
+    except ParameterError as err:
+        raise ClaimError(f"claimed value: {err}") from None
+    side = None if check.subject_to is None else check.subject_to(v)
+    found = pair.certify_formula(check.objective(v), check.sense, num, den, side)
+    detail = {"formula_optimum": found}
+    if not found.is_bound:
+        return "fails", detail | {"counterexample": found.beyond,
+                                  "reason": f"a fixed point lies beyond {found.formula}"}
+    if found.attained is None:
+        return "unknown", detail | {"reason": f"{found.formula} is a proven bound for every "
+                                              f"parameter; a fixed point reaching it was found "
+                                              f"only at the parameter values shown"}
+    wanted = True if check.attained is None else check.attained
+    if found.attained != wanted:
+        return "fails", detail | {"reason": "attained" if found.attained else
+                                  "never attained: the formula is a bound, not the extreme"}
+    return "holds", detail
+
+
 def _decide(check: Statement, pair: Pair, v: Vars, progress) -> tuple[str, dict]:
     if isinstance(check, Always):
         bad = pair.counterexample(_formula(check, v))
         return ("holds", {}) if bad is None else ("fails", {"counterexample": bad})
     if isinstance(check, Exists):
         good = pair.example(_formula(check, v))
-        return ("fails", {}) if good is None else ("holds", {"witness": good})
+        if good is None:
+            return "fails", {}
+        return _for_every_parameter(pair, good, "holds", {"witness": good})
     if isinstance(check, NoFixedPoint):
         point = pair.example(Truth(True))
         return ("holds", {}) if point is None else ("fails", {"counterexample": point})
     if isinstance(check, Unique):
         profile = tuple(tuple(exact(p) for p in s) for s in check.profile)
-        point = pair.find(pair.at_profile(profile))
+        point = pair.find(pair.at_profile(profile), general=pair.profile_formulas(profile))
         if point is None:
             return "fails", {"reason": "the given profile is not a fixed point"}
         other = pair.find([pair._exclude(point, 0)])
         if other is not None:
             return "fails", {"counterexample": other}
-        return "holds", {"witness": point}
+        return _for_every_parameter(pair, point, "holds", {"witness": point})
+    if isinstance(check, Extreme) and pair.region is not None:
+        return _decide_formula(check, pair, v)
     if isinstance(check, Extreme):
         side = None if check.subject_to is None else check.subject_to(v)
         claimed = None if check.value is None else _claimed(check.value)
@@ -311,6 +368,7 @@ class ClaimResult:
     family: str = ""
     estimate_model: str = ESTIMATE_MODEL
     certificate: dict | None = None  # where its certificate was written, and its kind
+    assumptions: str | None = None  # the parameter region, or None for a concrete claim
 
     @property
     def as_expected(self) -> bool:
@@ -319,6 +377,12 @@ class ClaimResult:
     def summary(self, decimals: int | None = None) -> str:
         """One line of evidence: the counterexample, witness or optimum."""
         d = self.detail
+        if "formula_optimum" in d and d["formula_optimum"].is_bound:
+            o = d["formula_optimum"]
+            kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
+            state = {True: "attained for every parameter", False: "never attained",
+                     None: "attainment not proven"}[o.attained]
+            return f"{kind} = {o.formula} ({state})"
         if "optimum" in d:
             o = d["optimum"]
             if o.value is None:
@@ -336,7 +400,8 @@ class ClaimResult:
                "source": self.source, "game": self.game, "agents": list(self.agents),
                "verdict": self.verdict, "expected": self.expected,
                "seconds": round(self.seconds, 3), "estimate_model": self.estimate_model,
-               "family": self.family, "note": self.note, "certificate": self.certificate}
+               "family": self.family, "note": self.note, "certificate": self.certificate,
+               "assumptions": self.assumptions}
         for key, value in self.detail.items():
             out[key] = value.to_json(decimals) if hasattr(value, "to_json") else value
         return out

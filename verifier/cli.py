@@ -22,6 +22,7 @@ from .errors import ClaimError, SolverUnknown, UnsoundnessError
 from .games import BUILTIN_GAMES, GameError, load_game
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
+from .params import ParameterError, parse_region
 from .poly import Poly
 from .smtlib import smtlib
 
@@ -101,7 +102,8 @@ def _pair(args):
     from .solver import Pair
     game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
     agents = (parse_agent(args.agent1), parse_agent(args.agent2))
-    return Pair(game, agents, args.timeout, not args.no_tie_randomization)
+    region = None if args.assume is None else parse_region(args.assume)
+    return Pair(game, agents, args.timeout, not args.no_tie_randomization, region)
 
 
 def _progress(enabled: bool, label: str):
@@ -143,7 +145,8 @@ def cmd_solve(args) -> int:
     count = len(result.fixed_points)
     state = ("complete" if result.complete else "continuum" if result.continuum
              else "not complete")
-    print(f"{' vs '.join(result.agents)} on {result.game}: {count} fixed point"
+    region = "" if result.assumptions is None else f" for {result.assumptions}"
+    print(f"{' vs '.join(result.agents)} on {result.game}{region}: {count} fixed point"
           f"{'s' if count != 1 else ''} ({state})")
     for i, point in enumerate(result.fixed_points, 1):
         print(f"  {i}. {point.describe(pair.game, args.decimals)}")
@@ -360,6 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="accept inexact float payoffs, read as their shortest decimal")
             p.add_argument("--no-tie-randomization", action="store_true",
                            help="the oracle answers each query the same way every time")
+            p.add_argument("--assume", metavar="REGION",
+                           help='parameter region for agents with symbolic parameters, e.g. '
+                                '"0 < d <= e/100, e <= 1/10" (default: what the agents need)')
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--decimals", type=int, default=None, metavar="N",
                        help="print numbers as decimals with N digits (exact by default)")
@@ -425,7 +431,8 @@ def main(argv: list | None = None) -> int:
         parser.error("--timeout must be positive")
     try:
         return args.func(args)
-    except (AgentError, GameError, ClaimError, UsageError, InexactNumberError) as err:
+    except (AgentError, GameError, ClaimError, UsageError, InexactNumberError,
+            ParameterError) as err:
         print(f"rov: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except SolverUnknown as err:

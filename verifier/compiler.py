@@ -163,7 +163,8 @@ class System:
         for k, c in enumerate(center):
             low, high = self._real(f"{stem}lo{k}"), self._real(f"{stem}hi{k}")
             self._add(low >= 0, low >= c - delta, disj([low.eq(0), low.eq(c - delta)]),
-                      high <= 1, high <= c + delta, disj([high.eq(1), high.eq(c + delta)]))
+                      high <= 1, high <= c + delta, disj([high.eq(1), high.eq(c + delta)]),
+                      low <= 1, high >= 0)  # implied; single-variable bounds help proofs
             lo.append(low)
             hi.append(high)
             if n == 2:

@@ -19,6 +19,7 @@ from typing import Callable
 from .agents import (Agent, AgentError, AnyOf, Choose, If, Mix, Node, Play, PlayEstimate,
                      Query, SeatView, Surely, prob)
 from .numbers import InexactNumberError, exact
+from .params import ParameterError, parse_expression
 from .poly import Poly
 
 # ----------------------------------------------------------------- helpers
@@ -87,13 +88,14 @@ def rock(action: str) -> Agent:
 
 def mixed(p) -> Agent:
     """A mixed rock: play the first action (C) with probability p, else the second."""
-    p = _probability("mixed", "p", p, closed=True)
+    needs: list = []
+    p = _probability("mixed", "p", p, needs, closed=True)
 
     def build(me: SeatView) -> Node:
         c, d = _cooperate_defect(me)
         return Mix(prob(p), me.play(c), me.play(d))
 
-    return Agent(f"mixed(p={p})", build, params=(("p", p),))
+    return Agent(f"mixed(p={p})", build, params=(("p", p),), requirements=tuple(needs))
 
 
 def nicerbot(eps) -> Agent:
@@ -102,14 +104,16 @@ def nicerbot(eps) -> Agent:
     with probability eps: cooperate
     otherwise: cooperate with the opponent's probability of cooperating
     """
-    eps = _probability("nicerbot", "eps", eps, closed=True)
+    needs: list = []
+    eps = _probability("nicerbot", "eps", eps, needs, closed=True)
 
     def build(me: SeatView) -> Node:
         c, d = _cooperate_defect(me)
         mirror = Mix(me.p_opp(_opp_cooperate(me)), me.play(c), me.play(d))
         return Mix(prob(eps), me.play(c), mirror)
 
-    return Agent(f"nicerbot(eps={eps})", build, params=(("eps", eps),))
+    return Agent(f"nicerbot(eps={eps})", build, params=(("eps", eps),),
+                 requirements=tuple(needs))
 
 
 def lp(eps, delta) -> Agent:
@@ -120,10 +124,11 @@ def lp(eps, delta) -> Agent:
         with probability 1 - eps output p1, with probability eps output o1
     else output p1
     """
-    eps = _probability("lp", "eps", eps)
-    delta = _precision("lp", delta)
+    needs: list = []
+    eps = _probability("lp", "eps", eps, needs)
+    delta = _precision("lp", delta, needs)
     return Agent(f"lp(eps={eps},delta={delta})", lambda me: _lp_body(me, eps), delta,
-                 (("eps", eps), ("delta", delta)))
+                 (("eps", eps), ("delta", delta)), tuple(needs))
 
 
 def nelp(eps, delta, min=None) -> Agent:  # noqa: A002 - the post's name
@@ -133,8 +138,9 @@ def nelp(eps, delta, min=None) -> Agent:  # noqa: A002 - the post's name
     otherwise behave as LP
     ``min`` defaults to the game's minmax (security) value.
     """
-    eps = _probability("nelp", "eps", eps)
-    delta = _precision("nelp", delta)
+    needs: list = []
+    eps = _probability("nelp", "eps", eps, needs)
+    delta = _precision("nelp", delta, needs)
     floor = None if min is None else _number("nelp", "min", min)
 
     def build(me: SeatView) -> Node:
@@ -143,7 +149,7 @@ def nelp(eps, delta, min=None) -> Agent:  # noqa: A002 - the post's name
 
     spec = f"nelp(eps={eps},delta={delta}" + ("" if floor is None else f",min={floor}") + ")"
     params = (("eps", eps), ("delta", delta)) + (() if floor is None else (("min", floor),))
-    return Agent(spec, build, delta, params)
+    return Agent(spec, build, delta, params, tuple(needs))
 
 
 def region(eps, delta, polygon) -> Agent:
@@ -154,8 +160,9 @@ def region(eps, delta, polygon) -> Agent:
     delta-box lies strictly beyond one of its edges), play my maximin
     strategy; otherwise behave as LP.
     """
-    eps = _probability("region", "eps", eps)
-    delta = _precision("region", delta)
+    needs: list = []
+    eps = _probability("region", "eps", eps, needs)
+    delta = _precision("region", delta, needs)
     vertices = _convex_polygon(polygon)
 
     def build(me: SeatView) -> Node:
@@ -168,7 +175,7 @@ def region(eps, delta, polygon) -> Agent:
 
     text = ";".join(f"{x},{y}" for x, y in vertices)
     return Agent(f"region(eps={eps},delta={delta},polygon={text})", build, delta,
-                 (("eps", eps), ("delta", delta), ("polygon", tuple(vertices))))
+                 (("eps", eps), ("delta", delta), ("polygon", tuple(vertices))), tuple(needs))
 
 
 def best_response() -> Agent:
@@ -220,27 +227,40 @@ def liar() -> Agent:
 # ------------------------------------------------------------ validation
 
 
-def _number(agent: str, name: str, value) -> Fraction:
+def _number(agent: str, name: str, value) -> Fraction | Poly:
+    """An exact number, or a polynomial in parameter symbols (``e/100``)."""
+    if isinstance(value, Poly):
+        return value.constant_value() if value.is_constant() else value
+    if isinstance(value, str) and re.search(r"[A-Za-z]", value) and \
+            not re.fullmatch(r"\s*[-+]?[\d.]+[eE][-+]?\d+\s*", value):
+        try:
+            return parse_expression(value)
+        except ParameterError as err:
+            raise AgentError(f"{agent}: parameter {name}: {err}") from None
     try:
         return exact(value)
     except InexactNumberError as err:
         raise AgentError(f"{agent}: parameter {name}: {err}") from None
 
 
-def _probability(agent: str, name: str, value, closed: bool = False) -> Fraction:
+def _in_range(agent: str, name: str, value, low, high, closed: bool, needs: list):
+    """``value`` in (low, high) (or [low, high]): checked now, or a requirement if symbolic."""
     x = _number(agent, name, value)
-    ok = 0 <= x <= 1 if closed else 0 < x < 1
-    if not ok:
-        interval = "[0, 1]" if closed else "(0, 1)"
+    if isinstance(x, Poly):
+        needs += [x >= low, x <= high] if closed else [x > low, x < high]
+        return x
+    if not (low <= x <= high if closed else low < x < high):
+        interval = f"[{low}, {high}]" if closed else f"({low}, {high})"
         raise AgentError(f"{agent}: {name} must be in {interval}, got {x}")
     return x
 
 
-def _precision(agent: str, value) -> Fraction:
-    x = _number(agent, "delta", value)
-    if not 0 < x < 1:
-        raise AgentError(f"{agent}: delta must be in (0, 1), got {x}")
-    return x
+def _probability(agent: str, name: str, value, needs: list, closed: bool = False):
+    return _in_range(agent, name, value, 0, 1, closed, needs)
+
+
+def _precision(agent: str, value, needs: list):
+    return _in_range(agent, "delta", value, 0, 1, False, needs)
 
 
 def _convex_polygon(polygon) -> list[tuple[Fraction, Fraction]]:
@@ -296,6 +316,8 @@ _PARAMS = {
     "nelp": ("eps", "delta", "min"), "region": ("eps", "delta", "polygon"),
 }
 
+_NUMERIC = ("eps", "delta", "min", "p", "polygon")
+
 _SPEC = re.compile(r"^\s*([A-Za-z][\w-]*)\s*(?:\((.*)\))?\s*$", re.S)
 
 
@@ -321,6 +343,18 @@ def _split_args(text: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
+def _at(value, values: dict, agent: str):
+    """A parameter's text with symbols replaced by exact values (recursing into polygons)."""
+    if isinstance(value, list):
+        return [tuple(_at(x, values, agent) for x in point) for point in value]
+    if not re.search(r"[A-Za-z]", value):
+        return value
+    try:
+        return parse_expression(value, values)
+    except ParameterError as err:
+        raise AgentError(f"{agent}: {err}") from None
+
+
 def _polygon_text(text: str) -> list[tuple[str, str]]:
     pairs = re.findall(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)", text)
     if not pairs:
@@ -331,8 +365,12 @@ def _polygon_text(text: str) -> list[tuple[str, str]]:
     return [(x.strip(), y.strip()) for x, y in pairs]
 
 
-def parse_agent(spec: str) -> Agent:
-    """An agent from a spec such as ``"nelp(eps=1/10, delta=1/1000)"``."""
+def parse_agent(spec: str, values: dict | None = None) -> Agent:
+    """An agent from a spec such as ``"nelp(eps=1/10, delta=1/1000)"``.
+
+    Parameters may be expressions in symbols (``"nelp(eps=e, delta=e/100)"``);
+    ``values`` gives symbols exact values, to instantiate such a spec.
+    """
     match = _SPEC.match(spec)
     if not match:
         raise AgentError(f"cannot read agent spec {spec!r}; expected NAME or NAME(arg=value, ...)")
@@ -362,6 +400,8 @@ def parse_agent(spec: str) -> Agent:
         if key in kwargs:
             raise AgentError(f"{name}: parameter {key!r} given twice")
         kwargs[key] = _polygon_text(value) if key == "polygon" else value
+        if values and key in _NUMERIC:
+            kwargs[key] = _at(kwargs[key], values, name)
     required = {"nicerbot": ("eps",), "mixed": ("p",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
                 "region": ("eps", "delta", "polygon"), "rock": ("action",)}.get(name, ())
     missing = [k for k in required if k not in kwargs]

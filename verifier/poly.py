@@ -80,6 +80,10 @@ class Poly:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, other) -> "Poly":
+        """Division by a non-zero exact number."""
+        return self * (1 / exact(other))
+
     def __pow__(self, n: int) -> "Poly":
         if not isinstance(n, int) or n < 0:
             raise ValueError("polynomial powers must be non-negative integers")

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import z3
 
-from . import smt
+from . import smt, smtlib
 from .farkas import Fact, Skeleton, check_lemma
 from .poly import named
 
-MAX_PRODUCT_FACTS = 40
+MAX_PRODUCT_FACTS = 48
 
 
 class Disagreement(RuntimeError):
@@ -43,14 +43,9 @@ def farkas_evidence(formulas: list, seconds: float) -> dict | None:
     deadline = time.monotonic() + seconds
     sk = Skeleton(formulas)
     facts = {v: (sk.fact(v), sk.fact(-v)) for v in sk.atom_vars}
-    theory = z3.SolverFor("QF_NRA")
-    flag_of = {}  # literal -> the Z3 Boolean that assumes its fact
-    for v in sk.atom_vars:
-        for lit in (v, -v):
-            flag_of[lit] = z3.Bool(f"__lit{lit}")
-            f = _fact(facts, lit)
-            t = smt.term(f.t)
-            theory.add(z3.Implies(flag_of[lit], t < 0 if f.strict else t <= 0))
+    linear = _Theory("QF_LRA", [v for v in sk.atom_vars if _is_linear(facts[v][0])], facts,
+                     complete=False)
+    whole = _Theory("QF_NRA", sk.atom_vars, facts, complete=True)
     lemmas = []
     with Solver(name="cadical153", bootstrap_with=sk.clauses) as sat:
         while sat.solve():
@@ -58,9 +53,19 @@ def farkas_evidence(formulas: list, seconds: float) -> dict | None:
                 return None
             model = set(sat.get_model())
             literals = [v if v in model else -v for v in sk.atom_vars]
-            lemma = _linear_lemma(literals, facts, deadline)
-            if lemma is None:
-                lemma = _nonlinear_lemma(literals, facts, theory, flag_of, deadline)
+            lemma = None
+            for theory, products in ((linear, False), (whole, True)):
+                try:
+                    core = theory.core(literals, deadline)
+                except _OutOfTime:
+                    return None
+                if core is not None:
+                    if products:
+                        core += _bounds_on(core, literals, facts)
+                    found = refute([_fact(facts, l) for l in core], deadline - time.monotonic(),
+                                   products)
+                    lemma = None if found is None else _pruned(core, found)
+                    break
             if lemma is None:
                 return None
             lemmas.append(lemma)
@@ -72,42 +77,87 @@ def _fact(facts: dict, literal: int) -> Fact:
     return facts[abs(literal)][0 if literal > 0 else 1]
 
 
-def _linear_lemma(literals: list, facts: dict, deadline: float) -> dict | None:
-    """A lemma from the linear literals alone: the LP's support is the core."""
-    linear = [l for l in literals if _fact(facts, l).t.is_multiaffine([lambda v: True])]
-    found = _multipliers([_fact(facts, l) for l in linear], False, deadline - time.monotonic())
-    if found is None:
-        return None
-    used = sorted({i for i, _ in found["linear"]})
-    renumber = {old: new for new, old in enumerate(used)}
-    lemma = {"literals": [linear[i] for i in used],
-             "linear": [[renumber[i], m] for i, m in found["linear"]]}
-    check_lemma([_fact(facts, l) for l in lemma["literals"]], lemma)  # our own check first
-    return lemma
+def _is_linear(fact: Fact) -> bool:
+    return fact.t.degree_in(lambda v: True) <= 1
 
 
-def _nonlinear_lemma(literals, facts, theory, flag_of, deadline) -> dict | None:
-    """A lemma from Z3's unsat core of all literals, refuted with product terms."""
-    theory.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
-    answer = theory.check([flag_of[l] for l in literals])
-    if answer == z3.sat:
-        raise Satisfiable("an assignment of the skeleton is satisfiable")
-    if answer != z3.unsat:
-        return None
-    literal_of = {flag_of[l].get_id(): l for l in literals}
-    core = sorted((literal_of[c.get_id()] for c in theory.unsat_core()), key=abs)
-    multipliers = refute([_fact(facts, l) for l in core], deadline - time.monotonic())
-    return None if multipliers is None else {"literals": core} | multipliers
+class _Theory:
+    """An incremental Z3 solver over some atoms, each literal behind an assumption flag."""
+
+    def __init__(self, logic: str, atom_vars: list, facts: dict, complete: bool):
+        self.complete = complete  # True when its atoms are all the atoms: sat is a model
+        self.solver = z3.SolverFor(logic)
+        self.flag_of = {}
+        for v in atom_vars:
+            for lit in (v, -v):
+                self.flag_of[lit] = z3.Bool(f"__lit{lit}")
+                f = _fact(facts, lit)
+                t = smt.term(f.t)
+                self.solver.add(z3.Implies(self.flag_of[lit], t < 0 if f.strict else t <= 0))
+        self.literal_of = {flag.get_id(): lit for lit, flag in self.flag_of.items()}
+
+    def core(self, literals: list, deadline: float) -> list | None:
+        """An infeasible subset of the literals it knows; None when they are satisfiable."""
+        self.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        answer = self.solver.check([self.flag_of[l] for l in literals if l in self.flag_of])
+        if answer == z3.sat:
+            if self.complete:
+                raise Satisfiable("an assignment of the skeleton is satisfiable")
+            return None
+        if answer != z3.unsat:
+            raise _OutOfTime
+        return sorted((self.literal_of[c.get_id()] for c in self.solver.unsat_core()), key=abs)
 
 
-def refute(facts: list[Fact], seconds: float) -> dict | None:
+class _OutOfTime(Exception):
+    """The theory solver gave up."""
+
+
+def refute(facts: list[Fact], seconds: float, products: bool = True) -> dict | None:
     """Exact multipliers refuting the facts (linear first, then with products), or None."""
     found = _multipliers(facts, products=False, seconds=seconds)
-    if found is None and len(facts) <= MAX_PRODUCT_FACTS:
+    if found is None and products and len(facts) <= MAX_PRODUCT_FACTS:
         found = _multipliers(facts, products=True, seconds=seconds)
     if found is not None:
         check_lemma(facts, found)  # our own check, before anyone else's
     return found
+
+
+def _bounds_on(core: list, literals: list, facts: dict) -> list:
+    """The assignment's tightest single-variable bounds on the core's variables.
+
+    Z3 refutes bilinear cores without them, but the product terms need them:
+    a bound times a fact is how a degree-2 combination reaches a contradiction.
+    """
+    names = {v for l in core for v in _fact(facts, l).t.variables()}
+    best: dict = {}  # (variable, side) -> (key, literal); a smaller key is tighter
+    for l in literals:
+        f = _fact(facts, l)
+        found = f.t.variables()
+        if len(found) != 1 or not found <= names or not _is_linear(f):
+            continue
+        (name,) = found
+        a = f.t.terms[((name, 1),)]
+        bound = -f.t.terms.get((), 0) / a  # a*x + b <= 0: x <= -b/a (a > 0) or x >= it
+        key = (bound if a > 0 else -bound, not f.strict)
+        side = (name, a > 0)
+        if side not in best or key < best[side][0]:
+            best[side] = (key, l)
+    chosen = set(core)
+    return [l for _, l in best.values() if l not in chosen]
+
+
+def _pruned(core: list, multipliers: dict) -> dict:
+    """The lemma over the literals its multipliers use, renumbered from 0."""
+    width = {"linear": 1, "products": 2, "equalities": 2}
+    used = sorted({i for key, w in width.items() for row in multipliers.get(key, [])
+                   for i in row[:w]})
+    new = {old: k for k, old in enumerate(used)}
+    out: dict = {"literals": [core[i] for i in used]}
+    for key, w in width.items():
+        if key in multipliers:
+            out[key] = [[new[i] for i in row[:w]] + row[w:] for row in multipliers[key]]
+    return out
 
 
 def _multipliers(facts: list[Fact], products: bool, seconds: float) -> dict | None:
@@ -128,29 +178,35 @@ def _multipliers(facts: list[Fact], products: bool, seconds: float) -> dict | No
                     for v in [None] + variables:
                         t = facts[i].t if v is None else facts[i].t * named(v)
                         pieces.append(("equalities", (i, j, v), t, False, False))
-    lam = [z3.Real(f"__m{k}") for k in range(len(pieces))]
     solver = z3.SolverFor("QF_LRA")
     solver.set("timeout", max(1, int(seconds * 1000)))
-    coefficient: dict = {}
-    for x, (_, _, poly, _, nonneg) in zip(lam, pieces):
-        if nonneg:
-            solver.add(x >= 0)
-        for m, c in poly.terms.items():
-            coefficient.setdefault(m, []).append(smt.z3_number(c) * x)
-    const = z3.Sum(coefficient.pop((), [z3.RealVal(0)]))
-    for terms in coefficient.values():
-        solver.add(z3.Sum(terms) == 0)
-    strict = [x for x, p in zip(lam, pieces) if p[3]]
-    solver.add(const >= 0, const + z3.Sum(strict + [z3.RealVal(0)]) == 1)
+    solver.from_string(_multiplier_lp(pieces))  # text: far cheaper than z3's Python API
     if solver.check() != z3.sat:
         return None
     model = solver.model()
+    value = {d.name(): model[d].as_fraction() for d in model.decls()}
     out: dict = {"linear": [], "products": [], "equalities": []}
-    for x, (kind, key, _, _, _) in zip(lam, pieces):
-        value = model.eval(x, model_completion=True).as_fraction()
-        if value != 0:
-            out[kind].append(list(key) + [value])
+    for k, (kind, key, _, _, _) in enumerate(pieces):
+        if value.get(f"m{k}", 0) != 0:
+            out[kind].append(list(key) + [value[f"m{k}"]])
     return {k: v for k, v in out.items() if v}
+
+
+def _multiplier_lp(pieces: list) -> str:
+    """SMT-LIB text of the LP whose solutions are multipliers: every monomial cancels,
+    the constant left is >= 0, and it or some strict multiplier is positive (scaled to 1)."""
+    lines = [f"(declare-fun m{k} () Real)" for k in range(len(pieces))]
+    rows: dict = {}
+    for k, (_, _, poly, _, nonnegative) in enumerate(pieces):
+        if nonnegative:
+            lines.append(f"(assert (>= m{k} 0.0))")
+        for m, c in poly.terms.items():
+            rows.setdefault(m, []).append(f"(* {smtlib.number(c)} m{k})")
+    const = "(+ 0.0 " + " ".join(rows.pop((), [])) + ")"
+    lines += [f"(assert (= (+ 0.0 {' '.join(row)}) 0.0))" for row in rows.values()]
+    strict = " ".join(f"m{k}" for k, p in enumerate(pieces) if p[3])
+    lines += [f"(assert (>= {const} 0.0))", f"(assert (= (+ {const} {strict} 0.0) 1.0))"]
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------- agreement

@@ -9,7 +9,7 @@ raises :class:`SolverUnknown`, which callers report as unknown.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import z3
@@ -24,7 +24,10 @@ from .games import Game
 from .interpreter import (FixedPointWitness, InadmissibleObservation, interior_point,
                           verify_fixed_point)
 from .numbers import Number, fmt
-from .poly import Formula, Poly, Truth
+from .library import parse_agent
+from .params import ParameterError, Region
+from .parametric import ratio_text, witness_terms
+from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, named
 
 ESTIMATE_MODEL = "box"
 DEFAULT_TIMEOUT = 120.0
@@ -32,7 +35,7 @@ BOX_NOTE = ("box estimate model: an estimate may be any point within delta/2 of 
             "(an over-approximation of the post's grid estimates); an 'exists' answer is "
             "about this model")
 
-__all__ = ["Pair", "FixedPoint", "SolveResult", "Optimum", "PointCheck", "SolverUnknown",
+__all__ = ["Pair", "FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck", "SolverUnknown",
            "UnsoundnessError", "ESTIMATE_MODEL", "BOX_NOTE"]
 
 
@@ -43,16 +46,36 @@ class FixedPoint:
     profile: tuple
     payoffs: tuple
     witness: FixedPointWitness = field(repr=False, compare=False)
+    params: tuple = ()  # ((symbol, exact value), ...): where it was found and re-checked
+    whole_region: bool = False  # proven: such a fixed point for every parameter in the region
+    terms: tuple = ()  # with whole_region: the profile as text in the parameters
+    family: dict = field(default_factory=dict, repr=False, compare=False)  # var: (num, den)
 
     def to_json(self, decimals: int | None = None) -> dict:
-        return {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
-                "payoffs": [fmt(u, decimals) for u in self.payoffs]}
+        out = {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
+               "payoffs": [fmt(u, decimals) for u in self.payoffs]}
+        if self.params:
+            out["params"] = {name: fmt(v, decimals) for name, v in self.params}
+            out["whole_region"] = self.whole_region
+        if self.terms:
+            out["profile_terms"] = [list(s) for s in self.terms]
+        return out
 
     def describe(self, game: Game, decimals: int | None = None) -> str:
         sides = ["(" + ", ".join(f"{a}={fmt(p, decimals)}" for a, p in zip(game.actions[i], s))
                  + ")" for i, s in enumerate(self.profile)]
         pay = ", ".join(fmt(u, decimals) for u in self.payoffs)
-        return f"{sides[0]} vs {sides[1]}, payoffs ({pay})"
+        text = f"{sides[0]} vs {sides[1]}, payoffs ({pay})"
+        if self.whole_region:
+            general = " vs ".join("(" + ", ".join(f"{a}={t}" for a, t in zip(game.actions[i], s))
+                                  + ")" for i, s in enumerate(self.terms))
+            found = ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
+            if general != " vs ".join(sides):
+                return f"{general} for every parameter in the region (e.g. {text} at {found})"
+            return text + ", for every parameter in the region"
+        if self.params:
+            return text + " at " + ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
+        return text
 
 
 @dataclass(frozen=True)
@@ -68,9 +91,10 @@ class SolveResult:
     seconds: float
     estimate_model: str = ESTIMATE_MODEL
     bounds: tuple = ()  # (label, min Optimum, max Optimum) when asked for
+    assumptions: str | None = None  # the parameter region, None for concrete agents
 
     def to_json(self, decimals: int | None = None) -> dict:
-        out = {"game": self.game, "agents": list(self.agents),
+        out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
                "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
                "complete": self.complete, "continuum": self.continuum, "note": self.note,
                "estimate_model": self.estimate_model, "seconds": round(self.seconds, 3)}
@@ -108,6 +132,39 @@ class Optimum:
 
 
 @dataclass(frozen=True)
+class FormulaOptimum:
+    """A formula in the parameters checked as the exact extreme over a region.
+
+    ``beyond``: a fixed point past the formula (then it is not a bound).
+    Otherwise the formula is a proven bound for every parameter, and
+    ``attained`` says whether a fixed point reaching it was proven for every
+    parameter (True), exists nowhere (False) or was found only at the values
+    of ``point`` (None).
+    """
+
+    sense: str
+    num: Poly
+    den: Poly
+    attained: bool | None
+    beyond: FixedPoint | None
+    point: FixedPoint | None
+
+    @property
+    def formula(self) -> str:
+        return ratio_text(self.num, self.den)
+
+    @property
+    def is_bound(self) -> bool:
+        return self.beyond is None
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        return {"sense": self.sense, "formula": self.formula, "bound": self.is_bound,
+                "attained": self.attained,
+                "beyond": self.beyond.to_json(decimals) if self.beyond else None,
+                "point": self.point.to_json(decimals) if self.point else None}
+
+
+@dataclass(frozen=True)
 class PointCheck:
     """Whether a given profile is a fixed point, and if not, why not.
 
@@ -137,6 +194,12 @@ class PointCheck:
                 "fixed_point": self.fixed_point.to_json(decimals) if self.fixed_point else None}
 
 
+def _atom_text(atom: Atom) -> str:
+    """``e + -1 <= 0`` as ``e <= 1``."""
+    constant = atom.poly.terms.get((), Fraction(0))
+    return f"{atom.poly - constant} {atom.op} {-constant}"
+
+
 def _interval_text(r, decimals) -> str:
     low, high, low_in, high_in = r
     return (("[" if low_in else "(") + fmt(low, decimals) + ", " + fmt(high, decimals)
@@ -147,7 +210,7 @@ class Pair:
     """Two agents on a game: the fixed-point problem and the questions about it."""
 
     def __init__(self, game: Game, agents: tuple, timeout: float = DEFAULT_TIMEOUT,
-                 tie_randomization: bool = True):
+                 tie_randomization: bool = True, region: Region | None = None):
         if len(agents) != 2:
             raise ValueError("a pair needs exactly two agents")
         self.game = game
@@ -155,10 +218,45 @@ class Pair:
                                      for i, a in enumerate(agents))
         self.queries = Z3Queries(timeout)
         self.tie_randomization = tie_randomization
+        self.symbols = tuple(sorted(set().union(*(p.symbols for p in self.programs))))
+        self.region = self._region(region)
         self.system = System(game, self.programs, tie_randomization)
-        self.constraints = smt.formulas(self.system.constraints)
+        self.constraints = smt.formulas(self.system.constraints + self.assumptions)
         self._closed: System | None = None
         self._closed_constraints: list | None = None
+
+    @property
+    def assumptions(self) -> list:
+        """The region's formulas (empty for concrete agents)."""
+        return [] if self.region is None else self.region.formulas
+
+    def _region(self, region: Region | None) -> Region | None:
+        """The parameter region, checked against the agents' symbols and requirements."""
+        if region is None and not self.symbols:
+            return None
+        if region is None:
+            needs = [a for p in self.programs for a in p.requirements]
+            region = Region(", ".join(map(_atom_text, needs)), tuple(needs))
+        stray = set(region.symbols) - set(self.symbols)
+        if stray:
+            raise ParameterError(f"the assumptions name {', '.join(sorted(stray))}, which no "
+                                 f"agent uses (agents use: {', '.join(self.symbols) or 'none'})")
+        for prog in self.programs:
+            for need in prog.requirements:
+                model = self.queries.model(smt.formulas(region.formulas + [Not(need)]))
+                if model is not None:
+                    values = ", ".join(f"{n} = {fmt(smt.Model(model).real(named(n)))}"
+                                       for n in region.symbols)
+                    raise ParameterError(f"{prog.name} needs {_atom_text(need)}, but the "
+                                         f"assumptions allow {values}")
+        return region
+
+    def programs_at(self, values: dict) -> tuple:
+        """The concrete programs at exact parameter values (library specs only)."""
+        if not self.symbols:
+            return self.programs
+        return tuple(parse_agent(p.name, values).program(self.game, i) if p.symbols else p
+                     for i, p in enumerate(self.programs))
 
     @property
     def specs(self) -> tuple:
@@ -173,7 +271,7 @@ class Pair:
         """The closed relaxation; same variable names, so atoms can be shared."""
         if self._closed is None:
             self._closed = System(self.game, self.programs, self.tie_randomization, closed=True)
-            self._closed_constraints = smt.formulas(self._closed.constraints)
+            self._closed_constraints = smt.formulas(self._closed.constraints + self.assumptions)
         return self._closed
 
     def term(self, poly: Poly):
@@ -185,21 +283,102 @@ class Pair:
         return smt.formula(self.system.seat_formula(phi))
 
     # -- points ---------------------------------------------------------------------
-    def find(self, extra: list | None = None) -> FixedPoint | None:
-        """A fixed point satisfying the extra Z3 constraints, or None if there is none."""
+    def find(self, extra: list | None = None, general: list | None = None) -> FixedPoint | None:
+        """A fixed point satisfying the extra Z3 constraints, or None if there is none.
+
+        With parameters and ``general`` (formulas in system variables that
+        the point must satisfy, beyond the system), the point is then
+        written for every parameter of the region if a proof of that is found
+        (see :mod:`verifier.parametric`): ``whole_region`` and ``terms``.
+        """
         model = self.queries.model(self.constraints + list(extra or []))
-        return None if model is None else self.point_from(model)
+        if model is None:
+            return None
+        point = self.point_from(model)
+        if self.symbols and general is not None:
+            terms = self._for_whole_region(model, general)
+            if terms is not None:
+                point = replace(point, whole_region=True, terms=self._profile_terms(terms),
+                                family={n: terms[n] for n in self._free_names})
+        return point
+
+    def _for_whole_region(self, model, general: list) -> dict | None:
+        """Terms in the parameters for every variable, proven to solve the system (and
+        ``general``) for every parameter in the region; None when none is found."""
+        exact = smt.Model(model)
+        values = {n: exact.real(named(n)) for n in list(self.system.reals) + list(self.symbols)}
+        booleans = {b: exact.boolean(BoolVar(b)) for b in self.system.booleans}
+        formulas = self.system.constraints + list(general)
+        constant = {n: (Poly.const(values[n]), Poly.const(1)) for n in self.system.reals
+                    if isinstance(values[n], Fraction)}
+        if len(constant) == len(self.system.reals) and \
+                self._proves_terms(constant, booleans, formulas):
+            return constant
+        for terms in witness_terms(formulas, list(self.system.reals), values, booleans,
+                                   list(self.symbols), self._estimate_truths()):
+            if terms is not None and self._proves_terms(terms, booleans, formulas):
+                return terms
+        return None
+
+    def _estimate_truths(self) -> dict:
+        """Each free estimate variable's natural value: the probability it estimates."""
+        out = {}
+        for seat in (0, 1):
+            for run in self.system.runs[seat]:
+                if run.estimate is None:
+                    continue
+                for terms, who in zip(run.estimate, (seat, 1 - seat)):
+                    for est, truth in zip(terms[:-1], self.system.strategy[who]):
+                        (name,) = est.variables()
+                        out[name] = truth
+        return out
+
+    def _proves_terms(self, terms: dict, booleans: dict, formulas: list) -> bool:
+        """Whether, for every parameter in the region, the terms (with the Booleans fixed)
+        are defined and satisfy the formulas."""
+        region = smt.formulas(self.assumptions)
+        for num, den in terms.values():
+            if not den.is_constant() and \
+                    self.queries.model(region + [smt.term(den) == 0]) is not None:
+                return False
+        defs = [smt.term(named(n) * den - num) == 0 for n, (num, den) in terms.items()]
+        pins = [z3.Bool(b) == z3.BoolVal(v) for b, v in booleans.items()]
+        body = z3.And(smt.formulas(formulas))
+        try:
+            return self.queries.model(region + defs + pins + [z3.Not(body)]) is None
+        except SolverUnknown:
+            return False
+
+    def _profile_terms(self, terms: dict) -> tuple:
+        """Each player's strategy as text in the parameters (``3*d/(2 + 3*d)``)."""
+        out = []
+        for i in (0, 1):
+            probs = [self.system.strategy[i][k] for k in range(len(self.system.strategy[i]))]
+            texts = []
+            for p in probs:
+                num, den = Poly(), Poly.const(1)
+                for m, c in p.terms.items():  # an affine form in the free variables
+                    if m == ():
+                        num = num + c * den
+                    else:
+                        (name, _), = m
+                        n2, d2 = terms[name]
+                        num, den = num * d2 + c * n2 * den, den * d2
+                texts.append(ratio_text(num, den))
+            out.append(tuple(texts))
+        return tuple(out)
 
     def point_from(self, model, system: System | None = None) -> FixedPoint:
         """The exact fixed point a model describes, re-checked by the interpreter."""
         exact = smt.Model(model)
         witness = (system or self.system).witness(exact.real, exact.boolean)
+        params = tuple((n, exact.real(named(n))) for n in self.symbols)
         try:
-            verify_fixed_point(self.programs, witness)
+            verify_fixed_point(self.programs_at(dict(params)), witness)
         except InadmissibleObservation as err:
             raise UnsoundnessError(f"Z3 returned a point the exact interpreter rejects: {err}")
         payoffs = tuple(self.game.expected_payoff(i, *witness.profile) for i in (0, 1))
-        return FixedPoint(witness.profile, payoffs, witness)
+        return FixedPoint(witness.profile, payoffs, witness, params)
 
     def counterexample(self, phi: Formula) -> FixedPoint | None:
         """A fixed point violating ``phi``; None proves every fixed point satisfies it."""
@@ -207,7 +386,7 @@ class Pair:
 
     def example(self, phi: Formula) -> FixedPoint | None:
         """A fixed point satisfying ``phi``; None proves there is none."""
-        return self.find([self.formula(phi)])
+        return self.find([self.formula(phi)], general=[self.system.seat_formula(phi)])
 
     def at_profile(self, profile: tuple, system: System | None = None) -> list:
         """Constraints fixing the profile to exact values."""
@@ -217,6 +396,11 @@ class Pair:
             for x, v in zip(system.free[i], strategy[:-1]):
                 out.append(smt.term(x) == numeral(v, f"{x}"))
         return out
+
+    def profile_formulas(self, profile: tuple) -> list:
+        """Formulas (system variables) fixing the profile to exact rationals."""
+        return [x.eq(v) for i, strategy in enumerate(profile)
+                for x, v in zip(self.system.free[i], strategy[:-1])]
 
     # -- enumeration ----------------------------------------------------------------
     def describe(self, progress=None) -> tuple:
@@ -255,11 +439,12 @@ class Pair:
                     note += "; " + BOX_NOTE
                 ranges = self.describe(progress) if bounds else ()
                 return SolveResult(self.game.name, self.specs, (inner,), False, True, note,
-                                   time.perf_counter() - start, bounds=ranges)
+                                   time.perf_counter() - start, bounds=ranges,
+                                   assumptions=self._region_text)
         while True:
             if progress:
                 progress(len(points))
-            point = self.find(blocks)
+            point = self.find(blocks, general=[])
             if point is None:
                 complete, continuum = True, (False if find_all else None)
                 note = "no other fixed point" if points else \
@@ -269,7 +454,7 @@ class Pair:
             if not find_all:
                 note = "one fixed point (ask for all to enumerate)"
                 break
-            if interior_point(self.programs, point.witness):
+            if interior_point(self.programs_at(dict(point.params)), point.witness):
                 continuum = True
                 note = (f"continuum: a family of fixed points passes through fixed point "
                         f"{len(points)} (the witness stays valid as a strategy moves)")
@@ -280,9 +465,19 @@ class Pair:
             blocks.append(self._exclude(point, len(points)))
         if self.uses_estimates:
             note += "; " + BOX_NOTE
+        if self.region is not None:
+            note += ("; parameters: a point 'for every parameter in the region' is a fixed "
+                     "point throughout it, others were found at the values shown; "
+                     + ("no other profile is a fixed point for any parameter in the region"
+                        if complete else "other profiles may be fixed points elsewhere"))
         ranges = self.describe(progress) if bounds and continuum else ()
         return SolveResult(self.game.name, self.specs, tuple(points), complete, continuum,
-                           note, time.perf_counter() - start, bounds=ranges)
+                           note, time.perf_counter() - start, bounds=ranges,
+                           assumptions=self._region_text)
+
+    @property
+    def _region_text(self) -> str | None:
+        return None if self.region is None else self.region.text
 
     def _interior_search(self) -> FixedPoint | None:
         """A fixed point that passes :func:`interior_point`, if one is quickly found."""
@@ -294,12 +489,21 @@ class Pair:
                 point = self.find(smt.formulas(constraints))
             except SolverUnknown:
                 continue
-            if point is not None and interior_point(self.programs, point.witness):
+            if point is not None and interior_point(self.programs_at(dict(point.params)),
+                                                   point.witness):
                 return point
         return None
 
+    @property
+    def _free_names(self) -> list:
+        return [name for i in (0, 1) for x in self.system.free[i] for name in x.variables()]
+
     def _exclude(self, point: FixedPoint, index: int):
-        """A constraint excluding exactly this profile."""
+        """A constraint excluding exactly this profile (or, for a family written in the
+        parameters, the whole family)."""
+        if point.family:
+            return z3.Or([smt.term(named(n) * den - num) != 0
+                          for n, (num, den) in point.family.items()] or [z3.BoolVal(False)])
         free = [smt.term(x) for i in (0, 1) for x in self.system.free[i]]
         values = [v for s in point.profile for v in s[:-1]]
         differs = [x != numeral(v, f"exclude{index}_{k}")
@@ -373,6 +577,35 @@ class Pair:
                        "attained by an exact fixed point; none lies beyond it (claimed value "
                        "checked directly)")
 
+    def certify_formula(self, objective: Poly, sense: str, num: Poly, den: Poly,
+                        subject_to: Formula | None = None) -> "FormulaOptimum":
+        """Check that ``num/den`` (in the parameters) is the exact extreme for every parameter.
+
+        Two proofs over the whole region: no fixed point lies beyond the
+        formula (one unsatisfiability query with the parameters as
+        variables), and a fixed point reaches it, written in the parameters
+        (:meth:`find` with ``general``). ``attained`` is None when the second
+        proof is not found; ``beyond`` is a fixed point past the formula.
+        """
+        region = smt.formulas(self.assumptions)
+        positive = self.queries.model(region + [smt.term(den) <= 0]) is None
+        if not positive:
+            if self.queries.model(region + [smt.term(den) >= 0]) is not None:
+                raise ParameterError(f"the denominator {den} vanishes or changes sign in the "
+                                     f"region")
+            num, den = -num, -den
+        gap = self.system.seat_term(objective) * den - num  # sign of objective - formula
+        side = [] if subject_to is None else [self.system.seat_formula(subject_to)]
+        past = Atom(gap, "<" if sense == "min" else ">")
+        beyond = self.find(smt.formulas(side + [past]))
+        if beyond is not None:
+            return FormulaOptimum(sense, num, den, False, beyond, None)
+        at = self.find(smt.formulas(side + [gap.eq(0)]), general=side + [gap.eq(0)])
+        attained = None if at is None or not at.whole_region else True
+        if at is None:
+            attained = False  # nowhere reached (the formula is only a bound)
+        return FormulaOptimum(sense, num, den, attained, None, at)
+
     # -- one profile ------------------------------------------------------------------
     def check_profile(self, profile: tuple) -> PointCheck:
         """Is this exact profile a fixed point? If not, which agent fails and why.
@@ -384,6 +617,9 @@ class Pair:
         >>> check.failing, check.producible[0][0]
         ((0,), (Fraction(1, 10), Fraction(1, 10), True, True))
         """
+        if self.symbols:
+            raise ParameterError("checking a profile needs concrete parameters (agents use "
+                                 f"{', '.join(self.symbols)})")
         for i, s in enumerate(profile):
             if len(s) != self.game.num_actions(i) or any(p < 0 for p in s) or sum(s) != 1:
                 raise ValueError(f"strategy {i + 1} {tuple(map(str, s))} is not a distribution "
