@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .codec import (DecodeError, decode_formula, decode_number, decode_poly, decode_program,
@@ -36,10 +36,13 @@ from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
 from .games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
 from .interpreter import InadmissibleObservation, interior_point, verify_fixed_point
 from .numbers import compare
+from .parametric import family_problems
+from .params import ParameterError, parse_region
 from .poly import Formula, Not, Poly, disj, named
 from .smtlib import smtlib
 
-FORMAT, VERSION = "rov-certificate", 1
+FORMAT, VERSION = "rov-certificate", 2
+READABLE = (1, 2)  # version 1: no parameter regions
 MAX_BYTES = 64 * 1024 * 1024
 KINDS = ("witness", "farkas", "solver-agreed")  # strongest first
 VERDICTS = {"holds", "fails", "solved"}
@@ -71,6 +74,7 @@ class Obligation:
     formulas: tuple = ()  # the system, for "unsat"
     witness: object = None  # the decoded witness, for "witness"
     must: object = None  # for "witness": (test on the witness, description) or None
+    params: object = None  # for "witness" over a region: the parameter values it is at
 
 
 def _pinned(value, name: str) -> tuple[list, Poly]:
@@ -110,26 +114,59 @@ def _differs(system: System, profile, tag: str) -> list:
     return pins + [disj(atoms)]
 
 
-def obligations(system: System, question: dict, verdict: str, result: dict) -> list:
-    """The obligations a verdict on a question needs, rebuilt from data alone."""
-    base = list(system.constraints)
+def obligations(system: System, question: dict, verdict: str, result: dict,
+                region: list = (), requirements: list = ()) -> list:
+    """The obligations a verdict on a question needs, rebuilt from data alone.
+
+    Over a parameter region (``region``: its atoms), every system gets the
+    region's assumptions, witnesses are at stated parameter values, and
+    "for every parameter" results rest on the unsat problems of
+    :func:`verifier.parametric.family_problems`. ``requirements``: atoms the
+    agents need of their parameters, which the region must imply.
+    """
+    base = list(system.constraints) + list(region)
     kind = question["type"]
     seat = system.seat_formula
+    distinct = {_text(r): r for r in requirements}
+    needs = [Obligation(f"the region gives the agents {text}", "unsat",
+                        tuple(list(region) + [Not(r)])) for text, r in distinct.items()]
 
-    def fixed(name, w, must=None):
-        return Obligation(name, "witness", witness=w, must=must)
+    def fixed(name, w, must=None, params=None):
+        return Obligation(name, "witness", witness=w, must=must,
+                          params=result.get("params") if params is None else params)
 
     def unsat(name, extra):
         return Obligation(name, "unsat", tuple(base + list(extra)))
+
+    def family(general, key="family"):
+        terms, booleans = result[key] if isinstance(key, str) else result[key[0]][key[1]]
+        return [Obligation(name, "unsat", tuple(problem)) for name, problem in
+                family_problems(system, region, terms, booleans, general)]
+
+    return needs + _obligations(system, question, verdict, result, region, base, seat,
+                                fixed, unsat, family)
+
+
+def _text(atom) -> str:
+    constant = atom.poly.terms.get((), Fraction(0))
+    return f"{atom.poly - constant} {atom.op} {-constant}"
+
+
+def _obligations(system, question, verdict, result, region, base, seat, fixed, unsat, family):
+    kind = question["type"]
 
     if kind in ("always", "exists"):
         phi = question["formula"]
         found = (kind == "always") == (verdict == "fails")
         if found:
             want = kind == "exists"
-            return [fixed("a fixed point where the formula is " + str(want).lower(),
-                          result["witness"], (lambda w: phi.holds(_seat_values(w.profile)) == want,
-                                              f"the formula is {str(want).lower()} there"))]
+            out = [fixed("a fixed point where the formula is " + str(want).lower(),
+                         result["witness"],
+                         (lambda w, programs, params: phi.holds(_seat_values(w.profile) | params) == want,
+                          f"the formula is {str(want).lower()} there"))]
+            if want and region:
+                out += family([seat(phi)])
+            return out
         extra = Not(seat(phi)) if kind == "always" else seat(phi)
         what = "violates" if kind == "always" else "satisfies"
         return [unsat(f"no fixed point {what} the formula", [extra])]
@@ -140,12 +177,17 @@ def obligations(system: System, question: dict, verdict: str, result: dict) -> l
     if kind == "unique":
         profile = question["profile"]
         if verdict == "holds":
-            return [fixed("a fixed point at the profile", result["witness"],
-                          (lambda w: _same(w.profile, profile), "its profile is the given one")),
-                    unsat("no fixed point elsewhere", _differs(system, profile, "u"))]
+            out = [fixed("a fixed point at the profile", result["witness"],
+                         (lambda w, programs, params: _same(w.profile, profile),
+                          "its profile is the given one")),
+                   unsat("no fixed point elsewhere", _differs(system, profile, "u"))]
+            if region:
+                out += family(_seat_profile_is(system, profile, "u"))
+            return out
         if "witness" in result:
             return [fixed("a fixed point elsewhere", result["witness"],
-                          (lambda w: not _same(w.profile, profile), "its profile differs"))]
+                          (lambda w, programs, params: not _same(w.profile, profile),
+                           "its profile differs"))]
         return [unsat("the profile is not a fixed point", _seat_profile_is(system, profile, "u"))]
     if kind == "extreme":
         sign = 1 if question["sense"] == "min" else -1
@@ -155,26 +197,66 @@ def obligations(system: System, question: dict, verdict: str, result: dict) -> l
         target = value if sign == 1 else -value
         cond = question["subject_to"]
         return [fixed("a fixed point at the optimum", result["witness"],
-                      (lambda w: compare(question["objective"].evaluate(_seat_values(w.profile)),
-                                         value) == 0
+                      (lambda w, programs, params: compare(
+                          question["objective"].evaluate(_seat_values(w.profile)), value) == 0
                        and (cond is None or cond.holds(_seat_values(w.profile))),
                        "the objective equals the value")),
                 unsat("no fixed point beyond the optimum",
                       side + _below(system.seat_term(f), target, "value"))]
+    if kind == "extreme_formula":
+        num, den = question["num"], question["den"]
+        gap = system.seat_term(question["objective"]) * den - num
+        side = [] if question["subject_to"] is None else [seat(question["subject_to"])]
+        past = gap < 0 if question["sense"] == "min" else gap > 0
+        if "witness" in result:  # a fixed point beyond the formula
+            objective, sense = question["objective"], question["sense"]
+            return [fixed("a fixed point beyond the formula", result["witness"],
+                          (lambda w, programs, params: _beyond(objective, sense, num, den,
+                                                       result["params"], w),
+                           "the objective is beyond the formula there"))]
+        out = [Obligation("the denominator is positive throughout the region", "unsat",
+                          tuple(list(region) + [den <= 0])),
+               unsat("no fixed point beyond the formula", side + [past])]
+        if result["attained"]:
+            out += family(side + [gap.eq(0)])
+        else:
+            out.append(unsat("no fixed point reaches the formula", side + [gap.eq(0)]))
+        return out
     if kind == "solve":
-        out = [fixed(f"fixed point {i + 1}", w) for i, w in enumerate(result["witnesses"])]
-        if result["continuum"]:
-            programs = system.programs
-            out[-1] = fixed(f"fixed point {len(out)} in a continuum", result["witnesses"][-1],
-                            (lambda w: interior_point(programs, w),
-                             "a family of fixed points passes through it"))
+        out, witnesses = [], result["witnesses"]
+        for i, w in enumerate(witnesses):
+            params = result["params_list"][i] if "params_list" in result else None
+            if result["continuum"] and i == len(witnesses) - 1:
+                out.append(fixed(f"fixed point {i + 1} in a continuum", w,
+                                 (lambda w, programs, params: interior_point(programs, w),
+                                  "a family of fixed points passes through it"), params))
+            else:
+                out.append(fixed(f"fixed point {i + 1}", w, params=params))
+            if result.get("families") and result["families"][i] is not None:
+                out += [replace(ob, name=f"fixed point {i + 1}: {ob.name}")
+                        for ob in family([], ("families", i))]
         if result["complete"]:
             extra = []
             for i, w in enumerate(result["witnesses"]):
-                extra += _differs(system, w.profile, f"p{i}")
+                found = result.get("families") and result["families"][i]
+                extra += _outside(system, found[0]) if found else \
+                    _differs(system, w.profile, f"p{i}")
             out.append(unsat("no other fixed point", extra))
         return out
     raise CertificateError(f"unknown question type {kind!r}")
+
+
+def _outside(system: System, terms: dict) -> list:
+    """Formulas: the profile is not the family's (written in the parameters)."""
+    free = [n for f in system.free for x in f for n in x.variables()]
+    return [disj([(named(n) * terms[n][1] - terms[n][0]).ne(0) for n in free])]
+
+
+def _beyond(objective, sense, num, den, params, w) -> bool:
+    """Whether the witness's objective is past num/den at the parameter values."""
+    value = objective.evaluate(_seat_values(w.profile))
+    bound = num.evaluate(params) / den.evaluate(params)
+    return compare(value, bound) < 0 if sense == "min" else compare(value, bound) > 0
 
 
 def _same(a, b) -> bool:
@@ -211,6 +293,7 @@ _QUESTION_FIELDS = {
     "always": {"formula"}, "exists": {"formula"}, "no_fixed_point": set(),
     "unique": {"profile"}, "solve": {"all"},
     "extreme": {"objective", "sense", "value", "attained", "subject_to"},
+    "extreme_formula": {"objective", "sense", "num", "den", "attained", "subject_to"},
 }
 
 
@@ -231,12 +314,16 @@ def decode_question(data) -> dict:
                              for s in data["profile"])
     if kind == "solve":
         q["all"] = bool(data["all"])
-    if kind == "extreme":
+    if kind in ("extreme", "extreme_formula"):
         if data["sense"] not in ("min", "max"):
             raise DecodeError("question.sense: 'min' or 'max'")
         q["sense"] = data["sense"]
         q["objective"] = decode_poly(data["objective"], "question.objective")
-        q["value"] = None if data["value"] is None else decode_number(data["value"])
+        if kind == "extreme":
+            q["value"] = None if data["value"] is None else decode_number(data["value"])
+        else:
+            q["num"] = decode_poly(data["num"], "question.num")
+            q["den"] = decode_poly(data["den"], "question.den")
         q["attained"] = data["attained"]
         q["subject_to"] = None if data["subject_to"] is None else \
             decode_formula(data["subject_to"], "question.subject_to")
@@ -259,17 +346,58 @@ def decode_result(data, question: dict) -> dict:
             out[key] = data[key]
     if "value" in data:
         out["value"] = decode_number(data["value"], "result.value")
+    if "params" in data:
+        out["params"] = _decode_params(data["params"], "result.params")
+    if "family" in data:
+        out["family"] = _decode_family(data["family"], "result.family")
+    if "params_list" in data:
+        out["params_list"] = [None if p is None else _decode_params(p, "result.params_list")
+                              for p in _list(data["params_list"], "result.params_list")]
+    if "families" in data:
+        out["families"] = [None if f is None else _decode_family(f, "result.families")
+                           for f in _list(data["families"], "result.families")]
     return out
+
+
+def _list(data, where: str) -> list:
+    if not isinstance(data, list):
+        raise DecodeError(f"{where}: a list")
+    return data
+
+
+def _decode_params(data, where: str) -> dict:
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise DecodeError(f"{where}: an object from parameter names to numbers")
+    out = {k: decode_number(v, f"{where}.{k}") for k, v in data.items()}
+    if not all(isinstance(v, Fraction) for v in out.values()):
+        raise DecodeError(f"{where}: parameter values are rationals")
+    return out
+
+
+def _decode_family(data, where: str) -> tuple:
+    if not isinstance(data, dict) or set(data) != {"terms", "booleans"} or \
+            not isinstance(data["terms"], dict) or not isinstance(data["booleans"], dict):
+        raise DecodeError(f"{where}: terms and booleans")
+    terms = {}
+    for name, pair in data["terms"].items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise DecodeError(f"{where}.terms.{name}: [numerator, denominator]")
+        terms[name] = (decode_poly(pair[0], f"{where}.terms.{name}"),
+                       decode_poly(pair[1], f"{where}.terms.{name}"))
+    if not all(isinstance(v, bool) for v in data["booleans"].values()):
+        raise DecodeError(f"{where}.booleans: true or false")
+    return terms, dict(data["booleans"])
 
 
 # -------------------------------------------------------------------- writing
 
 
-def _problem(game, programs, specs, tie_randomization: bool, question: dict) -> dict:
+def _problem(game, programs, specs, tie_randomization: bool, question: dict,
+             assumptions: str | None) -> dict:
     return {"game": game.to_json(),
             "agents": [{"spec": s, "program": encode_program(p)} for s, p in zip(specs, programs)],
             "tie_randomization": tie_randomization, "estimate_model": "box",
-            "question": encode_question(question)}
+            "assumptions": assumptions, "question": encode_question(question)}
 
 
 def _unsat_evidence(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict:
@@ -306,7 +434,7 @@ def _encode_lemma(lemma: dict) -> dict:
 def certificate(game, programs, specs, tie_randomization: bool, question: dict, verdict: str,
                 result: dict, claim: dict | None = None, seconds: float = 0.0,
                 farkas_seconds: float = 5.0, solver_seconds: float = 120.0,
-                progress=None) -> dict:
+                progress=None, assumptions: str | None = None) -> dict:
     """The certificate of a verdict: problem, result and evidence for every obligation.
 
     ``result`` holds decoded objects: ``witness``/``witnesses``
@@ -316,8 +444,10 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
     """
     start = time.perf_counter()
     system = System(game, programs, tie_randomization)
+    region = [] if assumptions is None else parse_region(assumptions).formulas
+    needs = [a for p in programs for a in p.requirements] if region else []
     evidence = []
-    for ob in obligations(system, question, verdict, result):
+    for ob in obligations(system, question, verdict, result, region, needs):
         if progress:
             progress(ob.name)
         if ob.kind == "witness":
@@ -326,7 +456,8 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
             evidence.append(_unsat_evidence(ob, farkas_seconds, solver_seconds))
     kinds = [e["kind"] for e in evidence]
     cert = {"format": FORMAT, "version": VERSION,
-            "problem": _problem(game, programs, specs, tie_randomization, question),
+            "problem": _problem(game, programs, specs, tie_randomization, question,
+                                assumptions),
             "claim": claim, "verdict": verdict, "result": _encode_result(result),
             "kind": max(kinds, key=KINDS.index) if kinds else "witness",
             "evidence": evidence,
@@ -345,9 +476,28 @@ def _encode_result(result: dict) -> dict:
             out[key] = [encode_witness(w) for w in value]
         elif key == "value":
             out[key] = encode_number(value)
+        elif key == "params":
+            out[key] = _encode_params(value)
+        elif key == "params_list":
+            out[key] = [None if p is None else _encode_params(p) for p in value]
+        elif key == "family":
+            out[key] = _encode_family(value)
+        elif key == "families":
+            out[key] = [None if f is None else _encode_family(f) for f in value]
         else:
             out[key] = value
     return out
+
+
+def _encode_params(params: dict) -> dict:
+    return {k: encode_number(v) for k, v in sorted(params.items())}
+
+
+def _encode_family(family: tuple) -> dict:
+    terms, booleans = family
+    return {"terms": {n: [encode_poly(num), encode_poly(den)]
+                      for n, (num, den) in sorted(terms.items())},
+            "booleans": dict(sorted(booleans.items()))}
 
 
 # ------------------------------------------------------------------- checking
@@ -382,9 +532,10 @@ def check(cert, run_solvers: bool = True) -> Report:
             raise CertificateError("a certificate is a JSON object")
         if cert.get("format") != FORMAT:
             raise CertificateError(f"not a {FORMAT} (format is {cert.get('format')!r})")
-        if cert.get("version") != VERSION:
+        if cert.get("version") not in READABLE:
             raise CertificateError(f"schema version {cert.get('version')!r} is not supported "
-                                   f"(this checker reads version {VERSION})")
+                                   f"(this checker reads versions "
+                                   f"{', '.join(map(str, READABLE))})")
         kind, verdict = str(cert.get("kind")), str(cert.get("verdict"))
         claim = cert.get("claim")
         subject = claim["id"] if isinstance(claim, dict) and "id" in claim else "solve"
@@ -399,10 +550,18 @@ def check(cert, run_solvers: bool = True) -> Report:
 
 def _check(cert: dict, run_solvers: bool) -> list:
     problem = cert["problem"]
-    if not isinstance(problem, dict) or set(problem) != {"game", "agents", "tie_randomization",
-                                                         "estimate_model", "question"}:
-        raise CertificateError("problem: needs game, agents, tie_randomization, "
-                               "estimate_model, question")
+    keys = {"game", "agents", "tie_randomization", "estimate_model", "question"}
+    if cert["version"] >= 2:
+        keys.add("assumptions")
+    if not isinstance(problem, dict) or set(problem) != keys:
+        raise CertificateError(f"problem: needs {', '.join(sorted(keys))}")
+    assumptions = problem.get("assumptions")
+    if assumptions is not None and not isinstance(assumptions, str):
+        raise CertificateError("problem.assumptions: a string or null")
+    try:
+        region = None if assumptions is None else parse_region(assumptions)
+    except ParameterError as err:
+        raise CertificateError(f"problem.assumptions: {err}") from None
     if problem["estimate_model"] != "box":
         raise CertificateError(f"estimate model {problem['estimate_model']!r} is not known")
     game = game_from_json(problem["game"], where="problem.game")
@@ -413,15 +572,43 @@ def _check(cert: dict, run_solvers: bool) -> list:
     agents = problem["agents"]
     if not (isinstance(agents, list) and len(agents) == 2):
         raise CertificateError("problem.agents: two agents")
-    programs, notes = [], []
+    programs, notes, needs = [], [], []
     for seat, a in enumerate(agents):
         if not isinstance(a, dict) or set(a) != {"spec", "program"}:
             raise CertificateError(f"agent {seat + 1}: needs spec and program")
         prog = decode_program(a["program"], f"agent {seat + 1}")
         if (prog.n_self, prog.n_opp) != (game.num_actions(seat), game.num_actions(1 - seat)):
             raise CertificateError(f"agent {seat + 1}: its program does not fit the game")
-        notes.append(_library_match(a["spec"], prog, game, seat))
+        note, requirements = _library_match(a["spec"], prog, game, seat)
+        notes.append(note)
+        needs += requirements
         programs.append(prog)
+    symbols = set().union(*(p.symbols for p in programs))
+    if region is None and symbols:
+        raise CertificateError(f"the agents use parameters {', '.join(sorted(symbols))} but "
+                               f"the problem states no assumptions")
+    if region is not None and not set(region.symbols) <= symbols:
+        raise CertificateError("the assumptions name parameters no agent uses")
+    specs = [a["spec"] for a in agents]
+
+    def programs_at(params):
+        """The programs at exact parameter values, checked to lie in the region."""
+        if params is None:
+            if symbols:
+                raise CertificateError("a witness over a region needs its parameter values")
+            return tuple(programs)
+        if region is None or set(params) != symbols:
+            raise CertificateError(f"parameter values {sorted(params)} do not match the "
+                                   f"agents' parameters {sorted(symbols)}")
+        if not region.contains(params):
+            raise CertificateError(f"the parameter values {params} lie outside the region")
+        from .agents import AgentError
+        from .library import parse_agent
+        try:
+            return tuple(parse_agent(spec, params).program(game, seat)
+                         for seat, spec in enumerate(specs))
+        except AgentError as err:
+            raise CertificateError(f"cannot instantiate the agents: {err}") from None
     tie = problem["tie_randomization"]
     if not isinstance(tie, bool):
         raise CertificateError("tie_randomization: true or false")
@@ -431,7 +618,8 @@ def _check(cert: dict, run_solvers: bool) -> list:
         raise CertificateError(f"verdict {verdict!r} carries no evidence to check")
     result = decode_result(cert["result"], question)
     system = System(game, tuple(programs), tie)
-    needed = obligations(system, question, verdict, result)
+    needed = obligations(system, question, verdict, result,
+                         [] if region is None else region.formulas, needs if region else [])
     evidence = cert["evidence"]
     if not isinstance(evidence, list) or len(evidence) != len(needed):
         raise CertificateError(f"the verdict needs {len(needed)} obligations, the evidence "
@@ -440,7 +628,7 @@ def _check(cert: dict, run_solvers: bool) -> list:
     for ob, ev in zip(needed, evidence):
         if not isinstance(ev, dict) or ev.get("obligation") != ob.name:
             raise CertificateError(f"evidence for {ob.name!r} is missing")
-        lines.append(_check_obligation(ob, ev, run_solvers, tuple(programs)))
+        lines.append(_check_obligation(ob, ev, run_solvers, programs_at))
         kinds.append(ev["kind"])
     claimed = max(kinds, key=KINDS.index) if kinds else "witness"
     if cert["kind"] != claimed:
@@ -458,25 +646,31 @@ def _library_match(spec, prog, game, seat) -> str:
     try:
         made = parse_agent(spec).program(game, seat)
     except AgentError:
-        return f"agent {seat + 1} is custom: its program is taken as stated"
+        if prog.symbols:
+            raise CertificateError(f"agent {seat + 1}: parameters are only for library "
+                                   f"agents") from None
+        return f"agent {seat + 1} is custom: its program is taken as stated", []
     if canonical(encode_program(made)) != canonical(encode_program(prog)):
         raise CertificateError(f"agent {seat + 1}: the program is not what {spec!r} builds")
-    return ""
+    return "", list(made.requirements)
 
 
-def _check_obligation(ob: Obligation, ev: dict, run_solvers: bool, programs: tuple) -> str:
+def _check_obligation(ob: Obligation, ev: dict, run_solvers: bool, programs_at) -> str:
     if ob.kind == "witness":
         if ev.get("kind") != "witness":
             raise CertificateError(f"{ob.name}: needs a witness")
+        programs = programs_at(ob.params)
         try:
             verify_fixed_point(programs, ob.witness)
         except InadmissibleObservation as err:
             raise CertificateError(f"{ob.name}: not a fixed point: {err}") from None
         if ob.must is not None:
             test, what = ob.must
-            if not test(ob.witness):
+            if not test(ob.witness, programs, ob.params or {}):
                 raise CertificateError(f"{ob.name}: {what} does not hold")
-        return f"{ob.name} (exact interpreter)"
+        at = "" if ob.params is None else " at " + ", ".join(
+            f"{k} = {v}" for k, v in sorted(ob.params.items()))
+        return f"{ob.name}{at} (exact interpreter)"
     text = smtlib(list(ob.formulas))
     if ev.get("smtlib") != text:
         raise CertificateError(f"{ob.name}: the stored SMT-LIB is not the system rebuilt "
@@ -555,6 +749,13 @@ def _check_verdict(question: dict, verdict: str, result: dict, claim) -> None:
         return
     if verdict not in ("holds", "fails"):
         raise CertificateError(f"verdict {verdict!r}")
+    if question["type"] == "extreme_formula":
+        wanted = True if question["attained"] is None else question["attained"]
+        holds = "witness" not in result and result.get("attained") == wanted
+        if holds != (verdict == "holds"):
+            raise CertificateError(f"the formula is {'not ' if 'witness' in result else ''}a "
+                                   f"bound, attained: {result.get('attained')}; the verdict "
+                                   f"{verdict!r} does not follow")
     if question["type"] == "extreme":
         claimed = question["value"]
         agrees = claimed is None or compare(claimed, result["value"]) == 0

@@ -72,9 +72,12 @@ class Vars:
         """Readable text for a polynomial or formula: P1(C), u1, and, or, not."""
         if isinstance(item, Poly):
             return self._poly_text(item)
-        if isinstance(item, Atom):
-            constant = item.poly.terms.get((), Fraction(0))
-            return f"{self._poly_text(item.poly - constant)} {item.op} {-constant}"
+        if isinstance(item, Atom):  # strategy terms on the left, parameters on the right
+            right = Poly({m: -c for m, c in item.poly.terms.items()
+                          if all(isinstance(v, str) for v, _ in m)})
+            left = item.poly + right
+            text = str(right.constant_value()) if right.is_constant() else repr(right)
+            return f"{self._poly_text(left)} {item.op} {text}"
         if isinstance(item, (And, Or)):
             joiner = " and " if isinstance(item, And) else " or "
             return "(" + joiner.join(self.text(p) for p in item.parts) + ")"
@@ -88,8 +91,8 @@ class Vars:
                 return f"u{i + 1}"
         parts = []
         for monomial, c in sorted(poly.terms.items(), key=repr):
-            factors = [f"P{v[1] + 1}({self.game.actions[v[1]][v[2]]})" + (f"^{e}" if e > 1 else "")
-                       for v, e in monomial]
+            factors = [(v if isinstance(v, str) else f"P{v[1] + 1}({self.game.actions[v[1]][v[2]]})")
+                       + (f"^{e}" if e > 1 else "") for v, e in monomial]
             if c != 1 or not factors:
                 factors.insert(0, str(c))
             parts.append("*".join(factors))
@@ -486,9 +489,21 @@ def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
     game, agents = claim.resolve()
     programs = tuple(a.program(game, i) for i, a in enumerate(agents))
     d, evidence = result.detail, {}
+    v = Vars(game)
     for key in ("counterexample", "witness"):
         if key in d:
-            evidence["witness"] = d[key].witness
+            evidence |= point_evidence(d[key])
+    if "formula_optimum" in d:
+        o, c = d["formula_optimum"], claim.check
+        q = {"type": "extreme_formula", "objective": c.objective(v), "sense": c.sense,
+             "num": o.num, "den": o.den, "attained": c.attained,
+             "subject_to": None if c.subject_to is None else c.subject_to(v)}
+        if o.is_bound:
+            evidence = {"attained": o.attained}
+            if o.attained:
+                evidence["family"] = point_evidence(o.point)["family"]
+    else:
+        q = question(claim.check, v)
     if "optimum" in d:
         o = d["optimum"]
         if not o.attained:
@@ -497,6 +512,16 @@ def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
         evidence = {"value": o.value, "witness": o.point.witness}
     meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
             "formal": result.formal, "expected": claim.expected}
-    return certificate(game, programs, result.agents, claim.tie_randomization,
-                       question(claim.check, Vars(game)), result.verdict, evidence, meta,
-                       result.seconds, **options)
+    return certificate(game, programs, result.agents, claim.tie_randomization, q,
+                       result.verdict, evidence, meta, result.seconds,
+                       assumptions=result.assumptions, **options)
+
+
+def point_evidence(point) -> dict:
+    """A fixed point as certificate data: its witness, parameter values and family."""
+    out = {"witness": point.witness}
+    if point.params:
+        out["params"] = dict(point.params)
+    if point.whole_region:
+        out["family"] = (point.family, point.booleans)
+    return out

@@ -167,7 +167,9 @@ def decode_formula(data, where: str = "formula", depth: int = 0):
 
 def encode_program(p: Program) -> dict:
     return {"name": p.name, "n_self": p.n_self, "n_opp": p.n_opp,
-            "delta": None if p.delta is None else str(p.delta), "body": _encode_node(p.body)}
+            "delta": None if p.delta is None else
+            encode_poly(p.delta) if isinstance(p.delta, Poly) else str(p.delta),
+            "body": _encode_node(p.body)}
 
 
 def _encode_node(n) -> dict:
@@ -207,7 +209,9 @@ def decode_program(data, where: str = "program") -> Program:
     for key in ("n_self", "n_opp"):
         _need(isinstance(data[key], int) and not isinstance(data[key], bool)
               and 1 <= data[key] <= 64, where, f"{key} must be 1..64")
-    delta = None if data["delta"] is None else decode_number(data["delta"], f"{where}.delta")
+    delta = None if data["delta"] is None else \
+        decode_poly(data["delta"], f"{where}.delta") if isinstance(data["delta"], list) else \
+        decode_number(data["delta"], f"{where}.delta")
     try:
         return Program(_decode_node(data["body"], f"{where}.body", 0), data["n_self"],
                        data["n_opp"], delta, str(data["name"]))

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import sympy
 
-from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, named
+from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj, named
 
 MAX_EQUATIONS = 400
 
@@ -151,3 +151,25 @@ def ratio_text(num: Poly, den: Poly) -> str:
     """A fraction of polynomials as short text (sympy-simplified): ``3*d/(3*d + 2)``."""
     symbols: dict = {}
     return str(sympy.factor(sympy.cancel(_sympy(num, symbols) / _sympy(den, symbols))))
+
+
+def family_problems(system, region: list, terms: dict, booleans: dict, general: list) -> list:
+    """What proves a family of fixed points for every parameter in the region: (name,
+    formulas) pairs, each formula list unsatisfiable exactly when that part holds.
+
+    Each denominator is non-zero throughout the region, and the terms with
+    the Booleans fixed satisfy the system and ``general`` wherever the region
+    holds. Used by the solver (to find such families) and by certificates
+    (to state and check them).
+    """
+    out = []
+    for name, (num, den) in sorted(terms.items()):
+        if not den.is_constant():
+            out.append((f"the term of {name} is defined throughout the region",
+                        list(region) + [den.eq(0)]))
+    definitions = [(named(n) * den - num).eq(0) for n, (num, den) in sorted(terms.items())]
+    pins = [BoolVar(b) if v else Not(BoolVar(b)) for b, v in sorted(booleans.items())]
+    out.append(("the terms are a fixed point for every parameter in the region",
+                list(region) + definitions + pins
+                + [Not(conj(list(system.constraints) + list(general)))]))
+    return out

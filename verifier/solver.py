@@ -26,11 +26,12 @@ from .interpreter import (FixedPointWitness, InadmissibleObservation, interior_p
 from .numbers import Number, fmt
 from .library import parse_agent
 from .params import ParameterError, Region
-from .parametric import ratio_text, witness_terms
+from .parametric import family_problems, ratio_text, witness_terms
 from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, named
 
 ESTIMATE_MODEL = "box"
 DEFAULT_TIMEOUT = 120.0
+GENERALIZE_SECONDS = 30.0  # to write a fixed point for every parameter, before giving up
 BOX_NOTE = ("box estimate model: an estimate may be any point within delta/2 of the truth "
             "(an over-approximation of the post's grid estimates); an 'exists' answer is "
             "about this model")
@@ -49,7 +50,10 @@ class FixedPoint:
     params: tuple = ()  # ((symbol, exact value), ...): where it was found and re-checked
     whole_region: bool = False  # proven: such a fixed point for every parameter in the region
     terms: tuple = ()  # with whole_region: the profile as text in the parameters
-    family: dict = field(default_factory=dict, repr=False, compare=False)  # var: (num, den)
+    # with whole_region: every system variable as (num, den) Polys in the parameters, and
+    # the Boolean values, that a solver proved to be a fixed point for every parameter
+    family: dict = field(default_factory=dict, repr=False, compare=False)
+    booleans: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self, decimals: int | None = None) -> dict:
         out = {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
@@ -296,15 +300,16 @@ class Pair:
             return None
         point = self.point_from(model)
         if self.symbols and general is not None:
-            terms = self._for_whole_region(model, general)
-            if terms is not None:
+            found = self._for_whole_region(model, general)
+            if found is not None:
+                terms, booleans = found
                 point = replace(point, whole_region=True, terms=self._profile_terms(terms),
-                                family={n: terms[n] for n in self._free_names})
+                                family=terms, booleans=booleans)
         return point
 
-    def _for_whole_region(self, model, general: list) -> dict | None:
-        """Terms in the parameters for every variable, proven to solve the system (and
-        ``general``) for every parameter in the region; None when none is found."""
+    def _for_whole_region(self, model, general: list) -> tuple | None:
+        """Terms in the parameters for every variable, and Boolean values, proven to solve
+        the system (and ``general``) for every parameter in the region; or None."""
         exact = smt.Model(model)
         values = {n: exact.real(named(n)) for n in list(self.system.reals) + list(self.symbols)}
         booleans = {b: exact.boolean(BoolVar(b)) for b in self.system.booleans}
@@ -312,12 +317,15 @@ class Pair:
         constant = {n: (Poly.const(values[n]), Poly.const(1)) for n in self.system.reals
                     if isinstance(values[n], Fraction)}
         if len(constant) == len(self.system.reals) and \
-                self._proves_terms(constant, booleans, formulas):
-            return constant
+                self._proves_terms(constant, booleans, general):
+            return constant, booleans
+        deadline = time.monotonic() + GENERALIZE_SECONDS
         for terms in witness_terms(formulas, list(self.system.reals), values, booleans,
                                    list(self.symbols), self._estimate_truths()):
-            if terms is not None and self._proves_terms(terms, booleans, formulas):
-                return terms
+            if time.monotonic() > deadline:
+                break
+            if terms is not None and self._proves_terms(terms, booleans, general):
+                return terms, booleans
         return None
 
     def _estimate_truths(self) -> dict:
@@ -333,19 +341,13 @@ class Pair:
                         out[name] = truth
         return out
 
-    def _proves_terms(self, terms: dict, booleans: dict, formulas: list) -> bool:
+    def _proves_terms(self, terms: dict, booleans: dict, general: list) -> bool:
         """Whether, for every parameter in the region, the terms (with the Booleans fixed)
-        are defined and satisfy the formulas."""
-        region = smt.formulas(self.assumptions)
-        for num, den in terms.values():
-            if not den.is_constant() and \
-                    self.queries.model(region + [smt.term(den) == 0]) is not None:
-                return False
-        defs = [smt.term(named(n) * den - num) == 0 for n, (num, den) in terms.items()]
-        pins = [z3.Bool(b) == z3.BoolVal(v) for b, v in booleans.items()]
-        body = z3.And(smt.formulas(formulas))
+        are defined and solve the system and ``general``."""
         try:
-            return self.queries.model(region + defs + pins + [z3.Not(body)]) is None
+            return all(self.queries.model(smt.formulas(problem)) is None
+                       for _, problem in family_problems(self.system, self.assumptions,
+                                                         terms, booleans, general))
         except SolverUnknown:
             return False
 
@@ -502,8 +504,8 @@ class Pair:
         """A constraint excluding exactly this profile (or, for a family written in the
         parameters, the whole family)."""
         if point.family:
-            return z3.Or([smt.term(named(n) * den - num) != 0
-                          for n, (num, den) in point.family.items()] or [z3.BoolVal(False)])
+            return z3.Or([smt.term(named(n) * den - num) != 0 for n, (num, den) in
+                          point.family.items() if n in self._free_names] or [z3.BoolVal(False)])
         free = [smt.term(x) for i in (0, 1) for x in self.system.free[i]]
         values = [v for s in point.profile for v in s[:-1]]
         differs = [x != numeral(v, f"exclude{index}_{k}")
@@ -519,8 +521,13 @@ class Pair:
         question = {"type": "solve", "all": result.complete or bool(result.continuum)}
         evidence = {"witnesses": [p.witness for p in result.fixed_points],
                     "complete": result.complete, "continuum": bool(result.continuum)}
+        if self.symbols:
+            evidence["params_list"] = [dict(p.params) for p in result.fixed_points]
+            evidence["families"] = [(p.family, p.booleans) if p.whole_region else None
+                                    for p in result.fixed_points]
         return certificate(self.game, self.programs, self.specs, self.tie_randomization,
-                           question, "solved", evidence, None, result.seconds, **options)
+                           question, "solved", evidence, None, result.seconds,
+                           assumptions=self._region_text, **options)
 
     # -- optimisation -----------------------------------------------------------------
     def optimize(self, objective: Poly, sense: str = "min", subject_to: Formula | None = None,

@@ -1,0 +1,73 @@
+"""The post's claims for all eps and delta at once: symbolic parameters over a region.
+
+    1 >> eps >> delta > 0   is read as   0 < d <= e/100, e <= 1/10
+
+Each claim below is decided for every (e, d) in its region at once, the
+parameters being variables of the constraint system. Extremes are exact
+formulas in the parameters, proven to bound every fixed point and to be
+reached by a fixed point written in the parameters, for every parameter.
+"""
+
+from verifier import Always, Claim, Exists, Extreme, Unique
+
+FAMILY = "Parametric: every eps and delta at once"
+REGION = "0 < d <= e/100, e <= 1/10"  # the post's 1 >> eps >> delta > 0
+NELP, LP = "nelp(eps=e,delta=d)", "lp(eps=e,delta=d)"
+
+CLAIMS = [
+    Claim("P-nicer-unique", "NicerBot against itself cooperates: the unique fixed point is "
+          "(C, C), for every eps in (0, 1]", "comment (NicerBot)", "pd-a",
+          ("nicerbot(eps=e)", "nicerbot(eps=e)"), Unique(((1, 0), (1, 0))), assume="0 < e <= 1"),
+    Claim("P-nicer-unique-pd-b", "the same on the second prisoner's dilemma", "comment (NicerBot)",
+          "pd-b", ("nicerbot(eps=e)", "nicerbot(eps=e)"), Unique(((1, 0), (1, 0))),
+          assume="0 < e <= 1"),
+    Claim("P-nicer-eps0", "at eps = 0 NicerBot is FairBot: (C, C) is no longer the only fixed "
+          "point", "comment (NicerBot)", "pd-a", ("nicerbot(eps=e)", "nicerbot(eps=e)"),
+          Unique(((1, 0), (1, 0))), expected="fails", assume="e = 0",
+          note="the counterexample is mutual defection at e = 0"),
+    Claim("P-nicer-closed", "including eps = 0, uniqueness fails", "comment (NicerBot)", "pd-a",
+          ("nicerbot(eps=e)", "nicerbot(eps=e)"), Unique(((1, 0), (1, 0))), expected="fails",
+          assume="0 <= e <= 1"),
+    Claim("P-nicer-defectbot", "NicerBot against DefectBot cooperates exactly with probability "
+          "eps", "comment (NicerBot)", "pd-a", ("nicerbot(eps=e)", "defectbot"),
+          Always(lambda v: v.p1("C").eq(v.sym("e"))), assume="0 < e <= 1"),
+    Claim("P-nicer-defectbot-exists", "... and such a fixed point exists for every eps",
+          "comment (NicerBot)", "pd-a", ("nicerbot(eps=e)", "defectbot"),
+          Exists(lambda v: v.p1("C").eq(v.sym("e"))), assume="0 < e <= 1"),
+    Claim("P-nicer-cooperatebot", "NicerBot against CooperateBot cooperates",
+          "comment (NicerBot)", "pd-a", ("nicerbot(eps=e)", "cooperatebot"),
+          Always(lambda v: v.p1("C").eq(1)), assume="0 <= e <= 1"),
+]
+for game in ("pd-a", "pd-b"):
+    CLAIMS += [
+        Claim(f"P-N2-{game}", "neLP against neLP has no fixed point where both payoffs are "
+              "below min = 1, for every 1 >> eps >> delta > 0", "post", game, (NELP, NELP),
+              Always(lambda v: (v.u1 >= 1) | (v.u2 >= 1)), assume=REGION),
+        Claim(f"P-N3-cooperatebot-{game}", "neLP against the cooperation rock never gets less "
+              "than min", "post", game, (NELP, "cooperatebot"), Always(lambda v: v.u1 >= 1),
+              assume=REGION),
+        Claim(f"P-N2-below-{game}", "but neLP against neLP is not always at min or above: "
+              "'not delta-surely below min' is not 'not below min'", "post", game,
+              (NELP, NELP), Always(lambda v: v.u1 >= 1), expected="fails", assume=REGION),
+        Claim(f"P-lp-exploited-{game}", "LP against the defection rock can be exploited "
+              "completely: it may cooperate for sure, for every parameter", "post", game,
+              (LP, "defectbot"), Exists(lambda v: v.p1("C").eq(1)), assume=REGION),
+    ]
+CLAIMS += [
+    Claim("P-N1-pd-a", "against the defection rock neLP cooperates with probability of order "
+          "delta; exactly 3d(10 + 3d)/(4 + 6d), whatever eps", "post", "pd-a",
+          (NELP, "defectbot"), Extreme(lambda v: v.p1("C"), "max",
+                                       value="3*d*(10 + 3*d)/(4 + 6*d)"), assume=REGION),
+    Claim("P-N1-payoff-pd-a", "against the defection rock neLP's payoff is min minus order "
+          "delta; exactly 1 - 3d(10 + 3d)/(4 + 6d)", "post", "pd-a", (NELP, "defectbot"),
+          Extreme(lambda v: v.u1, "min", value="1 - 3*d*(10 + 3*d)/(4 + 6*d)"), assume=REGION),
+    Claim("P-N1-pd-b", "on the second dilemma neLP's cooperation against the defection rock "
+          "is exactly 9d/2", "post", "pd-b", (NELP, "defectbot"),
+          Extreme(lambda v: v.p1("C"), "max", value="9*d/2"), assume=REGION),
+    Claim("P-N1-payoff-pd-b", "... and its payoff exactly 1 - 9d/2", "post", "pd-b",
+          (NELP, "defectbot"), Extreme(lambda v: v.u1, "min", value="1 - 9*d/2"),
+          assume=REGION),
+    Claim("P-N1-not-4d-pd-b", "a bound of 4d on that cooperation is false: some parameter has "
+          "a fixed point beyond it", "post", "pd-b", (NELP, "defectbot"),
+          Extreme(lambda v: v.p1("C"), "max", value="4*d"), expected="fails", assume=REGION),
+]
