@@ -36,7 +36,7 @@ from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
 from .games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
 from .interpreter import InadmissibleObservation, interior_point, verify_fixed_point
 from .numbers import compare
-from .parametric import family_problems
+from .parametric import QuadraticRoot, Ratio, family_problems
 from .params import ParameterError, parse_region
 from .poly import Formula, Not, Poly, disj, named
 from .smtlib import smtlib
@@ -204,23 +204,24 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
                 unsat("no fixed point beyond the optimum",
                       side + _below(system.seat_term(f), target, "value"))]
     if kind == "extreme_formula":
-        num, den = question["num"], question["den"]
-        gap = system.seat_term(question["objective"]) * den - num
+        value, sense = question["value"], question["sense"]
+        term = system.seat_term(question["objective"])
         side = [] if question["subject_to"] is None else [seat(question["subject_to"])]
-        past = gap < 0 if question["sense"] == "min" else gap > 0
+        op = "<" if sense == "min" else ">"
         if "witness" in result:  # a fixed point beyond the formula
-            objective, sense = question["objective"], question["sense"]
+            objective = question["objective"]
             return [fixed("a fixed point beyond the formula", result["witness"],
-                          (lambda w, programs, params: _beyond(objective, sense, num, den,
-                                                       result["params"], w),
-                           "the objective is beyond the formula there"))]
-        out = [Obligation("the denominator is positive throughout the region", "unsat",
-                          tuple(list(region) + [den <= 0])),
-               unsat("no fixed point beyond the formula", side + [past])]
+                          (lambda w, programs, params: value.relation(
+                              Poly.const(objective.evaluate(_seat_values(w.profile))), op
+                          ).holds(params), "the objective is beyond the formula there"))]
+        out = [Obligation(f"the formula is defined: {_text(c)} throughout the region", "unsat",
+                          tuple(list(region) + [Not(c)])) for c in value.conditions()]
+        out.append(unsat("no fixed point beyond the formula", side + [value.relation(term, op)]))
+        reach = side + [value.relation(term, "==")]
         if result["attained"]:
-            out += family(side + [gap.eq(0)])
+            out += family(reach)
         else:
-            out.append(unsat("no fixed point reaches the formula", side + [gap.eq(0)]))
+            out.append(unsat("no fixed point reaches the formula", reach))
         return out
     if kind == "solve":
         out, witnesses = [], result["witnesses"]
@@ -252,13 +253,6 @@ def _outside(system: System, terms: dict) -> list:
     return [disj([(named(n) * terms[n][1] - terms[n][0]).ne(0) for n in free])]
 
 
-def _beyond(objective, sense, num, den, params, w) -> bool:
-    """Whether the witness's objective is past num/den at the parameter values."""
-    value = objective.evaluate(_seat_values(w.profile))
-    bound = num.evaluate(params) / den.evaluate(params)
-    return compare(value, bound) < 0 if sense == "min" else compare(value, bound) > 0
-
-
 def _same(a, b) -> bool:
     return len(a) == len(b) and all(
         len(x) == len(y) and all(compare(p, q) == 0 for p, q in zip(x, y)) for x, y in zip(a, b))
@@ -282,6 +276,9 @@ def encode_question(q: dict) -> dict:
             out[key] = encode_formula(value)
         elif isinstance(value, Poly):
             out[key] = encode_poly(value)
+        elif isinstance(value, (Ratio, QuadraticRoot)):
+            out[key] = {k: [encode_poly(p) for p in v] if isinstance(v, list) else v
+                        for k, v in value.to_json().items()}
         elif key == "profile":
             out[key] = [[encode_number(p) for p in s] for s in value]
         else:
@@ -293,7 +290,7 @@ _QUESTION_FIELDS = {
     "always": {"formula"}, "exists": {"formula"}, "no_fixed_point": set(),
     "unique": {"profile"}, "solve": {"all"},
     "extreme": {"objective", "sense", "value", "attained", "subject_to"},
-    "extreme_formula": {"objective", "sense", "num", "den", "attained", "subject_to"},
+    "extreme_formula": {"objective", "sense", "value", "attained", "subject_to"},
 }
 
 
@@ -322,12 +319,25 @@ def decode_question(data) -> dict:
         if kind == "extreme":
             q["value"] = None if data["value"] is None else decode_number(data["value"])
         else:
-            q["num"] = decode_poly(data["num"], "question.num")
-            q["den"] = decode_poly(data["den"], "question.den")
+            q["value"] = _decode_value(data["value"])
         q["attained"] = data["attained"]
         q["subject_to"] = None if data["subject_to"] is None else \
             decode_formula(data["subject_to"], "question.subject_to")
     return q
+
+
+def _decode_value(data):
+    """A claimed formula: {"ratio": [num, den]} or {"root": [a, b, c], "larger": bool}."""
+    if isinstance(data, dict) and set(data) == {"ratio"} and isinstance(data["ratio"], list) \
+            and len(data["ratio"]) == 2:
+        return Ratio(*(decode_poly(p, "question.value.ratio") for p in data["ratio"]))
+    if isinstance(data, dict) and set(data) == {"root", "larger"} and \
+            isinstance(data["root"], list) and len(data["root"]) == 3 and \
+            isinstance(data["larger"], bool):
+        return QuadraticRoot(*(decode_poly(p, "question.value.root") for p in data["root"]),
+                             larger=data["larger"])
+    raise DecodeError("question.value: {\"ratio\": [num, den]} or "
+                      "{\"root\": [a, b, c], \"larger\": true|false}")
 
 
 def decode_result(data, question: dict) -> dict:

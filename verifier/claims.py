@@ -37,7 +37,8 @@ from .errors import ClaimError
 from .games import Game, GameError, load_game
 from .library import parse_agent
 from .numbers import compare, exact, fmt
-from .params import ParameterError, is_symbol, parse_ratio, parse_region
+from .parametric import parse_value
+from .params import ParameterError, is_symbol, parse_region
 from .poly import And, Atom, Formula, Not, Or, Poly, Truth, named, var
 from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
 
@@ -283,11 +284,11 @@ def _decide_formula(check: Extreme, pair: Pair, v: Vars) -> tuple[str, dict]:
         raise ClaimError("an extreme over a parameter region needs the claimed value, a "
                          "formula in the parameters (value=\"3*d/(2 + 3*d)\")")
     try:
-        num, den = parse_ratio(str(check.value))
+        value = parse_value(str(check.value))
     except ParameterError as err:
         raise ClaimError(f"claimed value: {err}") from None
     side = None if check.subject_to is None else check.subject_to(v)
-    found = pair.certify_formula(check.objective(v), check.sense, num, den, side)
+    found = pair.certify_formula(check.objective(v), check.sense, value, side)
     detail = {"formula_optimum": found}
     if not found.is_bound:
         return "fails", detail | {"counterexample": found.beyond,
@@ -496,7 +497,7 @@ def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
     if "formula_optimum" in d:
         o, c = d["formula_optimum"], claim.check
         q = {"type": "extreme_formula", "objective": c.objective(v), "sense": c.sense,
-             "num": o.num, "den": o.den, "attained": c.attained,
+             "value": o.value, "attained": c.attained,
              "subject_to": None if c.subject_to is None else c.subject_to(v)}
         if o.is_bound:
             evidence = {"attained": o.attained}

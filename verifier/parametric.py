@@ -14,10 +14,13 @@ never trusted: it is only the candidate that the proof then checks.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
 
+from .params import ParameterError, parse_expression, parse_ratio
 from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj, named
 
 MAX_EQUATIONS = 400
@@ -173,3 +176,89 @@ def family_problems(system, region: list, terms: dict, booleans: dict, general: 
                 list(region) + definitions + pins
                 + [Not(conj(list(system.constraints) + list(general)))]))
     return out
+
+
+# ------------------------------------------------------------- claimed values
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A fraction of polynomials in the parameters, claimed as an extreme."""
+
+    num: Poly
+    den: Poly
+
+    @property
+    def text(self) -> str:
+        return ratio_text(self.num, self.den)
+
+    def conditions(self) -> list:
+        """Atoms that must hold throughout the region for the value to be defined."""
+        return [self.den > 0]
+
+    def relation(self, term: Poly, op: str) -> Formula:
+        """``term op value`` as a formula (the denominator is positive)."""
+        return Atom(term * self.den - self.num, op)
+
+    def to_json(self) -> dict:
+        return {"ratio": [self.num, self.den]}
+
+
+@dataclass(frozen=True)
+class QuadraticRoot:
+    """The smaller (or larger) real root of a x^2 + b x + c, coefficients in the parameters.
+
+    With t = 2 a x + b and the discriminant D = b^2 - 4 a c (a > 0, D >= 0),
+    x is the smaller root iff t <= 0 and t^2 = D: every comparison with the
+    root is a polynomial formula, so no square root enters the system.
+    """
+
+    a: Poly
+    b: Poly
+    c: Poly
+    larger: bool = False
+
+    @property
+    def discriminant(self) -> Poly:
+        return self.b * self.b - 4 * self.a * self.c
+
+    @property
+    def text(self) -> str:
+        x = sympy.Symbol("x")
+        symbols: dict = {}
+        q = _sympy(self.a, symbols) * x**2 + _sympy(self.b, symbols) * x + _sympy(self.c, symbols)
+        which = "larger" if self.larger else "smaller"
+        return f"the {which} root x of {sympy.factor(q, x)} = 0"
+
+    def conditions(self) -> list:
+        return [self.a > 0, self.discriminant >= 0]
+
+    def relation(self, term: Poly, op: str) -> Formula:
+        t = 2 * self.a * term + self.b
+        square, d = t * t, self.discriminant
+        s = 1 if self.larger else -1  # the root is where s*t >= 0 and t^2 = D
+        if op == "==":
+            return conj([s * t >= 0, square.eq(d)])
+        below = op == "<"  # term < root: smaller root: t < 0 and t^2 > D
+        if below == self.larger:
+            return Or((s * t < 0, Atom(square - d, "<")))
+        return conj([s * t > 0, Atom(square - d, ">")])
+
+    def to_json(self) -> dict:
+        return {"root": [self.a, self.b, self.c], "larger": self.larger}
+
+
+def parse_value(text: str):
+    """A claimed extreme: ``"3*d/(2 + 3*d)"`` or ``"root(a*x^2 + b*x + c, smaller)"``."""
+    text = str(text).strip()
+    m = re.fullmatch(r"root\((.*),\s*(smaller|larger)\s*\)", text, re.S)
+    if not m:
+        return Ratio(*parse_ratio(text))
+    q = parse_expression(m.group(1))
+    q = Poly.lift(q)
+    if q.degree_in(lambda v: v == "x") != 2:
+        raise ParameterError(f"root(...): a quadratic in x, got {m.group(1)!r}")
+    coeff = [Poly({tuple((v, e) for v, e in mono if v != "x"): c
+                   for mono, c in q.terms.items() if dict(mono).get("x", 0) == k})
+             for k in (2, 1, 0)]
+    return QuadraticRoot(*coeff, larger=m.group(2) == "larger")

@@ -25,7 +25,7 @@ from .interpreter import (FixedPointWitness, InadmissibleObservation, interior_p
                           verify_fixed_point)
 from .numbers import Number, fmt
 from .library import parse_agent
-from .params import ParameterError, Region
+from .params import ParameterError, Region, parse_region
 from .parametric import family_problems, ratio_text, witness_terms
 from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, named
 
@@ -139,23 +139,22 @@ class Optimum:
 class FormulaOptimum:
     """A formula in the parameters checked as the exact extreme over a region.
 
-    ``beyond``: a fixed point past the formula (then it is not a bound).
-    Otherwise the formula is a proven bound for every parameter, and
-    ``attained`` says whether a fixed point reaching it was proven for every
-    parameter (True), exists nowhere (False) or was found only at the values
-    of ``point`` (None).
+    ``value``: a :class:`verifier.parametric.Ratio` or ``QuadraticRoot``.
+    ``beyond``: a fixed point past it (then it is not a bound). Otherwise it
+    is a proven bound for every parameter, and ``attained`` says whether a
+    fixed point reaching it was proven for every parameter (True), exists
+    nowhere (False) or was found only at the values of ``point`` (None).
     """
 
     sense: str
-    num: Poly
-    den: Poly
+    value: object
     attained: bool | None
     beyond: FixedPoint | None
     point: FixedPoint | None
 
     @property
     def formula(self) -> str:
-        return ratio_text(self.num, self.den)
+        return self.value.text
 
     @property
     def is_bound(self) -> bool:
@@ -239,8 +238,8 @@ class Pair:
         if region is None and not self.symbols:
             return None
         if region is None:
-            needs = [a for p in self.programs for a in p.requirements]
-            region = Region(", ".join(map(_atom_text, needs)), tuple(needs))
+            needs = {_atom_text(a): a for p in self.programs for a in p.requirements}
+            region = parse_region(", ".join(needs))
         stray = set(region.symbols) - set(self.symbols)
         if stray:
             raise ParameterError(f"the assumptions name {', '.join(sorted(stray))}, which no "
@@ -584,34 +583,32 @@ class Pair:
                        "attained by an exact fixed point; none lies beyond it (claimed value "
                        "checked directly)")
 
-    def certify_formula(self, objective: Poly, sense: str, num: Poly, den: Poly,
+    def certify_formula(self, objective: Poly, sense: str, value,
                         subject_to: Formula | None = None) -> "FormulaOptimum":
-        """Check that ``num/den`` (in the parameters) is the exact extreme for every parameter.
+        """Check that ``value`` (a formula in the parameters, see
+        :mod:`verifier.parametric`) is the exact extreme for every parameter.
 
-        Two proofs over the whole region: no fixed point lies beyond the
-        formula (one unsatisfiability query with the parameters as
+        Proofs over the whole region: the value is defined, no fixed point lies
+        beyond it (one unsatisfiability query with the parameters as
         variables), and a fixed point reaches it, written in the parameters
-        (:meth:`find` with ``general``). ``attained`` is None when the second
-        proof is not found; ``beyond`` is a fixed point past the formula.
+        (:meth:`find` with ``general``). ``attained`` is None when that last
+        proof is not found; ``beyond`` is a fixed point past the value.
         """
         region = smt.formulas(self.assumptions)
-        positive = self.queries.model(region + [smt.term(den) <= 0]) is None
-        if not positive:
-            if self.queries.model(region + [smt.term(den) >= 0]) is not None:
-                raise ParameterError(f"the denominator {den} vanishes or changes sign in the "
-                                     f"region")
-            num, den = -num, -den
-        gap = self.system.seat_term(objective) * den - num  # sign of objective - formula
+        for need in value.conditions():
+            if self.queries.model(region + [smt.formula(Not(need))]) is not None:
+                raise ParameterError(f"the claimed value needs {_atom_text(need)} throughout "
+                                     f"the region")
+        term = self.system.seat_term(objective)
         side = [] if subject_to is None else [self.system.seat_formula(subject_to)]
-        past = Atom(gap, "<" if sense == "min" else ">")
+        past = value.relation(term, "<" if sense == "min" else ">")
         beyond = self.find(smt.formulas(side + [past]))
         if beyond is not None:
-            return FormulaOptimum(sense, num, den, False, beyond, None)
-        at = self.find(smt.formulas(side + [gap.eq(0)]), general=side + [gap.eq(0)])
-        attained = None if at is None or not at.whole_region else True
-        if at is None:
-            attained = False  # nowhere reached (the formula is only a bound)
-        return FormulaOptimum(sense, num, den, attained, None, at)
+            return FormulaOptimum(sense, value, False, beyond, None)
+        reach = side + [value.relation(term, "==")]
+        at = self.find(smt.formulas(reach), general=reach)
+        attained = False if at is None else (True if at.whole_region else None)
+        return FormulaOptimum(sense, value, attained, None, at)
 
     # -- one profile ------------------------------------------------------------------
     def check_profile(self, profile: tuple) -> PointCheck:

@@ -1,0 +1,200 @@
+"""Symbolic parameters: expressions, regions, claims for every parameter, their certificates."""
+
+import copy
+import json
+import re
+from fractions import Fraction as F
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verifier import builtin_game, parse_agent
+from verifier.agents import AgentError
+from verifier.certificates import check, content_hash
+from verifier.claims import Always, Claim, Exists, Extreme, Unique, claim_certificate
+from verifier.cli import main
+from verifier.params import ParameterError, parse_expression, parse_ratio, parse_region
+from verifier.poly import Poly, named
+from verifier.solver import Pair
+
+NELP = "nelp(eps=e,delta=d)"
+REGION = "0 < d <= e/100, e <= 1/10"
+PD = builtin_game("pd-a")
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1/3", F(1, 3)), ("0.25", F(1, 4)), ("-(2 - 5)", F(3)), ("2^3/4", F(2)),
+    ("e/100", named("e") * F(1, 100)), ("(e + 1)^2", named("e") ** 2 + 2 * named("e") + 1),
+])
+def test_expressions_are_exact(text, value):
+    assert parse_expression(text) == value
+
+
+@pytest.mark.parametrize("text, message", [
+    ("e/d", "divide only by numbers"), ("e/0", "division by zero"), ("x1", "letters only"),
+    ("e +", "expected more"), ("e ** 2", "unexpected"), ("__import__('os')", "letters only"),
+    ("e^100", "exponents"), ("1" * 10_001, "longer than"), ("(e", "expected ')'"),
+])
+def test_bad_expressions_are_refused(text, message):
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        parse_expression(text)
+
+
+def test_ratios_and_regions():
+    num, den = parse_ratio("3*d*(10 + 3*d)/(4 + 6*d)")
+    assert (num, den) == (9 * named("d") ** 2 + 30 * named("d"), 6 * named("d") + 4)
+    region = parse_region("0<d<=e/100, e <= 1/10")
+    assert region.text == "0 < d <= e/100, e <= 1/10" and region.symbols == ("d", "e")
+    assert region.contains({"d": F(1, 1000), "e": F(1, 10)})
+    assert not region.contains({"d": F(1, 10), "e": F(1, 10)})
+    for bad in ("", "e", "0 < e,", "0 < e < f/g"):
+        with pytest.raises(ParameterError):
+            parse_region(bad)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(["e", "d", "eps"]),
+                       st.fractions(min_value=-5, max_value=5, max_denominator=50), min_size=1),
+       st.fractions(min_value=-5, max_value=5, max_denominator=50))
+def test_polynomials_print_as_they_parse(coefficients, constant):
+    poly = sum((c * named(n) * named(n) for n, c in coefficients.items()), Poly.const(constant))
+    assert Poly.lift(parse_expression(repr(poly))) == poly
+
+
+# ---------------------------------------------------------------- agents
+
+
+def test_symbolic_agents_state_what_they_need_and_instantiate():
+    agent = parse_agent("nelp(eps=e, delta=e/100)")
+    assert agent.spec == "nelp(eps=e,delta=1/100*e)"
+    assert {repr(a) for a in agent.requirements} >= {"(e > 0)", "(e + -1 < 0)"}
+    concrete = parse_agent(agent.spec, {"e": F(1, 10)})
+    assert concrete.spec == "nelp(eps=1/10,delta=1/1000)" and not concrete.requirements
+    assert agent.program(PD, 0).symbols == {"e"}
+    with pytest.raises(AgentError, match="letters only"):
+        parse_agent("nelp(eps=e1, delta=1/100)")
+
+
+def test_regions_must_fit_the_agents():
+    a = parse_agent("nicerbot(eps=e)")
+    with pytest.raises(ParameterError, match="allow e = "):
+        Pair(PD, (a, a), region=parse_region("0 <= e <= 2"))
+    with pytest.raises(ParameterError, match="no agent uses"):
+        Pair(PD, (a, a), region=parse_region("0 <= x <= 1"))
+    assert Pair(PD, (a, a)).region.text == "e >= 0, e <= 1"  # the agents' own needs
+
+
+# ---------------------------------------------------------------- solving and claims
+
+
+def test_nicerbot_cooperates_for_every_eps_and_not_at_zero():
+    a = parse_agent("nicerbot(eps=e)")
+    result = Pair(PD, (a, a), region=parse_region("0 < e <= 1")).solve(find_all=True)
+    (point,) = result.fixed_points
+    assert result.complete and point.whole_region and point.profile == ((1, 0), (1, 0))
+    at_zero = Pair(PD, (a, a), region=parse_region("e = 0")).solve(find_all=True, limit=3)
+    assert not at_zero.complete and all(p.params == (("e", 0),) for p in at_zero.fixed_points)
+
+
+def test_a_family_written_in_the_parameters():
+    pair = Pair(PD, (parse_agent("nicerbot(eps=e)"), parse_agent("defectbot")),
+                region=parse_region("0 < e <= 1"))
+    result = pair.solve(find_all=True)
+    (point,) = result.fixed_points
+    assert result.complete and point.terms == (("e", "1 - e"), ("0", "1"))
+
+
+def _claim(check, expected="holds", agents=(NELP, "defectbot"), assume=REGION, game="pd-a"):
+    return Claim("T", "test", "test", game, agents, check, expected=expected, assume=assume)
+
+
+def test_exact_formula_extremes_for_every_parameter():
+    tight = _claim(Extreme(lambda v: v.p1("C"), "max", value="3*d*(10 + 3*d)/(4 + 6*d)")).run()
+    assert tight.verdict == "holds" and tight.detail["formula_optimum"].attained is True
+    assert tight.assumptions == REGION
+    wrong = _claim(Extreme(lambda v: v.p1("C"), "max", value="7*d")).run()
+    bad = wrong.detail["counterexample"]
+    assert wrong.verdict == "fails" and bad.profile[0][0] > 7 * dict(bad.params)["d"]
+    loose = _claim(Extreme(lambda v: v.p1("C"), "max", value="8*d")).run()
+    assert loose.verdict == "fails" and loose.detail["formula_optimum"].attained is False
+
+
+def test_symbols_in_claim_formulas():
+    claim = _claim(Always(lambda v: v.p1("C").eq(v.sym("e"))),
+                   agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1")
+    assert claim.run().verdict == "holds"
+    assert claim.formal_text() == "every fixed point satisfies P1(C) == e"
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@pytest.fixture(scope="module")
+def param_certs():
+    claims = {
+        "unique": _claim(Unique(((1, 0), (1, 0))), agents=("nicerbot(eps=e)",) * 2,
+                         assume="0 < e <= 1"),
+        "counterexample": _claim(Unique(((1, 0), (1, 0))), "fails",
+                                 ("nicerbot(eps=e)",) * 2, assume="e = 0"),
+        "formula": _claim(Extreme(lambda v: v.u1, "min", value="1 - 9*d/2"), game="pd-b"),
+        "exists": _claim(Exists(lambda v: v.p1("C").eq(v.sym("e"))),
+                         agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1"),
+    }
+    return {k: claim_certificate(c, c.run(), farkas_seconds=10) for k, c in claims.items()}
+
+
+def test_parametric_certificates_re_verify(param_certs):
+    for name, cert in param_certs.items():
+        assert cert["version"] == 2 and cert["problem"]["assumptions"]
+        report = check(json.loads(json.dumps(cert)), run_solvers=cert["kind"] == "solver-agreed")
+        assert report.ok, (name, report.problem)
+    lines = check(param_certs["counterexample"]).line()
+    assert "at e = 0 (exact interpreter)" in lines
+
+
+def _forged(cert, change):
+    forged = copy.deepcopy(cert)
+    change(forged)
+    forged["hash"] = content_hash(forged)
+    return check(forged)
+
+
+def test_parametric_certificates_catch_changes(param_certs):
+    cex, unique, formula = (param_certs[k] for k in ("counterexample", "unique", "formula"))
+
+    def widen(c):
+        c["problem"]["assumptions"] = "0 <= e <= 2"
+
+    def move(c):
+        c["result"]["params"]["e"] = "1/2"
+
+    def shift(c):
+        c["problem"]["question"]["value"]["ratio"][0][0][0] = "3"
+
+    def unpin(c):
+        first = sorted(c["result"]["family"]["booleans"])[0]
+        c["result"]["family"]["booleans"][first] ^= True
+
+    for cert, change, message in [(unique, widen, "SMT-LIB"), (cex, move, "outside the region"),
+                                  (formula, shift, "SMT-LIB"), (formula, unpin, "SMT-LIB")]:
+        report = _forged(cert, change)
+        assert not report.ok and message in report.problem, (change.__name__, report.problem)
+
+
+def test_cli_region_solve_and_prove_json(capsys):
+    assert main(["solve", "nicerbot(eps=e)", "nicerbot(eps=e)", "--game", "pd-a",
+                 "--assume", "0<e<=1", "--all", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["assumptions"] == "0 < e <= 1" and out["complete"]
+    assert [p["whole_region"] for p in out["fixed_points"]] == [True]
+    assert main(["prove", "proofs/", "--only", "P-nicer-eps0,C2", "--json"]) == 0
+    results = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert results["P-nicer-eps0"]["assumptions"] == "e = 0"
+    assert results["C2"]["assumptions"] is None
+    assert main(["solve", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
+                 "--assume", "0<e<=2"]) == 2
+    assert "needs e <= 1, but the assumptions allow e = " in capsys.readouterr().err
