@@ -13,6 +13,13 @@ from verifier import Always, Claim, Exists, Extreme, Unique
 FAMILY = "Parametric: every eps and delta at once"
 REGION = "0 < d <= e/100, e <= 1/10"  # the post's 1 >> eps >> delta > 0
 NELP, LP = "nelp(eps=e,delta=d)", "lp(eps=e,delta=d)"
+# the red boundary: neLP's lowest payoff against neLP (and LP) is the smaller root of
+# (7 + 6d)(4 + 3d) x^2 + (324d^4 + 1620d^3 + 2565d^2 + 1125d - 224)/4 x
+#   + (1458d^6 + 10935d^5 + 29889d^4 + 33615d^3 + 9126d^2 - 5220d + 448)/16,
+# found from exact minima at nine values of d (`rov bound`, sympy interpolation) and
+# proven below for the whole region; eps does not enter
+RED = ("root(16*(7 + 6*d)*(4 + 3*d)*x^2 + 4*(324*d^4 + 1620*d^3 + 2565*d^2 + 1125*d - 224)*x"
+       " + 1458*d^6 + 10935*d^5 + 29889*d^4 + 33615*d^3 + 9126*d^2 - 5220*d + 448, smaller)")
 
 CLAIMS = [
     Claim("P-nicer-unique", "NicerBot against itself cooperates: the unique fixed point is "
@@ -70,4 +77,17 @@ CLAIMS += [
     Claim("P-N1-not-4d-pd-b", "a bound of 4d on that cooperation is false: some parameter has "
           "a fixed point beyond it", "post", "pd-b", (NELP, "defectbot"),
           Extreme(lambda v: v.p1("C"), "max", value="4*d"), expected="fails", assume=REGION),
+]
+CLAIMS += [
+    Claim("P-N2-min-pd-a", "neLP against neLP: player 1's payoff is at least min minus order "
+          "delta, exactly the smaller root of a quadratic in delta, and this is tight",
+          "post (the red boundary)", "pd-a", (NELP, NELP),
+          Extreme(lambda v: v.u1, "min", value=RED), assume=REGION,
+          formal="the min of u1 over the fixed points is the smaller root x of "
+                 "(7+6d)(4+3d) x^2 + (324d^4+1620d^3+2565d^2+1125d-224)/4 x + "
+                 "(1458d^6+10935d^5+29889d^4+33615d^3+9126d^2-5220d+448)/16, for every "
+                 "0 < d <= e/100, e <= 1/10"),
+    Claim("P-N3-lp-min-pd-a", "neLP against LP: the same tight lower bound on neLP's payoff",
+          "post (the red boundary)", "pd-a", (NELP, LP),
+          Extreme(lambda v: v.u1, "min", value=RED), assume=REGION),
 ]

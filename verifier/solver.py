@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+import sympy
 import z3
 
 from . import smt
@@ -54,6 +55,7 @@ class FixedPoint:
     # the Boolean values, that a solver proved to be a fixed point for every parameter
     family: dict = field(default_factory=dict, repr=False, compare=False)
     booleans: dict = field(default_factory=dict, repr=False, compare=False)
+    aux: tuple | None = field(default=None, repr=False, compare=False)  # (w, R): w = sqrt(R)
 
     def to_json(self, decimals: int | None = None) -> dict:
         out = {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
@@ -254,6 +256,20 @@ class Pair:
                                          f"assumptions allow {values}")
         return region
 
+    def _sample_pins(self) -> list:
+        """Z3 constraints fixing the parameters at one point inside the region (strictly
+        inside when it has an interior), or [] when there is no region."""
+        if self.region is None:
+            return []
+        strict = [Atom(a.poly, {"<=": "<", ">=": ">"}.get(a.op, a.op)) for a in self.region.atoms]
+        for atoms in (strict, list(self.region.atoms)):
+            model = self.queries.model(smt.formulas(atoms))
+            if model is not None:
+                exact = smt.Model(model)
+                return [smt.term(named(n)) == smt.z3_number(exact.real(named(n)))
+                        for n in self.symbols if isinstance(exact.real(named(n)), Fraction)]
+        return []
+
     def programs_at(self, values: dict) -> tuple:
         """The concrete programs at exact parameter values (library specs only)."""
         if not self.symbols:
@@ -286,44 +302,58 @@ class Pair:
         return smt.formula(self.system.seat_formula(phi))
 
     # -- points ---------------------------------------------------------------------
-    def find(self, extra: list | None = None, general: list | None = None) -> FixedPoint | None:
+    def find(self, extra: list | None = None, general: list | None = None,
+             hint: tuple | None = None) -> FixedPoint | None:
         """A fixed point satisfying the extra Z3 constraints, or None if there is none.
 
         With parameters and ``general`` (formulas in system variables that
         the point must satisfy, beyond the system), the point is then
         written for every parameter of the region if a proof of that is found
-        (see :mod:`verifier.parametric`): ``whole_region`` and ``terms``.
+        (see :mod:`verifier.parametric`): ``whole_region`` and ``terms``. ``hint``:
+        (aux, formulas) to guess the terms from instead of ``general``, where
+        aux = (name, R) is a variable standing for the square root of R.
         """
         model = self.queries.model(self.constraints + list(extra or []))
         if model is None:
             return None
         point = self.point_from(model)
         if self.symbols and general is not None:
-            found = self._for_whole_region(model, general)
+            aux, guide = hint if hint is not None else (None, general)
+            found = self._for_whole_region(model, general, guide, aux)
             if found is not None:
                 terms, booleans = found
-                point = replace(point, whole_region=True, terms=self._profile_terms(terms),
-                                family=terms, booleans=booleans)
+                point = replace(point, whole_region=True, terms=self._profile_terms(terms, aux),
+                                family=terms, booleans=booleans, aux=aux)
         return point
 
-    def _for_whole_region(self, model, general: list) -> tuple | None:
+    def _for_whole_region(self, model, general: list, guide: list,
+                          aux: tuple | None) -> tuple | None:
         """Terms in the parameters for every variable, and Boolean values, proven to solve
-        the system (and ``general``) for every parameter in the region; or None."""
+        the system (and ``general``) for every parameter in the region; or None.
+
+        The terms are guessed from the atoms of the system and ``guide`` that
+        are tight at the model (:func:`verifier.parametric.witness_terms`).
+        """
         exact = smt.Model(model)
         values = {n: exact.real(named(n)) for n in list(self.system.reals) + list(self.symbols)}
         booleans = {b: exact.boolean(BoolVar(b)) for b in self.system.booleans}
-        formulas = self.system.constraints + list(general)
+        parameters = list(self.symbols)
         constant = {n: (Poly.const(values[n]), Poly.const(1)) for n in self.system.reals
                     if isinstance(values[n], Fraction)}
-        if len(constant) == len(self.system.reals) and \
-                self._proves_terms(constant, booleans, general):
+        if aux is None and len(constant) == len(self.system.reals) and \
+                self._proves_terms(constant, booleans, general, None):
             return constant, booleans
+        if aux is not None:
+            name, square = aux
+            values[name] = sympy.sqrt(sympy.sympify(str(square.evaluate(values))))
+            parameters.append(name)
         deadline = time.monotonic() + GENERALIZE_SECONDS
-        for terms in witness_terms(formulas, list(self.system.reals), values, booleans,
-                                   list(self.symbols), self._estimate_truths()):
+        for terms in witness_terms(self.system.constraints + list(guide),
+                                   list(self.system.reals), values, booleans, parameters,
+                                   self._estimate_truths(), aux):
             if time.monotonic() > deadline:
                 break
-            if terms is not None and self._proves_terms(terms, booleans, general):
+            if terms is not None and self._proves_terms(terms, booleans, general, aux):
                 return terms, booleans
         return None
 
@@ -340,17 +370,17 @@ class Pair:
                         out[name] = truth
         return out
 
-    def _proves_terms(self, terms: dict, booleans: dict, general: list) -> bool:
+    def _proves_terms(self, terms: dict, booleans: dict, general: list, aux) -> bool:
         """Whether, for every parameter in the region, the terms (with the Booleans fixed)
         are defined and solve the system and ``general``."""
         try:
             return all(self.queries.model(smt.formulas(problem)) is None
                        for _, problem in family_problems(self.system, self.assumptions,
-                                                         terms, booleans, general))
+                                                         terms, booleans, general, aux))
         except SolverUnknown:
             return False
 
-    def _profile_terms(self, terms: dict) -> tuple:
+    def _profile_terms(self, terms: dict, aux: tuple | None = None) -> tuple:
         """Each player's strategy as text in the parameters (``3*d/(2 + 3*d)``)."""
         out = []
         for i in (0, 1):
@@ -365,7 +395,7 @@ class Pair:
                         (name, _), = m
                         n2, d2 = terms[name]
                         num, den = num * d2 + c * n2 * den, den * d2
-                texts.append(ratio_text(num, den))
+                texts.append(ratio_text(num, den, aux))
             out.append(tuple(texts))
         return tuple(out)
 
@@ -383,11 +413,18 @@ class Pair:
 
     def counterexample(self, phi: Formula) -> FixedPoint | None:
         """A fixed point violating ``phi``; None proves every fixed point satisfies it."""
-        return self.find([z3.Not(self.formula(phi))])
+        return self._first([z3.Not(self.formula(phi))])
 
     def example(self, phi: Formula) -> FixedPoint | None:
         """A fixed point satisfying ``phi``; None proves there is none."""
-        return self.find([self.formula(phi)], general=[self.system.seat_formula(phi)])
+        return self._first([self.formula(phi)], general=[self.system.seat_formula(phi)])
+
+    def _first(self, extra: list, **options) -> FixedPoint | None:
+        """:meth:`find`, over a region first at one parameter point (a search with the
+        parameters fixed is often far faster), then anywhere in it."""
+        pins = self._sample_pins()
+        point = self.find(extra + pins, **options) if pins else None
+        return point if point is not None else self.find(extra, **options)
 
     def at_profile(self, profile: tuple, system: System | None = None) -> list:
         """Constraints fixing the profile to exact values."""
@@ -602,11 +639,12 @@ class Pair:
         term = self.system.seat_term(objective)
         side = [] if subject_to is None else [self.system.seat_formula(subject_to)]
         past = value.relation(term, "<" if sense == "min" else ">")
-        beyond = self.find(smt.formulas(side + [past]))
+        beyond = self._first(smt.formulas(side + [past]))
         if beyond is not None:
             return FormulaOptimum(sense, value, False, beyond, None)
         reach = side + [value.relation(term, "==")]
-        at = self.find(smt.formulas(reach), general=reach)
+        aux, equation = value.hint(term)
+        at = self._first(smt.formulas(reach), general=reach, hint=(aux, side + [equation]))
         attained = False if at is None else (True if at.whole_region else None)
         return FormulaOptimum(sense, value, attained, None, at)
 
