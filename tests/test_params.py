@@ -123,6 +123,20 @@ def test_exact_formula_extremes_for_every_parameter():
     assert loose.verdict == "fails" and loose.detail["formula_optimum"].attained is False
 
 
+def test_root_formulas_with_a_square_root_family():
+    claim = _claim(Extreme(lambda v: v.p1("C"), "min", value="root(x^2 - e^2, larger)"),
+                   agents=("mixed(p=e)", "defectbot"), assume="0 < e < 1")
+    result = claim.run()
+    assert result.verdict == "holds" and result.detail["formula_optimum"].attained
+    cert = claim_certificate(claim, result, farkas_seconds=10)
+    assert cert["result"]["family"]["aux"][0] == "sqrt_w"
+    report = check(json.loads(json.dumps(cert)))
+    assert report.ok and "sqrt_w is real" in report.line()
+    smaller = _claim(Extreme(lambda v: v.p1("C"), "min", value="root(x^2 - e^2, smaller)"),
+                     "fails", agents=("mixed(p=e)", "defectbot"), assume="0 < e < 1").run()
+    assert smaller.verdict == "fails"  # -e is a bound, never reached
+
+
 def test_symbols_in_claim_formulas():
     claim = _claim(Always(lambda v: v.p1("C").eq(v.sym("e"))),
                    agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1")
@@ -198,3 +212,15 @@ def test_cli_region_solve_and_prove_json(capsys):
     assert main(["solve", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
                  "--assume", "0<e<=2"]) == 2
     assert "needs e <= 1, but the assumptions allow e = " in capsys.readouterr().err
+
+
+def test_cli_bound_checks_a_formula(capsys):
+    base = ["bound", NELP, "defectbot", "--game", "pd-b", "--assume", REGION,
+            "--objective", "p1(C)", "--sense", "max"]
+    assert main(base + ["--value", "9*d/2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["formula"] == "9*d/2" and out["bound"] and out["attained"] is True
+    assert main(base + ["--value", "4*d"]) == 1
+    assert "not a bound" in capsys.readouterr().out
+    assert main(base + ["--value", "e/(d - d)"]) == 2
+    assert "division by zero" in capsys.readouterr().err

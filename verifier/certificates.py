@@ -36,7 +36,7 @@ from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
 from .games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
 from .interpreter import InadmissibleObservation, interior_point, verify_fixed_point
 from .numbers import compare
-from .parametric import QuadraticRoot, Ratio, family_problems
+from .parametric import AUX, QuadraticRoot, Ratio, family_problems
 from .params import ParameterError, parse_region
 from .poly import Formula, Not, Poly, disj, named
 from .smtlib import smtlib
@@ -139,9 +139,9 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
         return Obligation(name, "unsat", tuple(base + list(extra)))
 
     def family(general, key="family"):
-        terms, booleans = result[key] if isinstance(key, str) else result[key[0]][key[1]]
+        terms, booleans, aux = result[key] if isinstance(key, str) else result[key[0]][key[1]]
         return [Obligation(name, "unsat", tuple(problem)) for name, problem in
-                family_problems(system, region, terms, booleans, general)]
+                family_problems(system, region, terms, booleans, general, aux)]
 
     return needs + _obligations(system, question, verdict, result, region, base, seat,
                                 fixed, unsat, family)
@@ -385,9 +385,14 @@ def _decode_params(data, where: str) -> dict:
 
 
 def _decode_family(data, where: str) -> tuple:
-    if not isinstance(data, dict) or set(data) != {"terms", "booleans"} or \
+    if not isinstance(data, dict) or set(data) != {"terms", "booleans", "aux"} or \
             not isinstance(data["terms"], dict) or not isinstance(data["booleans"], dict):
-        raise DecodeError(f"{where}: terms and booleans")
+        raise DecodeError(f"{where}: terms, booleans and aux")
+    aux = data["aux"]
+    if aux is not None:
+        if not (isinstance(aux, list) and len(aux) == 2 and aux[0] == AUX):
+            raise DecodeError(f"{where}.aux: null or [{AUX!r}, polynomial]")
+        aux = (AUX, decode_poly(aux[1], f"{where}.aux"))
     terms = {}
     for name, pair in data["terms"].items():
         if not (isinstance(pair, list) and len(pair) == 2):
@@ -396,7 +401,7 @@ def _decode_family(data, where: str) -> tuple:
                        decode_poly(pair[1], f"{where}.terms.{name}"))
     if not all(isinstance(v, bool) for v in data["booleans"].values()):
         raise DecodeError(f"{where}.booleans: true or false")
-    return terms, dict(data["booleans"])
+    return terms, dict(data["booleans"]), aux
 
 
 # -------------------------------------------------------------------- writing
@@ -504,10 +509,11 @@ def _encode_params(params: dict) -> dict:
 
 
 def _encode_family(family: tuple) -> dict:
-    terms, booleans = family
+    terms, booleans, aux = family
     return {"terms": {n: [encode_poly(num), encode_poly(den)]
                       for n, (num, den) in sorted(terms.items())},
-            "booleans": dict(sorted(booleans.items()))}
+            "booleans": dict(sorted(booleans.items())),
+            "aux": None if aux is None else [aux[0], encode_poly(aux[1])]}
 
 
 # ------------------------------------------------------------------- checking

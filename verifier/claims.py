@@ -524,5 +524,5 @@ def point_evidence(point) -> dict:
     if point.params:
         out["params"] = dict(point.params)
     if point.whole_region:
-        out["family"] = (point.family, point.booleans)
+        out["family"] = (point.family, point.booleans, point.aux)
     return out

@@ -168,6 +168,8 @@ def _end(optimum, decimals) -> str:
 def cmd_bound(args) -> int:
     pair = _pair(args)
     objective = parse_objective(args.objective, pair.game)
+    if args.value is not None:
+        return _bound_formula(args, pair, objective)
     live = _interactive(args)
     optimum = pair.optimize(objective, args.sense, progress=_progress(live, "solver steps"))
     _end_progress(live)
@@ -181,13 +183,41 @@ def cmd_bound(args) -> int:
         print(f"  note: {optimum.note}")
         return EXIT_UNKNOWN
     kind = args.sense if optimum.attained else {"min": "inf", "max": "sup"}[args.sense]
-    print(f"{kind} of {args.objective} over the fixed points = {fmt(optimum.value)}"
+    where = "the fixed points" if pair.region is None else \
+        f"the fixed points of every parameter in {pair.region.text} (use --value for a formula)"
+    print(f"{kind} of {args.objective} over {where} = {fmt(optimum.value)}"
           + ("" if args.decimals is None else f" ~ {fmt(optimum.value, args.decimals)}"))
     if optimum.point is not None:
         label = "attained at" if optimum.attained else "approached by, e.g."
         print(f"  {label} {optimum.point.describe(pair.game, args.decimals)}")
     print(f"  note: {optimum.note}")
     return EXIT_OK
+
+
+def _bound_formula(args, pair, objective) -> int:
+    """Check a claimed extreme given as a formula in the parameters, for the whole region."""
+    from .parametric import parse_value
+    if pair.region is None:
+        raise UsageError("--value checks a formula in parameters: use symbolic agents")
+    found = pair.certify_formula(objective, args.sense, parse_value(args.value))
+    if args.json:
+        print(json.dumps({"objective": args.objective, "assumptions": pair.region.text,
+                          **found.to_json(args.decimals)}, indent=2))
+    elif not found.is_bound:
+        print(f"not a bound: a fixed point lies beyond {found.formula}: "
+              f"{found.beyond.describe(pair.game, args.decimals)}")
+    else:
+        state = {True: "attained for every parameter (a fixed point written in the "
+                       "parameters, proven)",
+                 False: "never attained: a bound, not the extreme",
+                 None: "a proven bound; attained only where found: "
+                       + (found.point.describe(pair.game, args.decimals)
+                          if found.point else "")}[found.attained]
+        print(f"{args.sense} of {args.objective} for {pair.region.text}: {found.formula}")
+        print(f"  {state}")
+    if not found.is_bound or found.attained is False:
+        return EXIT_MISMATCH
+    return EXIT_OK if found.attained else EXIT_UNKNOWN
 
 
 def cmd_check_point(args) -> int:
@@ -388,6 +418,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", default="u1",
                    help="polynomial in u1, u2, p1(ACTION), p2(ACTION) (default u1)")
     p.add_argument("--sense", choices=("min", "max"), default="min")
+    p.add_argument("--value", metavar="FORMULA",
+                   help='with symbolic agents: check this formula as the exact extreme for '
+                        'the whole region, e.g. "3*d*(10 + 3*d)/(4 + 6*d)" or '
+                        '"root(a*x^2 + b*x + c, smaller)"')
     p.set_defaults(func=cmd_bound)
 
     p = sub.add_parser("prove", help="run claim files and compare verdicts with expectations")

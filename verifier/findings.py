@@ -17,9 +17,28 @@ unless a claim names other values (ids ending in `-p2` use eps = 1/20,
 delta = 1/10000). "fails" means the sentence, read literally, is false: the
 evidence column gives the exact counterexample, and a corrected claim follows.
 Irrational values are printed as `CRootOf(p, k)`, the (k+1)-th smallest real root
-of p; decimals follow in brackets.
+of p; decimals follow in brackets. Claims with a parameter region (symbols e for
+eps and d for delta; see [parameters.md](parameters.md)) are decided for every
+parameter in it at once: their formal claim ends with "for all" and the region,
+and their bounds are exact formulas in the parameters.
 
 {summary}
+"""
+
+OPEN = """## Open
+
+Questions the catalogue states only at concrete parameters, because no proof
+for a whole region was found (the verdicts above are not affected):
+
+- For *every* 1 >> eps >> delta > 0, does neLP against neLP have a fixed
+  point where player 1 gets less than min? `P-N2-below-*` show it for some
+  parameter value, and on pd-a the tight minimum `P-N2-min-pd-a` is reached
+  for every parameter; "that root is below 1 on the whole region" is a
+  one-variable inequality the catalogue does not state. On pd-b the minimum
+  has not been written as a formula (`Exists(u1 < 1)` over the region stays
+  unknown: the fixed points found are not written in the parameters).
+- The formulas of the region agents (green, yellow) and of LP against LP in
+  the parameters: payoff entries and polygon vertices are numbers only.
 """
 
 
@@ -55,11 +74,16 @@ def render(results: list[ClaimResult]) -> str:
         out.append("|---|---|---|---|---|---|")
         for r in members:
             verdict = r.verdict if r.as_expected else f"{r.verdict} (expected {r.expected})"
-            out.append(f"| {r.id} | {_cell(r.statement)} | {_cell(r.formal)} | {r.game} | "
+            formal = r.formal + ("" if r.assumptions is None else f", for all {r.assumptions}")
+            out.append(f"| {r.id} | {_cell(r.statement)} | {_cell(formal)} | {r.game} | "
                        f"{verdict} | {_cell(_evidence(r))} |")
         notes = [f"- {r.id}: {r.note}" for r in members if r.note]
         if notes:
             out.append("\nNotes:\n")
             out += notes
         out.append("")
+    unknown = [f"- {r.id}: {r.detail.get('reason', 'the solver gave up')}"
+               for r in results if r.verdict == "unknown"]
+    out.append(OPEN + ("\nUnknown in this run:\n\n" + "\n".join(unknown) + "\n"
+                       if unknown else ""))
     return "\n".join(out)

@@ -142,9 +142,9 @@ def _solutions(exprs: list, wanted: list, at_model: dict, root):
 
     found = [s for s in _solve(exprs, wanted) if fits(s)]
     if not found:
-        linear = [e for e in exprs if sympy.Poly(e, *wanted).total_degree() <= 1]
-        others = [e for e in exprs if e not in linear and (root is None or
-                                                           root[0] not in e.free_symbols)]
+        plain = [e for e in exprs if root is None or root[0] not in e.free_symbols]
+        linear = [e for e in plain if sympy.Poly(e, *wanted).total_degree() <= 1]
+        others = [e for e in plain if e not in linear]
         for first in _solve(linear, wanted):
             if not fits(first):
                 continue
@@ -152,7 +152,7 @@ def _solutions(exprs: list, wanted: list, at_model: dict, root):
                     for e in others} - {0}
             loose = [w for w in wanted if w not in first
                      and any(w in r.free_symbols for r in rest)]
-            for second in _solve(sorted(rest, key=str), loose) if loose else []:
+            for second in _solve(sorted(rest, key=str), loose) if loose else [{}]:
                 both = {k: sympy.together(v.subs(second)) for k, v in first.items()} | second
                 both = {k: _with_root(v, root, at_model) for k, v in both.items()}
                 if all(v is not None for v in both.values()) and fits(both):

@@ -559,7 +559,7 @@ class Pair:
                     "complete": result.complete, "continuum": bool(result.continuum)}
         if self.symbols:
             evidence["params_list"] = [dict(p.params) for p in result.fixed_points]
-            evidence["families"] = [(p.family, p.booleans) if p.whole_region else None
+            evidence["families"] = [(p.family, p.booleans, p.aux) if p.whole_region else None
                                     for p in result.fixed_points]
         return certificate(self.game, self.programs, self.specs, self.tie_randomization,
                            question, "solved", evidence, None, result.seconds,
