@@ -224,3 +224,16 @@ def test_cli_bound_checks_a_formula(capsys):
     assert "not a bound" in capsys.readouterr().out
     assert main(base + ["--value", "e/(d - d)"]) == 2
     assert "division by zero" in capsys.readouterr().err
+
+
+def test_polygons_with_parameters_need_convexity_from_the_region():
+    spec = "region(eps=1/10,delta=1/1000,polygon=(1,1),(k,1),(3,3),(1,k))"
+    agent = parse_agent(spec)
+    assert agent.spec == "region(eps=1/10,delta=1/1000,polygon=1,1;k,1;3,3;1,k)"
+    assert "(-2*k + k^2 + 1 >= 0)" in {repr(a) for a in agent.requirements}
+    concrete = parse_agent(agent.spec, {"k": F(13, 3)})
+    assert concrete.spec.endswith("polygon=1,1;13/3,1;3,3;1,13/3)")
+    with pytest.raises(ParameterError, match="needs"):  # k < 1: a clockwise turn
+        Pair(PD, (agent, parse_agent("defectbot")), region=parse_region("0 < k <= 2"))
+    with pytest.raises(AgentError, match="three or four"):
+        parse_agent("region(1/10,1/1000,polygon=(0,0),(k,0),(2,1),(1,2),(0,1))")

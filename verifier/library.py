@@ -163,7 +163,7 @@ def region(eps, delta, polygon) -> Agent:
     needs: list = []
     eps = _probability("region", "eps", eps, needs)
     delta = _precision("region", delta, needs)
-    vertices = _convex_polygon(polygon)
+    vertices = _convex_polygon(polygon, needs)
 
     def build(me: SeatView) -> Node:
         outside = []
@@ -263,16 +263,26 @@ def _precision(agent: str, value, needs: list):
     return _in_range(agent, "delta", value, 0, 1, False, needs)
 
 
-def _convex_polygon(polygon) -> list[tuple[Fraction, Fraction]]:
-    """Counter-clockwise vertices of a convex polygon, validated."""
+def _convex_polygon(polygon, needs: list) -> list[tuple]:
+    """Counter-clockwise vertices of a convex polygon, validated.
+
+    Vertices may be expressions in parameters; then the polygon must have
+    three or four vertices listed counter-clockwise, and what makes it convex
+    (positive area, a left turn at every vertex) becomes a requirement on the
+    parameters. With at most four vertices, left turns everywhere also make
+    it simple: four exterior angles below pi cannot turn round twice.
+    """
     if isinstance(polygon, str):
         polygon = [tuple(p.split(",")) for p in polygon.split(";") if p.strip()]
     try:
-        pts = [(exact(x), exact(y)) for x, y in polygon]
-    except (InexactNumberError, TypeError, ValueError) as err:
+        pts = [(_number("region", "polygon", x), _number("region", "polygon", y))
+               for x, y in polygon]
+    except (TypeError, ValueError) as err:
         raise AgentError(f"region: polygon must be a list of (x, y) points: {err}") from None
     if len(pts) < 3:
         raise AgentError("region: polygon needs at least three vertices")
+    if any(isinstance(c, Poly) for point in pts for c in point):
+        return _symbolic_polygon(pts, needs)
     area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))
     if area == 0:
         raise AgentError("region: polygon has zero area")
@@ -291,6 +301,24 @@ def _convex_polygon(polygon) -> list[tuple[Fraction, Fraction]]:
     windings = sum(not upper(a) and upper(b) for a, b in zip(edges, edges[1:] + edges[:1]))
     if windings != 1:
         raise AgentError("region: polygon must be convex and simple (its edges cross)")
+    return pts
+
+
+def _symbolic_polygon(pts: list, needs: list) -> list:
+    if len(pts) > 4:
+        raise AgentError("region: a polygon with parameters has three or four vertices")
+    n = len(pts)
+    edges = [(pts[(i + 1) % n][0] - pts[i][0], pts[(i + 1) % n][1] - pts[i][1])
+             for i in range(n)]
+    area = sum((x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1])),
+               Poly())
+    needs.append(Poly.lift(area) > 0)
+    for (dx1, dy1), (dx2, dy2) in zip(edges, edges[1:] + edges[:1]):
+        turn = Poly.lift(dx1 * dy2 - dy1 * dx2)
+        if not turn.is_constant():
+            needs.append(turn >= 0)
+        elif turn.constant_value() < 0:
+            raise AgentError("region: polygon must be convex (listed counter-clockwise)")
     return pts
 
 
@@ -404,6 +432,8 @@ def parse_agent(spec: str, values: dict | None = None) -> Agent:
             kwargs[key] = _at(kwargs[key], values, name)
     required = {"nicerbot": ("eps",), "mixed": ("p",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
                 "region": ("eps", "delta", "polygon"), "rock": ("action",)}.get(name, ())
+    if values and "polygon" in kwargs:
+        kwargs["polygon"] = _at(kwargs["polygon"], values, name)
     missing = [k for k in required if k not in kwargs]
     if missing:
         raise AgentError(f"{name}: missing parameter {', '.join(missing)}")
