@@ -237,3 +237,35 @@ def test_polygons_with_parameters_need_convexity_from_the_region():
         Pair(PD, (agent, parse_agent("defectbot")), region=parse_region("0 < k <= 2"))
     with pytest.raises(AgentError, match="three or four"):
         parse_agent("region(1/10,1/1000,polygon=(0,0),(k,0),(2,1),(1,2),(0,1))")
+
+
+def test_forged_fails_and_empty_regions_are_refused(param_certs):
+    # a "fails" over a region must show the region is not empty
+    cex = copy.deepcopy(param_certs["counterexample"])
+    del cex["result"]["region_point"]
+    cex["hash"] = content_hash(cex)
+    assert "region_point" in check(cex).problem
+    with pytest.raises(ParameterError, match="no parameter value"):
+        Pair(PD, (parse_agent("nicerbot(eps=e)"),) * 2, region=parse_region("0 < e < 0"))
+    with pytest.raises(ParameterError, match="no agent"):
+        Pair(PD, (parse_agent("defectbot"),) * 2, region=parse_region("0 < 1"))
+
+
+def test_beyond_witness_must_meet_the_side_condition():
+    claim = _claim(Extreme(lambda v: v.p2("C"), "max", value="e",
+                           subject_to=lambda v: v.p2("C") <= v.sym("e")),
+                   agents=("defectbot", "mixed(p=e)"), assume="0 < e < 1")
+    result = claim.run()
+    assert result.verdict == "holds"
+    cert = claim_certificate(claim, result, farkas_seconds=10)
+    assert check(cert).ok
+    # forge "fails" with a fixed point that the side condition excludes
+    wrong = _claim(Extreme(lambda v: v.p2("C"), "max", value="e/2",
+                           subject_to=lambda v: v.p2("C") <= v.sym("e")),
+                   "fails", agents=("defectbot", "mixed(p=e)"), assume="0 < e < 1")
+    forged = claim_certificate(wrong, wrong.run(), farkas_seconds=10)
+    assert check(forged).ok  # honest: P2(C) = e > e/2 and e <= e
+    forged["problem"]["question"]["subject_to"]["op"] = "<"  # now P2(C) < e: excluded
+    forged["hash"] = content_hash(forged)
+    report = check(forged)
+    assert not report.ok and "side condition" in report.problem

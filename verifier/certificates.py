@@ -127,6 +127,12 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
     base = list(system.constraints) + list(region)
     kind = question["type"]
     seat = system.seat_formula
+    if region:
+        # a point of the region: verdicts resting on "no solution" are not vacuous
+        point = result.get("region_point")
+        if not isinstance(point, dict) or not all(a.holds(point) for a in region):
+            raise CertificateError("a certificate over a region needs a point of it "
+                                   "(result.region_point), which shows it is not empty")
     distinct = {_text(r): r for r in requirements}
     needs = [Obligation(f"the region gives the agents {text}", "unsat",
                         tuple(list(region) + [Not(r)])) for text, r in distinct.items()]
@@ -198,8 +204,9 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
         cond = question["subject_to"]
         return [fixed("a fixed point at the optimum", result["witness"],
                       (lambda w, programs, params: compare(
-                          question["objective"].evaluate(_seat_values(w.profile)), value) == 0
-                       and (cond is None or cond.holds(_seat_values(w.profile))),
+                          question["objective"].evaluate(_seat_values(w.profile) | params),
+                          value) == 0
+                       and (cond is None or cond.holds(_seat_values(w.profile) | params)),
                        "the objective equals the value")),
                 unsat("no fixed point beyond the optimum",
                       side + _below(system.seat_term(f), target, "value"))]
@@ -209,11 +216,16 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
         side = [] if question["subject_to"] is None else [seat(question["subject_to"])]
         op = "<" if sense == "min" else ">"
         if "witness" in result:  # a fixed point beyond the formula
-            objective = question["objective"]
+            objective, cond = question["objective"], question["subject_to"]
+
+            def beyond(w, programs, params):
+                at = _seat_values(w.profile) | params
+                return (cond is None or cond.holds(at)) and \
+                    all(c.holds(params) for c in value.conditions()) and \
+                    value.relation(Poly.const(objective.evaluate(at)), op).holds(params)
             return [fixed("a fixed point beyond the formula", result["witness"],
-                          (lambda w, programs, params: value.relation(
-                              Poly.const(objective.evaluate(_seat_values(w.profile))), op
-                          ).holds(params), "the objective is beyond the formula there"))]
+                          (beyond, "the formula is defined there, the fixed point satisfies "
+                                   "the side condition and its objective is beyond the formula"))]
         out = [Obligation(f"the formula is defined: {_text(c)} throughout the region", "unsat",
                           tuple(list(region) + [Not(c)])) for c in value.conditions()]
         out.append(unsat("no fixed point beyond the formula", side + [value.relation(term, op)]))
@@ -358,6 +370,8 @@ def decode_result(data, question: dict) -> dict:
         out["value"] = decode_number(data["value"], "result.value")
     if "params" in data:
         out["params"] = _decode_params(data["params"], "result.params")
+    if "region_point" in data:
+        out["region_point"] = _decode_params(data["region_point"], "result.region_point")
     if "family" in data:
         out["family"] = _decode_family(data["family"], "result.family")
     if "params_list" in data:
@@ -460,6 +474,8 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
     start = time.perf_counter()
     system = System(game, programs, tie_randomization)
     region = [] if assumptions is None else parse_region(assumptions).formulas
+    if region and "region_point" not in result:
+        raise CertificateError("a certificate over a region needs result['region_point']")
     needs = [a for p in programs for a in p.requirements] if region else []
     evidence = []
     for ob in obligations(system, question, verdict, result, region, needs):
@@ -491,7 +507,7 @@ def _encode_result(result: dict) -> dict:
             out[key] = [encode_witness(w) for w in value]
         elif key == "value":
             out[key] = encode_number(value)
-        elif key == "params":
+        elif key in ("params", "region_point"):
             out[key] = _encode_params(value)
         elif key == "params_list":
             out[key] = [None if p is None else _encode_params(p) for p in value]

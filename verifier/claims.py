@@ -513,6 +513,8 @@ def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
         evidence = {"value": o.value, "witness": o.point.witness}
     meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
             "formal": result.formal, "expected": claim.expected}
+    if result.assumptions is not None:
+        evidence["region_point"] = claim.pair().region_point
     return certificate(game, programs, result.agents, claim.tie_randomization, q,
                        result.verdict, evidence, meta, result.seconds,
                        assumptions=result.assumptions, **options)

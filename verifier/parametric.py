@@ -299,7 +299,9 @@ class Ratio:
 
     def conditions(self) -> list:
         """Atoms that must hold throughout the region for the value to be defined."""
-        return [self.den > 0]
+        if self.den.is_constant() and self.den.constant_value() > 0:
+            return []
+        return [self.den > 0]  # false when a constant <= 0: nothing then certifies
 
     def relation(self, term: Poly, op: str) -> Formula:
         """``term op value`` as a formula (the denominator is positive)."""

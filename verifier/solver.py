@@ -242,6 +242,11 @@ class Pair:
         if region is None:
             needs = {_atom_text(a): a for p in self.programs for a in p.requirements}
             region = parse_region(", ".join(needs))
+        if not self.symbols:
+            raise ParameterError("the assumptions are about parameters, but no agent has a "
+                                 "symbolic parameter")
+        if self.queries.model(smt.formulas(region.formulas)) is None:
+            raise ParameterError(f"no parameter value satisfies the assumptions {region.text!r}")
         stray = set(region.symbols) - set(self.symbols)
         if stray:
             raise ParameterError(f"the assumptions name {', '.join(sorted(stray))}, which no "
@@ -256,19 +261,26 @@ class Pair:
                                          f"assumptions allow {values}")
         return region
 
-    def _sample_pins(self) -> list:
-        """Z3 constraints fixing the parameters at one point inside the region (strictly
-        inside when it has an interior), or [] when there is no region."""
+    @property
+    def region_point(self) -> dict | None:
+        """Exact rational parameter values inside the region (strictly inside when it has
+        an interior); None without a region or when Z3 gives an irrational point."""
         if self.region is None:
-            return []
+            return None
         strict = [Atom(a.poly, {"<=": "<", ">=": ">"}.get(a.op, a.op)) for a in self.region.atoms]
         for atoms in (strict, list(self.region.atoms)):
             model = self.queries.model(smt.formulas(atoms))
             if model is not None:
                 exact = smt.Model(model)
-                return [smt.term(named(n)) == smt.z3_number(exact.real(named(n)))
-                        for n in self.symbols if isinstance(exact.real(named(n)), Fraction)]
-        return []
+                values = {n: exact.real(named(n)) for n in self.symbols}
+                if all(isinstance(v, Fraction) for v in values.values()):
+                    return values
+        return None
+
+    def _sample_pins(self) -> list:
+        """Z3 constraints fixing the parameters at :attr:`region_point` ([] without one)."""
+        point = self.region_point or {}
+        return [smt.term(named(n)) == smt.z3_number(v) for n, v in point.items()]
 
     def programs_at(self, values: dict) -> tuple:
         """The concrete programs at exact parameter values (library specs only)."""
@@ -558,6 +570,7 @@ class Pair:
         evidence = {"witnesses": [p.witness for p in result.fixed_points],
                     "complete": result.complete, "continuum": bool(result.continuum)}
         if self.symbols:
+            evidence["region_point"] = self.region_point
             evidence["params_list"] = [dict(p.params) for p in result.fixed_points]
             evidence["families"] = [(p.family, p.booleans, p.aux) if p.whole_region else None
                                     for p in result.fixed_points]
