@@ -85,8 +85,7 @@ CLAIMS += [
           Extreme(lambda v: v.u1, "min", value=RED), assume=REGION,
           formal="the min of u1 over the fixed points is the smaller root x of "
                  "(7+6d)(4+3d) x^2 + (324d^4+1620d^3+2565d^2+1125d-224)/4 x + "
-                 "(1458d^6+10935d^5+29889d^4+33615d^3+9126d^2-5220d+448)/16, for every "
-                 "0 < d <= e/100, e <= 1/10"),
+                 "(1458d^6+10935d^5+29889d^4+33615d^3+9126d^2-5220d+448)/16"),
     Claim("P-N3-lp-min-pd-a", "neLP against LP: the same tight lower bound on neLP's payoff",
           "post (the red boundary)", "pd-a", (NELP, LP),
           Extreme(lambda v: v.u1, "min", value=RED), assume=REGION),

@@ -245,6 +245,22 @@ def cmd_check_point(args) -> int:
     return EXIT_MISMATCH
 
 
+def cmd_game(args) -> int:
+    game = load_game(args.game, rationalize=args.rationalize)
+    if args.nfg:
+        from .gambit import nfg_text
+        write_atomically(args.nfg, nfg_text(game))
+    if args.json:
+        print(json.dumps(game.to_json(), indent=2))
+        return EXIT_OK
+    print(f"{game.name}: {len(game.actions[0])}x{len(game.actions[1])}")
+    for i, a in enumerate(game.actions[0]):
+        cells = [f"{b}: ({fmt(game.payoffs[0][i][j])}, {fmt(game.payoffs[1][i][j])})"
+                 for j, b in enumerate(game.actions[1])]
+        print(f"  {a} | " + "  ".join(cells))
+    return EXIT_OK
+
+
 def cmd_smtlib(args) -> int:
     pair = _pair(args)
     system = pair.system
@@ -388,7 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
         if pair:
             p.add_argument("agent1", help='agent spec, e.g. "nicerbot(eps=1/10)"')
             p.add_argument("agent2", help="agent spec for player 2")
-            p.add_argument("--game", required=True, help="built-in game name or JSON game file")
+            p.add_argument("--game", required=True,
+                           help="built-in game name, JSON game file or Gambit .nfg/.efg file")
             p.add_argument("--rationalize", action="store_true",
                            help="accept inexact float payoffs, read as their shortest decimal")
             p.add_argument("--no-tie-randomization", action="store_true",
@@ -450,6 +467,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("smtlib", help="print the constraint system as SMT-LIB 2")
     common(p)
     p.set_defaults(func=cmd_smtlib)
+
+    p = sub.add_parser("game", help="show a game (built-in, JSON or Gambit .nfg/.efg), or "
+                                    "write it as a Gambit .nfg file")
+    p.add_argument("game", help="built-in game name, JSON game file or Gambit .nfg/.efg file")
+    p.add_argument("--nfg", metavar="FILE.nfg", help="write the game as a Gambit strategic form")
+    p.add_argument("--json", action="store_true", help="print the game as JSON")
+    p.add_argument("--rationalize", action="store_true",
+                   help="accept inexact float payoffs, read as their shortest decimal")
+    p.set_defaults(func=cmd_game)
 
     p = sub.add_parser("list", help="list built-in agents and games")
     p.set_defaults(func=cmd_list, json=False)

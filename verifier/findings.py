@@ -51,8 +51,9 @@ def _evidence(result: ClaimResult) -> str:
     exact = result.summary()
     if "CRootOf" in exact:
         return f"{exact} (~{result.summary(decimals=6).split('= ')[-1]})"
-    if len(exact) > 60:
-        return f"{exact} (~ {result.summary(decimals=4)})"
+    rounded = result.summary(decimals=4)
+    if len(exact) > 60 and rounded != exact:
+        return f"{exact} (~ {rounded})"
     return exact
 
 

@@ -257,7 +257,7 @@ def builtin_game(name: str) -> Game:
 
 
 def load_game(spec: str, rationalize: bool = False) -> Game:
-    """A built-in game by name, or a game read from a JSON file.
+    """A built-in game by name, or a game read from a JSON or Gambit (.nfg, .efg) file.
 
     The file holds ``{"name": ..., "actions": [[...], [...]],
     "payoffs": [[[u0, u1], ...], ...]}`` with ``payoffs[a0][a1]``; payoffs are
@@ -271,6 +271,9 @@ def load_game(spec: str, rationalize: bool = False) -> Game:
                         f"({', '.join(BUILTIN_GAMES)}) nor an existing file")
     if path.stat().st_size > MAX_GAME_FILE_BYTES:
         raise GameError(f"{spec}: game file larger than {MAX_GAME_FILE_BYTES} bytes")
+    if path.suffix in (".nfg", ".efg"):
+        from .gambit import read_gambit
+        return read_gambit(path)
     try:
         data = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:

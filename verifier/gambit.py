@@ -1,0 +1,70 @@
+"""Gambit game files: read ``.nfg`` (and ``.efg``, in reduced strategic form), write ``.nfg``.
+
+Reading and writing go through pygambit, never a parser of our own. Payoffs
+come out exact: pygambit gives ``Rational`` (a ``Fraction``) or, for numbers
+written with a decimal point, ``Decimal``, which converts exactly. pygambit is
+imported only here and only when a Gambit file is used (its import is slow).
+"""
+
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+from pathlib import Path
+
+from .games import MAX_ACTIONS, Game, GameError
+
+SUFFIXES = (".nfg", ".efg")
+
+
+def read_gambit(path: str | Path) -> Game:
+    """A two-player game from a Gambit ``.nfg`` or ``.efg`` file, with one-line errors."""
+    import pygambit as gbt
+    path = Path(path)
+    reader = gbt.read_efg if path.suffix == ".efg" else gbt.read_nfg
+    try:
+        g = reader(str(path))
+    except (OSError, ValueError, RuntimeError) as err:
+        raise GameError(f"{path}: not a readable Gambit game ({_first_line(err)})") from None
+    return from_pygambit(g, path.stem, str(path))
+
+
+def from_pygambit(g, default_name: str, where: str = "game") -> Game:
+    """Our exact Game from a pygambit game (extensive ones in reduced strategic form)."""
+    players = list(g.players)
+    if len(players) != 2:
+        raise GameError(f"{where}: a game of {len(players)} players; only two-player games")
+    labels = [[s.label or str(k + 1) for k, s in enumerate(p.strategies)] for p in players]
+    if any(len(names) > MAX_ACTIONS for names in labels):
+        raise GameError(f"{where}: more than {MAX_ACTIONS} strategies a player")
+    tables = [[[Fraction(0)] * len(labels[1]) for _ in labels[0]] for _ in players]
+    for a in range(len(labels[0])):
+        for b in range(len(labels[1])):
+            outcome = g[(a, b)]
+            for i, p in enumerate(players):
+                tables[i][a][b] = Fraction(0) if outcome is None else Fraction(outcome[p])
+    try:
+        title = g.title or default_name
+    except UnicodeDecodeError:
+        title = default_name
+    return Game(str(title), tuple(tuple(n) for n in labels),
+                tuple(tuple(tuple(row) for row in t) for t in tables))
+
+
+def nfg_text(game: Game) -> str:
+    """The game as Gambit ``.nfg`` text (exact payoffs)."""
+    import numpy as np
+    import pygambit as gbt
+    arrays = [np.array(game.payoffs[i], dtype=object) for i in (0, 1)]
+    g = gbt.Game.from_arrays(*arrays, title=game.name)
+    for player, names in zip(g.players, game.actions):
+        player.label = f"Player {list(g.players).index(player) + 1}"
+        for strategy, name in zip(player.strategies, names):
+            strategy.label = name
+    out = io.StringIO()
+    g.to_nfg(out)
+    return out.getvalue()
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
