@@ -37,8 +37,11 @@ for a whole region was found (the verdicts above are not affected):
   one-variable inequality the catalogue does not state. On pd-b the minimum
   has not been written as a formula (`Exists(u1 < 1)` over the region stays
   unknown: the fixed points found are not written in the parameters).
-- The formulas of the region agents (green, yellow) and of LP against LP in
-  the parameters: payoff entries and polygon vertices are numbers only.
+- The region agents (green, yellow) and LP against LP over parameter
+  regions: two greens keep u1 + u2 >= 5 for a symbolic kite width and for
+  symbolic eps and delta, but each check takes about a minute, so they are
+  not in the catalogue; their tight bounds as formulas are not known. Payoff
+  entries cannot be parameters.
 """
 
 
