@@ -67,3 +67,32 @@ def test_best_responders_play_gambits_equilibria(slug):
     result = Pair(game, (br, br)).solve(find_all=True)
     assert result.complete
     assert {p.profile for p in result.fixed_points} == _gambit_equilibria(game)
+
+
+def _random_game(rng, n, m):
+    from verifier.games import Game
+    payoffs = tuple(tuple(tuple(F(rng.randint(-4, 4)) for _ in range(m)) for _ in range(n))
+                    for _ in (0, 1))
+    return Game("random", (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(m))),
+                payoffs)
+
+
+def test_random_2x2_games_agree_with_enummixed():
+    import random
+    rng = random.Random(20261128)
+    br = parse_agent("best-response")
+    compared = degenerate = 0
+    for _ in range(60):
+        game = _random_game(rng, 2, 2)
+        pair = Pair(game, (br, br))
+        gambit = _gambit_equilibria(game)
+        for profile in gambit:  # every Gambit equilibrium is a fixed point of ours
+            assert pair.check_profile(profile).fixed_point is not None
+        result = pair.solve(find_all=True)
+        if result.continuum:
+            degenerate += 1
+            continue  # components: only their extreme points are compared (above)
+        assert result.complete
+        assert {p.profile for p in result.fixed_points} == gambit
+        compared += 1
+    assert compared >= 30 and degenerate >= 1  # both kinds occur with this seed
