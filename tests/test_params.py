@@ -230,7 +230,7 @@ def test_polygons_with_parameters_need_convexity_from_the_region():
     spec = "region(eps=1/10,delta=1/1000,polygon=(1,1),(k,1),(3,3),(1,k))"
     agent = parse_agent(spec)
     assert agent.spec == "region(eps=1/10,delta=1/1000,polygon=1,1;k,1;3,3;1,k)"
-    assert "(-2*k + k^2 + 1 >= 0)" in {repr(a) for a in agent.requirements}
+    assert "(-2*k + k^2 + 1 > 0)" in {repr(a) for a in agent.requirements}
     concrete = parse_agent(agent.spec, {"k": F(13, 3)})
     assert concrete.spec.endswith("polygon=1,1;13/3,1;3,3;1,13/3)")
     with pytest.raises(ParameterError, match="needs"):  # k < 1: a clockwise turn
@@ -269,3 +269,44 @@ def test_beyond_witness_must_meet_the_side_condition():
     forged["hash"] = content_hash(forged)
     report = check(forged)
     assert not report.ok and "side condition" in report.problem
+
+
+def test_forged_families_and_flags_are_refused(param_certs):
+    honest = param_certs["exists"]
+    terms = honest["result"]["family"]["terms"]
+    some = sorted(terms)[0]
+
+    def pin_parameter(c):
+        c["result"]["family"]["terms"]["e"] = [[["1/2", []]], [["1", []]]]
+
+    def zero_denominator(c):
+        c["result"]["family"]["terms"][some][1] = []
+
+    def self_reference(c):
+        c["result"]["family"]["terms"][some][0].append(["1", [[some, 1]]])
+
+    for change, message in [(pin_parameter, "every system variable"),
+                            (zero_denominator, "divides by zero"),
+                            (self_reference, "more than the parameters")]:
+        report = _forged(honest, change)
+        assert not report.ok and message in report.problem, (change.__name__, report.problem)
+    formula = copy.deepcopy(param_certs["formula"])
+    formula["result"]["attained"], formula["verdict"] = "yes", "fails"
+    formula["hash"] = content_hash(formula)
+    assert "true or false" in check(formula).problem
+    with pytest.raises(Exception, match="not a parameter of its agents"):
+        _claim(Always(lambda v: v.p1("C").eq(v.sym("q"))),
+               agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1").run()
+
+
+def test_a_bound_nothing_reaches_is_not_an_extreme():
+    loose = _claim(Extreme(lambda v: v.p1("C"), "max", value="2", attained=False),
+                   agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1").run()
+    assert loose.verdict == "unknown"  # 2 bounds P1(C), but the sup is e
+
+
+@pytest.mark.parametrize("text", ["((e+1)^64)^64", "(a+b+c+d)^64", "(" * 3000 + "e" + ")" * 3000,
+                                  "-" * 4000 + "e"])
+def test_hostile_expressions_are_refused_quickly(text):
+    with pytest.raises(ParameterError, match="too large|deeper"):
+        parse_expression(text)

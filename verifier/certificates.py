@@ -195,6 +195,15 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
                           (lambda w, programs, params: not _same(w.profile, profile),
                            "its profile differs"))]
         return [unsat("the profile is not a fixed point", _seat_profile_is(system, profile, "u"))]
+    if kind == "extreme" and region:
+        raise CertificateError("over a region an extreme is a formula (extreme_formula)")
+    if region:  # claims name only the agents' parameters, never system variables
+        symbols = set().union(*(p.symbols for p in system.programs))
+        for poly in _question_polys(question):
+            stray = {v for v in poly.variables() if isinstance(v, str)} - symbols
+            if stray:
+                raise CertificateError(f"the question names {sorted(stray)}, which are not "
+                                       f"parameters of the agents")
     if kind == "extreme":
         sign = 1 if question["sense"] == "min" else -1
         f = sign * question["objective"]
@@ -257,6 +266,27 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
             out.append(unsat("no other fixed point", extra))
         return out
     raise CertificateError(f"unknown question type {kind!r}")
+
+
+def _question_polys(question: dict) -> list:
+    out = []
+
+    def atoms(f):
+        if f is None:
+            return
+        if hasattr(f, "poly"):
+            out.append(f.poly)
+        for part in getattr(f, "parts", ()):
+            atoms(part)
+        if hasattr(f, "part"):
+            atoms(f.part)
+    atoms(question.get("formula"))
+    atoms(question.get("subject_to"))
+    if "objective" in question:
+        out.append(question["objective"])
+    if "value" in question and hasattr(question["value"], "polys"):
+        out += list(question["value"].polys)
+    return out
 
 
 def _outside(system: System, terms: dict) -> list:
@@ -332,6 +362,8 @@ def decode_question(data) -> dict:
             q["value"] = None if data["value"] is None else decode_number(data["value"])
         else:
             q["value"] = _decode_value(data["value"])
+        if data["attained"] is not None and not isinstance(data["attained"], bool):
+            raise DecodeError("question.attained: true, false or null")
         q["attained"] = data["attained"]
         q["subject_to"] = None if data["subject_to"] is None else \
             decode_formula(data["subject_to"], "question.subject_to")
@@ -365,6 +397,8 @@ def decode_result(data, question: dict) -> dict:
                             for i, w in enumerate(data["witnesses"])]
     for key in ("complete", "continuum", "attained"):
         if key in data:
+            if not isinstance(data[key], bool):
+                raise DecodeError(f"result.{key}: true or false")
             out[key] = data[key]
     if "value" in data:
         out["value"] = decode_number(data["value"], "result.value")
@@ -576,7 +610,7 @@ def check(cert, run_solvers: bool = True) -> Report:
         checked = _check(cert, run_solvers)
         return Report(True, kind, verdict, subject, tuple(checked))
     except (CertificateError, DecodeError, CheckError, GameError, LookupError, TypeError,
-            ValueError, ArithmeticError) as err:  # malformed data of any shape: a failed check
+            ValueError, ArithmeticError, RecursionError) as err:  # malformed data: a failed check
         return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}")
 
 
@@ -782,8 +816,11 @@ def _check_verdict(question: dict, verdict: str, result: dict, claim) -> None:
     if verdict not in ("holds", "fails"):
         raise CertificateError(f"verdict {verdict!r}")
     if question["type"] == "extreme_formula":
-        wanted = True if question["attained"] is None else question["attained"]
-        holds = "witness" not in result and result.get("attained") == wanted
+        # holds only with a fixed point reaching the formula for every parameter; a bound
+        # nothing reaches is not shown to be the inf/sup, so it certifies only a "fails"
+        # of a claim that it is attained
+        holds = "witness" not in result and result.get("attained") is True and \
+            question["attained"] is not False
         if holds != (verdict == "holds"):
             raise CertificateError(f"the formula is {'not ' if 'witness' in result else ''}a "
                                    f"bound, attained: {result.get('attained')}; the verdict "

@@ -38,7 +38,7 @@ from .games import Game, GameError, load_game
 from .library import parse_agent
 from .numbers import compare, exact, fmt
 from .parametric import parse_value
-from .params import ParameterError, is_symbol, parse_region
+from .params import ParameterError, is_symbol, parse_region, symbols_of
 from .poly import And, Atom, Formula, Not, Or, Poly, Truth, named, var
 from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
 
@@ -288,6 +288,8 @@ def _decide_formula(check: Extreme, pair: Pair, v: Vars) -> tuple[str, dict]:
     except ParameterError as err:
         raise ClaimError(f"claimed value: {err}") from None
     side = None if check.subject_to is None else check.subject_to(v)
+    _own_symbols(pair, *value.polys, check.objective(v),
+                 *([] if side is None else _atoms_polys(side)))
     found = pair.certify_formula(check.objective(v), check.sense, value, side)
     detail = {"formula_optimum": found}
     if not found.is_bound:
@@ -297,14 +299,36 @@ def _decide_formula(check: Extreme, pair: Pair, v: Vars) -> tuple[str, dict]:
         return "unknown", detail | {"reason": f"{found.formula} is a proven bound for every "
                                               f"parameter; a fixed point reaching it was found "
                                               f"only at the parameter values shown"}
-    wanted = True if check.attained is None else check.attained
-    if found.attained != wanted:
-        return "fails", detail | {"reason": "attained" if found.attained else
-                                  "never attained: the formula is a bound, not the extreme"}
+    if found.attained is False:  # a bound nothing reaches: it need not be the inf/sup
+        return ("fails" if check.attained is not False else "unknown"), detail | {
+            "reason": "never attained: the formula is a bound; that it is the "
+                      f"{'inf' if check.sense == 'min' else 'sup'} is not shown"}
+    if check.attained is False:
+        return "fails", detail | {"reason": "attained for every parameter"}
     return "holds", detail
 
 
+def _atoms_polys(f: Formula) -> list:
+    if isinstance(f, Atom):
+        return [f.poly]
+    if isinstance(f, (And, Or)):
+        return [p for part in f.parts for p in _atoms_polys(part)]
+    if isinstance(f, Not):
+        return _atoms_polys(f.part)
+    return []
+
+
+def _own_symbols(pair: Pair, *polys) -> None:
+    """Claims may name only the parameters their agents have."""
+    used = set().union(*(symbols_of(p) for p in polys))
+    if not used <= set(pair.symbols):
+        raise ClaimError(f"the claim names {', '.join(sorted(used - set(pair.symbols)))}, "
+                         f"which is not a parameter of its agents")
+
+
 def _decide(check: Statement, pair: Pair, v: Vars, progress) -> tuple[str, dict]:
+    if isinstance(check, (Always, Exists)):
+        _own_symbols(pair, *_atoms_polys(_formula(check, v)))
     if isinstance(check, Always):
         bad = pair.counterexample(_formula(check, v))
         return ("holds", {}) if bad is None else ("fails", {"counterexample": bad})

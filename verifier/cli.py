@@ -184,7 +184,8 @@ def cmd_bound(args) -> int:
         return EXIT_UNKNOWN
     kind = args.sense if optimum.attained else {"min": "inf", "max": "sup"}[args.sense]
     where = "the fixed points" if pair.region is None else \
-        f"the fixed points of every parameter in {pair.region.text} (use --value for a formula)"
+        f"all parameters in {pair.region.text} and all their fixed points together " \
+        f"(--value checks a formula in the parameters)"
     print(f"{kind} of {args.objective} over {where} = {fmt(optimum.value)}"
           + ("" if args.decimals is None else f" ~ {fmt(optimum.value, args.decimals)}"))
     if optimum.point is not None:

@@ -268,8 +268,8 @@ def _convex_polygon(polygon, needs: list) -> list[tuple]:
 
     Vertices may be expressions in parameters; then the polygon must have
     three or four vertices listed counter-clockwise, and what makes it convex
-    (positive area, a left turn at every vertex) becomes a requirement on the
-    parameters. With at most four vertices, left turns everywhere also make
+    (positive area, a strict left turn at every vertex) becomes a requirement
+    on the parameters. With at most four vertices, left turns everywhere also make
     it simple: four exterior angles below pi cannot turn round twice.
     """
     if isinstance(polygon, str):
@@ -316,9 +316,10 @@ def _symbolic_polygon(pts: list, needs: list) -> list:
     for (dx1, dy1), (dx2, dy2) in zip(edges, edges[1:] + edges[:1]):
         turn = Poly.lift(dx1 * dy2 - dy1 * dx2)
         if not turn.is_constant():
-            needs.append(turn >= 0)
-        elif turn.constant_value() < 0:
-            raise AgentError("region: polygon must be convex (listed counter-clockwise)")
+            needs.append(turn > 0)  # strict: no repeated vertex, no straight angle
+        elif turn.constant_value() <= 0:
+            raise AgentError("region: a polygon with parameters turns strictly left at every "
+                             "vertex (convex, listed counter-clockwise)")
     return pts
 
 

@@ -253,6 +253,19 @@ def ratio_text(num: Poly, den: Poly, aux: tuple | None = None) -> str:
     return str(expr)
 
 
+def _check_family(system, terms: dict, aux) -> None:
+    """A family gives every system variable a term in the parameters (and w) only."""
+    symbols = set().union(*(p.symbols for p in system.programs))
+    if set(terms) != set(system.reals):
+        raise ValueError("a family gives a term for every system variable, and only those")
+    if aux is not None and (aux[0] != AUX or not aux[1].variables() <= symbols):
+        raise ValueError(f"the square root is {AUX!r} of a polynomial in the parameters")
+    allowed = symbols | ({AUX} if aux is not None else set())
+    for name, (num, den) in terms.items():
+        if not (num.variables() | den.variables()) <= allowed:
+            raise ValueError(f"the term of {name} uses more than the parameters")
+
+
 def family_problems(system, region: list, terms: dict, booleans: dict, general: list,
                     aux: tuple | None = None) -> list:
     """What proves a family of fixed points for every parameter in the region: (name,
@@ -261,9 +274,11 @@ def family_problems(system, region: list, terms: dict, booleans: dict, general: 
     Each denominator is non-zero throughout the region, and the terms with
     the Booleans fixed satisfy the system and ``general`` wherever the region
     holds. With ``aux`` (name, R), terms may use a variable standing for the
-    square root of R, a polynomial in the parameters that is >= 0 on the region. Used by the solver (to find such families) and by certificates
-    (to state and check them).
+    square root of R, a polynomial in the parameters that is >= 0 on the region.
+    Used by the solver (to find such families) and by certificates (to state and
+    check them); a family that is not of this shape is refused (ValueError).
     """
+    _check_family(system, terms, aux)
     out = []
     if aux is not None:  # terms may use w = sqrt(R): w >= 0 and w^2 = R
         name, square = aux
@@ -275,6 +290,8 @@ def family_problems(system, region: list, terms: dict, booleans: dict, general: 
         if not den.is_constant():
             out.append((f"the term of {name} is defined throughout the region",
                         list(region) + [den.eq(0)]))
+        elif den.constant_value() == 0:
+            raise ValueError(f"the term of {name} divides by zero")
     definitions = [(named(n) * den - num).eq(0) for n, (num, den) in sorted(terms.items())]
     pins = [BoolVar(b) if v else Not(BoolVar(b)) for b, v in sorted(booleans.items())]
     out.append(("the terms are a fixed point for every parameter in the region",
@@ -296,6 +313,10 @@ class Ratio:
     @property
     def text(self) -> str:
         return ratio_text(self.num, self.den)
+
+    @property
+    def polys(self) -> tuple:
+        return (self.num, self.den)
 
     def conditions(self) -> list:
         """Atoms that must hold throughout the region for the value to be defined."""
@@ -330,6 +351,10 @@ class QuadraticRoot:
     larger: bool = False
 
     @property
+    def polys(self) -> tuple:
+        return (self.a, self.b, self.c)
+
+    @property
     def discriminant(self) -> Poly:
         return self.b * self.b - 4 * self.a * self.c
 
@@ -350,6 +375,8 @@ class QuadraticRoot:
         s = 1 if self.larger else -1  # the root is where s*t >= 0 and t^2 = D
         if op == "==":
             return conj([s * t >= 0, square.eq(d)])
+        if op not in ("<", ">"):
+            raise ValueError(f"compare with a root by <, > or ==, not {op!r}")
         below = op == "<"  # term < root: smaller root: t < 0 and t^2 > D
         if below == self.larger:
             return Or((s * t < 0, Atom(square - d, "<")))

@@ -24,12 +24,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from math import comb
 
 from .poly import Atom, Formula, Poly, named
 
 SYMBOL = re.compile(r"[A-Za-z]+\Z")
 MAX_TEXT = 10_000
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|[-+*/^()<>=,]))")
+MAX_DEPTH = 100  # nested parentheses and signs
+MAX_DEGREE = 64  # of any polynomial built
+MAX_TERMS = 2_000  # monomials of any polynomial built
+_TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|[-+*/^()<>=,]))")
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "=": "=="}
 
 
@@ -72,6 +76,22 @@ class _Parser:
     def __init__(self, text: str, env: dict):
         self.text, self.env = text, env
         self.toks, self.i = _tokens(text), 0
+        self.depth = 0
+
+    def _size(self, degree: int, terms: int) -> None:
+        """Refuse, before computing it, a polynomial too large for a parameter."""
+        if degree > MAX_DEGREE or terms > MAX_TERMS:
+            raise ParameterError(f"expression too large (degree {degree}, up to {terms} terms; "
+                                 f"limits {MAX_DEGREE} and {MAX_TERMS}) in {self.text[:80]!r}")
+
+    def _product(self, a: Poly, b: Poly) -> Poly:
+        self._size(_degree(a) + _degree(b), len(a.terms) * len(b.terms))
+        return a * b
+
+    def _nested(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ParameterError(f"expression nested deeper than {MAX_DEPTH} in {self.text[:80]!r}")
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -89,7 +109,7 @@ class _Parser:
         while self.peek() in (("op", "+"), ("op", "-")):
             sign = 1 if self.take()[1] == "+" else -1
             n2, d2 = self.term()
-            n, d = n * d2 + sign * n2 * d, d * d2
+            n, d = self._product(n, d2) + sign * self._product(n2, d), self._product(d, d2)
         return n, d
 
     def term(self) -> tuple:
@@ -98,11 +118,11 @@ class _Parser:
             op = self.take()[1]
             n2, d2 = self.power()
             if op == "*":
-                n, d = n * n2, d * d2
+                n, d = self._product(n, n2), self._product(d, d2)
             elif n2 == Poly():
-                raise ParameterError(f"division by zero in {self.text!r}")
+                raise ParameterError(f"division by zero in {self.text[:80]!r}")
             else:
-                n, d = n * d2, d * n2
+                n, d = self._product(n, d2), self._product(d, n2)
         return n, d
 
     def power(self) -> tuple:
@@ -110,12 +130,24 @@ class _Parser:
         if self.peek() == ("op", "^"):
             self.take()
             kind, value = self.take()
-            if kind != "num" or "." in value or int(value) > 64:
-                raise ParameterError(f"exponents are integers up to 64 in {self.text!r}")
-            n, d = n ** int(value), d ** int(value)
+            if kind != "num" or "." in value or int(value) > MAX_DEGREE:
+                raise ParameterError(f"exponents are integers up to {MAX_DEGREE} in "
+                                     f"{self.text[:80]!r}")
+            k = int(value)
+            for p in (n, d):
+                v = max(1, len(p.variables()))
+                self._size(_degree(p) * k, comb(_degree(p) * k + v, v) if len(p.terms) > 1 else 1)
+            n, d = n ** k, d ** k
         return n, d
 
     def unary(self) -> tuple:
+        self._nested()
+        try:
+            return self._unary()
+        finally:
+            self.depth -= 1
+
+    def _unary(self) -> tuple:
         if self.peek() == ("op", "-"):
             self.take()
             n, d = self.unary()
@@ -137,6 +169,10 @@ class _Parser:
         if self.i != len(self.toks):
             raise ParameterError(f"unexpected {self.peek()[1]!r} in {self.text!r}")
         return value
+
+
+def _degree(p: Poly) -> int:
+    return p.degree_in(lambda v: True)
 
 
 def parse_ratio(text: str, env: dict | None = None) -> tuple[Poly, Poly]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from fractions import Fraction
 
 import sympy
@@ -261,7 +262,7 @@ class Pair:
                                          f"assumptions allow {values}")
         return region
 
-    @property
+    @cached_property
     def region_point(self) -> dict | None:
         """Exact rational parameter values inside the region (strictly inside when it has
         an interior); None without a region or when Z3 gives an irrational point."""
