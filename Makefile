@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-z3 test bench findings clean
+.PHONY: prove check check-no-z3 test bench bench-nash findings clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/solve_all.py
+
+# best-response pairs against pygambit and nashpy on random n x n games
+bench-nash: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/nash_compare.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
