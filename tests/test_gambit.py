@@ -60,7 +60,10 @@ def _gambit_equilibria(game) -> set:
 
 
 @pytest.mark.parametrize("slug", ["journals/ijgt/nau2004/sec3",
-                                  "books/shohamleytonbrown2008/fig5_11"])
+                                  "books/shohamleytonbrown2008/fig5_11",
+                                  "books/shohamleytonbrown2008/fig5_10",
+                                  "books/shohamleytonbrown2008/fig5_15",
+                                  "books/myerson1991/fig4_2"])
 def test_best_responders_play_gambits_equilibria(slug):
     game = from_pygambit(gbt.catalog.load(slug), slug)
     br = parse_agent("best-response")
