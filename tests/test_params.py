@@ -303,6 +303,15 @@ def test_a_bound_nothing_reaches_is_not_an_extreme():
     loose = _claim(Extreme(lambda v: v.p1("C"), "max", value="2", attained=False),
                    agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1").run()
     assert loose.verdict == "unknown"  # 2 bounds P1(C), but the sup is e
+    # certified: "2 is the attained max" fails (nothing reaches 2) ...
+    claim = _claim(Extreme(lambda v: v.p1("C"), "max", value="2"), "fails",
+                   agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1")
+    cert = claim_certificate(claim, claim.run(), farkas_seconds=10)
+    assert cert["result"]["attained"] is False and check(cert).ok
+    # ... but that evidence says nothing of "2 is the sup, not attained"
+    cert["problem"]["question"]["attained"] = False
+    cert["hash"] = content_hash(cert)
+    assert "decides nothing" in check(cert).problem
 
 
 @pytest.mark.parametrize("text", ["((e+1)^64)^64", "(a+b+c+d)^64", "(" * 3000 + "e" + ")" * 3000,

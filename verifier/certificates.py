@@ -38,7 +38,7 @@ from .interpreter import InadmissibleObservation, interior_point, verify_fixed_p
 from .numbers import compare
 from .parametric import AUX, QuadraticRoot, Ratio, family_problems
 from .params import ParameterError, parse_region
-from .poly import Formula, Not, Poly, disj, named
+from .poly import Formula, Not, Poly, atom_text, disj, named
 from .smtlib import smtlib
 
 FORMAT, VERSION = "rov-certificate", 2
@@ -125,7 +125,6 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
     agents need of their parameters, which the region must imply.
     """
     base = list(system.constraints) + list(region)
-    kind = question["type"]
     seat = system.seat_formula
     if region:
         # a point of the region: verdicts resting on "no solution" are not vacuous
@@ -133,7 +132,7 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
         if not isinstance(point, dict) or not all(a.holds(point) for a in region):
             raise CertificateError("a certificate over a region needs a point of it "
                                    "(result.region_point), which shows it is not empty")
-    distinct = {_text(r): r for r in requirements}
+    distinct = {atom_text(r): r for r in requirements}
     needs = [Obligation(f"the region gives the agents {text}", "unsat",
                         tuple(list(region) + [Not(r)])) for text, r in distinct.items()]
 
@@ -151,11 +150,6 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
 
     return needs + _obligations(system, question, verdict, result, region, base, seat,
                                 fixed, unsat, family)
-
-
-def _text(atom) -> str:
-    constant = atom.poly.terms.get((), Fraction(0))
-    return f"{atom.poly - constant} {atom.op} {-constant}"
 
 
 def _obligations(system, question, verdict, result, region, base, seat, fixed, unsat, family):
@@ -235,7 +229,7 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
             return [fixed("a fixed point beyond the formula", result["witness"],
                           (beyond, "the formula is defined there, the fixed point satisfies "
                                    "the side condition and its objective is beyond the formula"))]
-        out = [Obligation(f"the formula is defined: {_text(c)} throughout the region", "unsat",
+        out = [Obligation(f"the formula is defined: {atom_text(c)} throughout the region", "unsat",
                           tuple(list(region) + [Not(c)])) for c in value.conditions()]
         out.append(unsat("no fixed point beyond the formula", side + [value.relation(term, op)]))
         reach = side + [value.relation(term, "==")]
@@ -821,6 +815,10 @@ def _check_verdict(question: dict, verdict: str, result: dict, claim) -> None:
         # of a claim that it is attained
         holds = "witness" not in result and result.get("attained") is True and \
             question["attained"] is not False
+        if "witness" not in result and result.get("attained") is False and \
+                question["attained"] is False:
+            raise CertificateError("a bound nothing reaches decides nothing about a claim "
+                                   "that the extreme is not attained")
         if holds != (verdict == "holds"):
             raise CertificateError(f"the formula is {'not ' if 'witness' in result else ''}a "
                                    f"bound, attained: {result.get('attained')}; the verdict "

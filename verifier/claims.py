@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import runpy
 import time
-from fractions import Fraction
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable

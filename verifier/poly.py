@@ -326,6 +326,12 @@ class BoolVar(Formula):
         return self.name
 
 
+def atom_text(atom: "Atom") -> str:
+    """An atom with its constant moved right: ``e + -1 <= 0`` as ``e <= 1``."""
+    constant = atom.poly.terms.get((), Fraction(0))
+    return f"{atom.poly - constant} {atom.op} {-constant}"
+
+
 def named(name: str) -> Poly:
     """The polynomial consisting of one real variable named ``name``."""
     return Poly({((name, 1),): 1})

@@ -29,7 +29,7 @@ from .numbers import Number, fmt
 from .library import parse_agent
 from .params import ParameterError, Region, parse_region
 from .parametric import family_problems, ratio_text, witness_terms
-from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, named
+from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, atom_text, named
 
 ESTIMATE_MODEL = "box"
 DEFAULT_TIMEOUT = 120.0
@@ -200,12 +200,6 @@ class PointCheck:
                 "fixed_point": self.fixed_point.to_json(decimals) if self.fixed_point else None}
 
 
-def _atom_text(atom: Atom) -> str:
-    """``e + -1 <= 0`` as ``e <= 1``."""
-    constant = atom.poly.terms.get((), Fraction(0))
-    return f"{atom.poly - constant} {atom.op} {-constant}"
-
-
 def _interval_text(r, decimals) -> str:
     low, high, low_in, high_in = r
     return (("[" if low_in else "(") + fmt(low, decimals) + ", " + fmt(high, decimals)
@@ -241,7 +235,7 @@ class Pair:
         if region is None and not self.symbols:
             return None
         if region is None:
-            needs = {_atom_text(a): a for p in self.programs for a in p.requirements}
+            needs = {atom_text(a): a for p in self.programs for a in p.requirements}
             region = parse_region(", ".join(needs))
         if not self.symbols:
             raise ParameterError("the assumptions are about parameters, but no agent has a "
@@ -258,7 +252,7 @@ class Pair:
                 if model is not None:
                     values = ", ".join(f"{n} = {fmt(smt.Model(model).real(named(n)))}"
                                        for n in region.symbols)
-                    raise ParameterError(f"{prog.name} needs {_atom_text(need)}, but the "
+                    raise ParameterError(f"{prog.name} needs {atom_text(need)}, but the "
                                          f"assumptions allow {values}")
         return region
 
@@ -390,7 +384,7 @@ class Pair:
             return all(self.queries.model(smt.formulas(problem)) is None
                        for _, problem in family_problems(self.system, self.assumptions,
                                                          terms, booleans, general, aux))
-        except SolverUnknown:
+        except (SolverUnknown, ValueError):  # gave up, or a candidate of the wrong shape
             return False
 
     def _profile_terms(self, terms: dict, aux: tuple | None = None) -> tuple:
@@ -648,7 +642,7 @@ class Pair:
         region = smt.formulas(self.assumptions)
         for need in value.conditions():
             if self.queries.model(region + [smt.formula(Not(need))]) is not None:
-                raise ParameterError(f"the claimed value needs {_atom_text(need)} throughout "
+                raise ParameterError(f"the claimed value needs {atom_text(need)} throughout "
                                      f"the region")
         term = self.system.seat_term(objective)
         side = [] if subject_to is None else [self.system.seat_formula(subject_to)]
