@@ -1,16 +1,18 @@
 """Two best-response agents against Gambit and nashpy on seeded random n x n games.
 
-For each size, the same games go to: ours (`solve --all` for best-response vs
-best-response, in a subprocess with a time limit), pygambit's
-`enummixed_solve(rational=True)`, and nashpy's support and vertex enumeration
-(floats). Prints a Markdown table of median seconds per game, ours over each
-of theirs, how our runs ended (the same equilibria as Gambit exactly; a
-continuum, for degenerate games; out of time; or DIFFERS, which is a bug),
-and peak memory.
+For each size, the same games go to: ours (what `rov solve best-response
+best-response --game G --all` runs: building the pair and enumerating, the
+fixed points re-checked by the interpreter), pygambit's
+`enummixed_solve(rational=True)`, and nashpy's support and vertex
+enumeration (floats). Each tool runs in its own worker process per size, so
+its peak resident memory is its own. Prints a Markdown table: median seconds
+per game, ours over each of theirs, whether our extreme equilibria equal
+Gambit's exactly on every game, and peak memory (MiB; the worker's peak
+resident set, imports included, and in brackets the rise over the imports).
 
-    .venv/bin/python bench/nash_compare.py [--sizes 2,3,4] [--games 5] [--limit 120]
+    .venv/bin/python bench/nash_compare.py [--sizes 2,3,4,5,6] [--games 10]
 
-Needs pygambit (a dependency) and nashpy (`pip install nashpy`).
+Needs pygambit (a dependency) and nashpy (the `bench` extra: `make bench-nash`).
 """
 
 from __future__ import annotations
@@ -28,91 +30,83 @@ def random_payoffs(rng: random.Random, n: int) -> tuple:
     return tuple([[rng.randint(-9, 9) for _ in range(n)] for _ in range(n)] for _ in (0, 1))
 
 
-def ours(payoffs, queue) -> None:
+def _rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def ours(games: list) -> tuple:
     from verifier import Pair, parse_agent
     from verifier.games import Game
-    n = len(payoffs[0])
-    game = Game("random", (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(n))),
-                tuple(tuple(tuple(Fraction(x) for x in row) for row in m) for m in payoffs))
+    base, times, found = _rss(), [], []
     br = parse_agent("best-response")
-    start = time.perf_counter()
-    result = Pair(game, (br, br)).solve(find_all=True)
-    queue.put((time.perf_counter() - start, result.complete, bool(result.continuum),
-               {p.profile for p in result.fixed_points}))
+    for payoffs in games:
+        n = len(payoffs[0])
+        start = time.perf_counter()
+        game = Game("random", (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(n))),
+                    tuple(tuple(tuple(Fraction(x) for x in row) for row in m) for m in payoffs))
+        result = Pair(game, (br, br)).solve(find_all=True)
+        times.append(time.perf_counter() - start)
+        found.append({p.profile for p in result.fixed_points} if result.complete else None)
+    return times, found, base, _rss()
 
 
-def run_ours(payoffs, limit: float):
-    queue = mp.Queue()
-    worker = mp.Process(target=ours, args=(payoffs, queue))
-    worker.start()
-    worker.join(limit)
-    if worker.is_alive():
-        worker.terminate()
-        worker.join()
-        return None
-    return queue.get() if not queue.empty() else None
-
-
-def gambit(payoffs):
+def gambit(games: list) -> tuple:
     import numpy as np
     import pygambit as gbt
-    g = gbt.Game.from_arrays(*(np.array(m, dtype=object) for m in payoffs))
-    start = time.perf_counter()
-    found = gbt.nash.enummixed_solve(g, rational=True).equilibria
-    seconds = time.perf_counter() - start
-    return seconds, {tuple(tuple(Fraction(eq[p][s]) for s in p.strategies) for p in g.players)
-                     for eq in found}
+    base, times, found = _rss(), [], []
+    for payoffs in games:
+        start = time.perf_counter()
+        g = gbt.Game.from_arrays(*(np.array(m, dtype=object) for m in payoffs))
+        equilibria = gbt.nash.enummixed_solve(g, rational=True).equilibria
+        times.append(time.perf_counter() - start)
+        found.append({tuple(tuple(Fraction(eq[p][s]) for s in p.strategies) for p in g.players)
+                      for eq in equilibria})
+    return times, found, base, _rss()
 
 
-def nashpy_times(payoffs):
+def nashpy(games: list, method: str) -> tuple:
     import warnings
 
-    import nashpy
+    import nashpy as nash
     import numpy as np
-    game = nashpy.Game(np.array(payoffs[0]), np.array(payoffs[1]))
-    out = []
-    for method in (game.support_enumeration, game.vertex_enumeration):
+    base, times = _rss(), []
+    for payoffs in games:
         start = time.perf_counter()
+        game = nash.Game(np.array(payoffs[0]), np.array(payoffs[1]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            list(method())
-        out.append(time.perf_counter() - start)
-    return out
+            list(getattr(game, method)())
+        times.append(time.perf_counter() - start)
+    return times, None, base, _rss()
+
+
+def in_worker(tool, *args) -> tuple:
+    """Run a tool in a fresh process (spawned: nothing inherited) and return its answer."""
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(tool, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="2,3,4")
-    parser.add_argument("--games", type=int, default=5, help="games per size")
-    parser.add_argument("--limit", type=float, default=120.0, help="seconds for each of ours")
+    parser.add_argument("--sizes", default="2,3,4,5,6")
+    parser.add_argument("--games", type=int, default=10, help="games per size")
     args = parser.parse_args()
     rng = random.Random(20261128)
-    print("| n | games | ours (median s) | equal to Gambit / continuum / timeout / DIFFERS | "
-          "Gambit enummixed | "
-          "nashpy support | nashpy vertex | ours / Gambit | ours / nashpy support |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| n | games | ours (median s) | Gambit enummixed | nashpy support | nashpy vertex | "
+          "ours / Gambit | ours / nashpy support | ours / nashpy vertex | equal to Gambit | "
+          "peak MiB: ours / Gambit / nashpy support |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for n in map(int, args.sizes.split(",")):
-        rows = []
-        for _ in range(args.games):
-            payoffs = random_payoffs(rng, n)
-            g_seconds, equilibria = gambit(payoffs)
-            support, vertex = nashpy_times(payoffs)
-            mine = run_ours(payoffs, args.limit)
-            state = "timeout" if mine is None else "continuum" if mine[2] else \
-                "equal" if mine[1] and mine[3] == equilibria else "DIFFERS"
-            rows.append((mine[0] if mine else None, state, g_seconds, support, vertex))
-        done = [r[0] for r in rows if r[0] is not None]
-        ours_median = statistics.median(done) if len(done) == len(rows) else None
-        g, s, v = (statistics.median(r[k] for r in rows) for k in (2, 3, 4))
-        text = f"{ours_median:.3f}" if ours_median is not None else f"> {args.limit:.0f} (some)"
-        ratio = (lambda x: f"{ours_median / x:.0f}x") if ours_median is not None else (lambda x: "-")
-        states = "/".join(str(sum(r[1] == k for r in rows))
-                          for k in ("equal", "continuum", "timeout", "DIFFERS"))
-        print(f"| {n} | {len(rows)} | {text} | {states} | "
-              f"{g:.4f} | {s:.4f} | {v:.4f} | {ratio(g)} | {ratio(s)} |", flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(f"\npeak memory: this process {peak} MiB, largest of ours {children} MiB")
+        games = [random_payoffs(rng, n) for _ in range(args.games)]
+        mine, theirs = in_worker(ours, games), in_worker(gambit, games)
+        support = in_worker(nashpy, games, "support_enumeration")
+        vertex = in_worker(nashpy, games, "vertex_enumeration")
+        medians = [statistics.median(r[0]) for r in (mine, theirs, support, vertex)]
+        equal = sum(a == b for a, b in zip(mine[1], theirs[1]))
+        ratios = " | ".join(f"{medians[0] / m:.2f}" for m in medians[1:])
+        memory = " / ".join(f"{r[3]} (+{r[3] - r[2]})" for r in (mine, theirs, support))
+        print(f"| {n}x{n} | {len(games)} | " + " | ".join(f"{m:.4f}" for m in medians)
+              + f" | {ratios} | {equal}/{len(games)} | {memory} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Callable, Iterator
 
 from .games import Game, GameError
@@ -208,26 +209,54 @@ class Program:
             if isinstance(node, If):
                 yield from _walk_cond(node.cond, path + ("c",))
 
+    @cached_property
+    def query_paths(self) -> frozenset:
+        """The paths of every Query occurrence (computed once per program)."""
+        return frozenset(path for path, cond in self.conditions() if isinstance(cond, Query))
+
+    def distinct(self) -> tuple[list, list]:
+        """Each distinct node and condition once: shared subtrees are visited once, so
+        this is linear in the program's size even where its paths are exponential."""
+        nodes: dict = {}
+        conds: dict = {}
+        todo = [self.body]
+        while todo:
+            node = todo.pop()
+            if id(node) in nodes:
+                continue
+            nodes[id(node)] = node
+            todo.extend(node.children())
+            if isinstance(node, If):
+                more = [node.cond]
+                while more:
+                    cond = more.pop()
+                    if id(cond) not in conds:
+                        conds[id(cond)] = cond
+                        more.extend(cond.parts())
+        return list(nodes.values()), list(conds.values())
+
     @property
     def symbols(self) -> set:
         """The parameter symbols the program uses (empty for a concrete program)."""
         polys = [Poly.lift(self.delta or 0)] + [a.poly for a in self.requirements]
-        polys += [n.prob for _, n in self.walk() if isinstance(n, Mix)]
-        polys += [c.poly for _, c in self.conditions() if isinstance(c, (Query, Surely))]
-        polys += [Poly.lift(c.threshold) for _, c in self.conditions() if isinstance(c, Query)]
+        nodes, conds = self.distinct()
+        polys += [n.prob for n in nodes if isinstance(n, Mix)]
+        polys += [c.poly for c in conds if isinstance(c, (Query, Surely))]
+        polys += [Poly.lift(c.threshold) for c in conds if isinstance(c, Query)]
         return set().union(*(symbols_of(p) for p in polys))
 
-    @property
+    @cached_property
     def uses_estimates(self) -> bool:
-        return any(isinstance(n, PlayEstimate) for _, n in self.walk()) or any(
-            isinstance(c, Surely) for _, c in self.conditions())
+        nodes, conds = self.distinct()
+        return any(isinstance(n, PlayEstimate) for n in nodes) or any(
+            isinstance(c, Surely) for c in conds)
 
     @property
     def is_deterministic(self) -> bool:
         """True when the output is a single distribution (no ties, estimates or choices)."""
-        return not self.uses_estimates and not any(
-            isinstance(n, Choose) for _, n in self.walk()) and not any(
-            isinstance(c, Query) for _, c in self.conditions())
+        nodes, conds = self.distinct()
+        return not self.uses_estimates and not any(isinstance(n, Choose) for n in nodes) \
+            and not any(isinstance(c, Query) for c in conds)
 
 
 def _walk(node: Node, path: tuple):
@@ -286,7 +315,8 @@ def validate(prog: Program) -> None:
                              f"parameters, got {prog.delta}")
     elif prog.delta is not None and not (0 < prog.delta):
         raise AgentError(f"{prog.name}: delta must be positive, got {prog.delta}")
-    for path, node in prog.walk():
+    nodes, conds = prog.distinct()
+    for node in nodes:
         if isinstance(node, Play):
             if len(node.dist) != prog.n_self or any(p < 0 for p in node.dist) \
                     or sum(node.dist) != 1:
@@ -303,7 +333,7 @@ def validate(prog: Program) -> None:
                 raise AgentError(f"{prog.name}: PlayEstimate needs an estimate precision delta")
         elif not isinstance(node, If):
             raise AgentError(f"{prog.name}: {node!r} is not an agent node")
-    for path, cond in prog.conditions():
+    for cond in conds:
         if isinstance(cond, Query):
             _check_poly(cond.poly, prog, "a Query")
         elif isinstance(cond, Surely):
@@ -355,6 +385,12 @@ class SeatView:
     def u_self(self) -> Poly:
         """My expected payoff as a Poly in self/opp variables."""
         return self.game.relative_payoff_poly(self.seat, self.seat)
+
+    def u_playing(self, action: int) -> Poly:
+        """My expected payoff when I play ``action`` against the opponent's strategy
+        (linear in the opponent's variables)."""
+        return sum((self.game.payoff(self.seat, action, b) * var("opp", b)
+                    for b in range(self.n_opp)), Poly())
 
     @property
     def u_opp(self) -> Poly:

@@ -12,6 +12,12 @@ Obligation kinds:
 - ``witness``: an exact fixed point, re-checked by the exact interpreter;
 - ``farkas``: "no fixed point with ...": a system unsatisfiable by exact
   Farkas lemmas plus a SAT check (:mod:`verifier.farkas`);
+- ``enumeration``: "these are all the fixed points" of two best-response
+  agents: the stored feasible bases of both best-response polytopes are
+  checked to be all of them, and the completely labelled vertex pairs they
+  give must be exactly the fixed points listed (:mod:`verifier.nash`). It
+  rests on the theorem that such agents' fixed points are the Nash
+  equilibria, and on the agents being the library's best-response agent;
 - ``solver-agreed``: the same, decided unsat by Z3 and Yices; agreement of
   two independent complete solvers, not a proof.
 
@@ -35,6 +41,7 @@ from .compiler import System, number_constraints
 from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
 from .games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
 from .interpreter import InadmissibleObservation, interior_point, verify_fixed_point
+from .nash import BasisError, verify
 from .numbers import compare
 from .parametric import AUX, QuadraticRoot, Ratio, family_problems
 from .params import ParameterError, parse_region
@@ -44,7 +51,7 @@ from .smtlib import smtlib
 FORMAT, VERSION = "rov-certificate", 2
 READABLE = (1, 2)  # version 1: no parameter regions
 MAX_BYTES = 64 * 1024 * 1024
-KINDS = ("witness", "farkas", "solver-agreed")  # strongest first
+KINDS = ("witness", "enumeration", "farkas", "solver-agreed")  # strongest first
 VERDICTS = {"holds", "fails", "solved"}
 
 
@@ -150,6 +157,50 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
 
     return needs + _obligations(system, question, verdict, result, region, base, seat,
                                 fixed, unsat, family)
+
+
+def needed_obligations(game, programs, tie: bool, question: dict, verdict: str, result: dict,
+                       region: list = (), requirements: list = ()) -> list:
+    """:func:`obligations`, or for two best-response agents' enumeration, the witnesses
+    and one ``enumeration`` obligation (which needs no compiled system)."""
+    if question["type"] == "solve" and "nash" in result:
+        if region:
+            raise CertificateError("an enumeration of Nash equilibria is for concrete agents")
+        out = [Obligation(f"fixed point {i + 1}", "witness", witness=w)
+               for i, w in enumerate(result["witnesses"])]
+        return out + [Obligation("no other extreme equilibrium, and the components",
+                                 "enumeration", must=lambda programs: _check_enumeration(
+                                     game, programs, tie, result))]
+    return obligations(System(game, tuple(programs), tie), question, verdict, result, region,
+                       requirements)
+
+
+def _check_enumeration(game, programs, tie: bool, result: dict) -> str:
+    """The listed fixed points are every extreme Nash equilibrium, the cliques and the
+    continuum flag are right, and both agents are the library's best-response agent."""
+    from .library import best_response
+    if not tie:
+        raise CertificateError("the enumeration needs tie randomisation")
+    for seat, prog in enumerate(programs):
+        made = best_response().program(game, seat)
+        if canonical(encode_program(made)) != canonical(encode_program(prog)):
+            raise CertificateError(f"agent {seat + 1} is not the best-response agent")
+    data = result["nash"]
+    try:
+        profiles, cliques = verify(*game.payoffs, data["bases"])
+    except BasisError as err:
+        raise CertificateError(f"the basis lists do not check: {err}") from None
+    listed = [tuple(tuple(s) for s in w.profile) for w in result["witnesses"]]
+    if sorted(set(listed)) != profiles or len(listed) != len(profiles):
+        raise CertificateError(f"the extreme equilibria are {len(profiles)} profiles; the "
+                               f"fixed points listed are not exactly them")
+    if [tuple(map(tuple, c)) for c in data["cliques"]] != list(cliques):
+        raise CertificateError("the cliques are not the maximal ones of the equilibria")
+    continuum = any(len(a) > 1 or len(b) > 1 for a, b in cliques)
+    if not result.get("complete") or result.get("continuum") != continuum:
+        raise CertificateError(f"the enumeration is complete and continuum is {continuum}")
+    sizes = "/".join(str(len(side)) for side in data["bases"])
+    return f"{sizes} feasible bases, closed under pivots; {len(profiles)} labelled pairs"
 
 
 def _obligations(system, question, verdict, result, region, base, seat, fixed, unsat, family):
@@ -408,7 +459,30 @@ def decode_result(data, question: dict) -> dict:
     if "families" in data:
         out["families"] = [None if f is None else _decode_family(f, "result.families")
                            for f in _list(data["families"], "result.families")]
+    if "nash" in data:
+        out["nash"] = _decode_nash(data["nash"])
     return out
+
+
+def _decode_nash(data) -> dict:
+    """{"bases": [P's bases, Q's bases], "cliques": [[x indices, y indices], ...]}."""
+    def ints(row, where):
+        if not (isinstance(row, list) and all(isinstance(v, int) and not isinstance(v, bool)
+                                              for v in row)):
+            raise DecodeError(f"{where}: a list of integers")
+        return tuple(row)
+    if not isinstance(data, dict) or set(data) != {"bases", "cliques"}:
+        raise DecodeError("result.nash: bases and cliques")
+    bases = _list(data["bases"], "result.nash.bases")
+    if len(bases) != 2:
+        raise DecodeError("result.nash.bases: two lists, for P and for Q")
+    cliques = []
+    for c in _list(data["cliques"], "result.nash.cliques"):
+        if not (isinstance(c, list) and len(c) == 2):
+            raise DecodeError("result.nash.cliques: pairs of index lists")
+        cliques.append([ints(side, "result.nash.cliques") for side in c])
+    return {"bases": [[ints(b, "result.nash.bases") for b in _list(side, "result.nash.bases")]
+                      for side in bases], "cliques": cliques}
 
 
 def _list(data, where: str) -> list:
@@ -500,17 +574,17 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
     ``farkas_seconds``, else solver agreement.
     """
     start = time.perf_counter()
-    system = System(game, programs, tie_randomization)
     region = [] if assumptions is None else parse_region(assumptions).formulas
     if region and "region_point" not in result:
         raise CertificateError("a certificate over a region needs result['region_point']")
     needs = [a for p in programs for a in p.requirements] if region else []
     evidence = []
-    for ob in obligations(system, question, verdict, result, region, needs):
+    for ob in needed_obligations(game, programs, tie_randomization, question, verdict, result,
+                                 region, needs):
         if progress:
             progress(ob.name)
-        if ob.kind == "witness":
-            evidence.append({"obligation": ob.name, "kind": "witness"})
+        if ob.kind in ("witness", "enumeration"):
+            evidence.append({"obligation": ob.name, "kind": ob.kind})
         else:
             evidence.append(_unsat_evidence(ob, farkas_seconds, solver_seconds))
     kinds = [e["kind"] for e in evidence]
@@ -677,9 +751,9 @@ def _check(cert: dict, run_solvers: bool) -> list:
     if verdict not in VERDICTS:
         raise CertificateError(f"verdict {verdict!r} carries no evidence to check")
     result = decode_result(cert["result"], question)
-    system = System(game, tuple(programs), tie)
-    needed = obligations(system, question, verdict, result,
-                         [] if region is None else region.formulas, needs if region else [])
+    needed = needed_obligations(game, programs, tie, question, verdict, result,
+                                [] if region is None else region.formulas,
+                                needs if region else [])
     evidence = cert["evidence"]
     if not isinstance(evidence, list) or len(evidence) != len(needed):
         raise CertificateError(f"the verdict needs {len(needed)} obligations, the evidence "
@@ -731,6 +805,10 @@ def _check_obligation(ob: Obligation, ev: dict, run_solvers: bool, programs_at) 
         at = "" if ob.params is None else " at " + ", ".join(
             f"{k} = {v}" for k, v in sorted(ob.params.items()))
         return f"{ob.name}{at} (exact interpreter)"
+    if ob.kind == "enumeration":
+        if ev.get("kind") != "enumeration":
+            raise CertificateError(f"{ob.name}: needs the enumeration")
+        return f"{ob.name} ({ob.must(programs_at(None))})"
     text = smtlib(list(ob.formulas))
     if ev.get("smtlib") != text:
         raise CertificateError(f"{ob.name}: the stored SMT-LIB is not the system rebuilt "

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from .agents import AgentError
-from .errors import ClaimError, SolverUnknown, UnsoundnessError
+from .errors import ClaimError, SolverUnknown, UnsoundnessError, UsageError
 from .games import BUILTIN_GAMES, GameError, load_game
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
@@ -27,10 +27,6 @@ from .poly import Poly
 from .smtlib import smtlib
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
-
-
-class UsageError(ValueError):
-    """Bad command-line input."""
 
 
 # ------------------------------------------------------------------ parsing
@@ -134,7 +130,7 @@ def cmd_solve(args) -> int:
     pair = _pair(args)
     live = _interactive(args)
     result = pair.solve(find_all=args.all, limit=args.limit, bounds=args.bounds,
-                        progress=_progress(live, "solver steps"))
+                        progress=_progress(live, "solver steps"), method=args.method)
     _end_progress(live)
     if args.certificate:
         cert = pair.certificate(result, farkas_seconds=args.farkas_seconds)
@@ -143,13 +139,17 @@ def cmd_solve(args) -> int:
         print(json.dumps(result.to_json(args.decimals), indent=2))
         return EXIT_OK
     count = len(result.fixed_points)
-    state = ("complete" if result.complete else "continuum" if result.continuum
-             else "not complete")
+    state = ("complete" if result.complete else "not complete") + \
+        ("; a continuum" if result.continuum else "")
     region = "" if result.assumptions is None else f" for {result.assumptions}"
     print(f"{' vs '.join(result.agents)} on {result.game}{region}: {count} fixed point"
           f"{'s' if count != 1 else ''} ({state})")
     for i, point in enumerate(result.fixed_points, 1):
         print(f"  {i}. {point.describe(pair.game, args.decimals)}")
+    for i, (xs, ys) in enumerate(result.components if result.continuum else (), 1):
+        hull = " x ".join("conv{" + ", ".join("(" + ", ".join(fmt(p, args.decimals) for p in s)
+                                              + ")" for s in side) + "}" for side in (xs, ys))
+        print(f"  component {i}: {hull}")
     for label, low, high in result.bounds:
         print(f"  {label} over all fixed points: {_end(low, args.decimals)} .. "
               f"{_end(high, args.decimals)}")
@@ -423,6 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="find a fixed point, or all of them")
     common(p)
     p.add_argument("--all", action="store_true", help="enumerate every fixed point")
+    p.add_argument("--method", choices=("auto", "enumeration", "smt"), default="auto",
+                   help="auto: Nash-equilibrium enumeration for two best-response agents, Z3 "
+                        "otherwise; or force one")
     p.add_argument("--limit", type=int, default=50, help="stop enumerating after N points")
     p.add_argument("--bounds", action="store_true",
                    help="describe a continuum by exact ranges of P(first action) and payoffs")

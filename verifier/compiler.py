@@ -304,6 +304,7 @@ class _RunContext:
                  own: list, opp: list, vertices, stem: str):
         self.s, self.prog, self.seat, self.run = system, prog, seat, run
         self.own, self.opp, self.vertices, self.stem = own, opp, vertices, stem
+        self._surely: dict = {}  # (id of a Surely, positive) -> its formula in this run
 
     def true_term(self, poly: Poly) -> Poly:
         return poly.substitute({("self", k): x for k, x in enumerate(self.own)}
@@ -321,17 +322,11 @@ class _RunContext:
             answer = self._answer(cond, path)
             return answer if positive else Not(answer)
         if isinstance(cond, Surely):
-            op = cond.op if positive else _NEGATED[cond.op]
-            if s.closed:
-                op = _CLOSED[op]
-            atoms = []
-            for (ok_self, v_self), (ok_opp, v_opp) in product(*self.vertices):
-                t = cond.poly.substitute({("self", k): x for k, x in enumerate(v_self)}
-                                         | {("opp", k): x for k, x in enumerate(v_opp)})
-                atom = Atom(t, op)
-                guard = conj([ok_self, ok_opp])
-                atoms.append(implies(guard, atom) if positive else conj([guard, atom]))
-            return conj(atoms) if positive else disj(atoms)
+            # a Surely depends only on the run's estimate, not on where it occurs
+            key = (id(cond), positive)
+            if key not in self._surely:
+                self._surely[key] = self._surely_formula(cond, positive)
+            return self._surely[key]
         if isinstance(cond, (AllOf, AnyOf)):
             parts = [self.cond(c, path + (i,), positive) for i, c in enumerate(cond.conds)]
             conjunctive = isinstance(cond, AllOf) == positive
@@ -341,6 +336,21 @@ class _RunContext:
         if isinstance(cond, Constant):
             return Truth(cond.value == positive)
         raise TypeError(f"unknown condition {cond!r}")
+
+    def _surely_formula(self, cond: Surely, positive: bool) -> Formula:
+        """The comparison at every vertex of the estimate boxes (guarded by the vertex
+        being present)."""
+        op = cond.op if positive else _NEGATED[cond.op]
+        if self.s.closed:
+            op = _CLOSED[op]
+        atoms = []
+        for (ok_self, v_self), (ok_opp, v_opp) in product(*self.vertices):
+            t = cond.poly.substitute({("self", k): x for k, x in enumerate(v_self)}
+                                     | {("opp", k): x for k, x in enumerate(v_opp)})
+            atom = Atom(t, op)
+            guard = conj([ok_self, ok_opp])
+            atoms.append(implies(guard, atom) if positive else conj([guard, atom]))
+        return conj(atoms) if positive else disj(atoms)
 
     def _answer(self, cond: Query, path: tuple) -> BoolVar:
         """The oracle's answer to one query occurrence (forced unless at a tie)."""

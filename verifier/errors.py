@@ -11,3 +11,7 @@ class SolverUnknown(Exception):
 
 class UnsoundnessError(RuntimeError):
     """Z3 returned a point the exact interpreter rejects: a bug, never a verdict."""
+
+
+class UsageError(ValueError):
+    """A request that cannot be carried out as asked (a one-line error for the user)."""

@@ -122,10 +122,10 @@ class Game:
 
     def _maximin(self, player: int):
         own, other = self.num_actions(player), self.num_actions(1 - player)
-        matrix = [[self._u(player, a, b) for b in range(other)] for a in range(own)]
+        matrix = [[self.payoff(player, a, b) for b in range(other)] for a in range(own)]
         return maximin(matrix)
 
-    def _u(self, player: int, own: int, opp: int) -> Fraction:
+    def payoff(self, player: int, own: int, opp: int) -> Fraction:
         """Payoff to ``player`` when it plays ``own`` and the other plays ``opp``."""
         matrix = self.payoffs[player]
         return matrix[own][opp] if player == 0 else matrix[opp][own]
@@ -145,7 +145,7 @@ class Game:
         (Fraction(0, 1), Fraction(1, 1))
         """
         own, other = self.num_actions(player), self.num_actions(1 - player)
-        negated = [[-self._u(player, a, b) for a in range(own)] for b in range(other)]
+        negated = [[-self.payoff(player, a, b) for a in range(own)] for b in range(other)]
         return maximin(negated)[1]
 
     # Pareto directions ----------------------------------------------------------

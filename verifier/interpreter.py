@@ -224,8 +224,7 @@ def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
                               for p in profile_self],
                     [simplify_number(Fraction(p) if isinstance(p, int) else p)
                      for p in profile_opp], observation)
-    known = {path for path, cond in program.conditions() if isinstance(cond, Query)}
-    strangers = set(observation.answers) - known
+    strangers = set(observation.answers) - program.query_paths
     if strangers:
         raise InadmissibleObservation(f"answers given for queries the program does not have: "
                                       f"{sorted(strangers, key=str)}")
@@ -244,6 +243,69 @@ def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
         out = output(program, profile_self, profile_opp, run.observation)
         total = [t + run.weight * o for t, o in zip(total, out)]
     return tuple(simplify_number(t) for t in total)
+
+
+def pure_run(program: Program, profile_self: Sequence, profile_opp: Sequence,
+             action: int) -> Observation | None:
+    """An observation under which the program plays ``action`` for sure, or None.
+
+    A depth-first search over the tie answers (0 or 1) and the Choose
+    options (one each); for programs that do not estimate. Used to write
+    witnesses of fixed points found without a solver; the witness is then
+    checked by :func:`verify_fixed_point` like any other.
+    """
+    if program.uses_estimates:
+        return None
+    values = _values(profile_self, profile_opp)
+    plays: dict = {}  # id(node) -> can a Play below it give the action?
+
+    def can_play(node: Node) -> bool:
+        if id(node) not in plays:
+            plays[id(node)] = node.dist[action] != 0 if isinstance(node, Play) else \
+                any(can_play(child) for child in node.children())
+        return plays[id(node)]
+
+    def ties(cond: Cond, path: tuple) -> list:
+        if isinstance(cond, Query):
+            return [path] if compare(cond.poly.evaluate(values), cond.threshold) == 0 else []
+        return [p for i, part in enumerate(cond.parts()) for p in ties(part, path + (i,))]
+
+    def search(node: Node, path: tuple) -> tuple[dict, dict] | None:
+        if not can_play(node):
+            return None
+        if isinstance(node, Play):
+            return ({}, {}) if node.dist[action] == 1 else None
+        if isinstance(node, Mix):
+            p = node.prob.evaluate(values)
+            first = search(node.first, path + (0,)) if p != 0 else ({}, {})
+            second = search(node.second, path + (1,)) if p != 1 else ({}, {})
+            if first is None or second is None:
+                return None
+            return first[0] | second[0], first[1] | second[1]
+        if isinstance(node, If):
+            at = ties(node.cond, path + ("c",))
+            for bits in product((0, 1), repeat=len(at)):
+                answers = dict(zip(at, map(Fraction, bits)))
+                holds = _Evaluator(program, profile_self, profile_opp,
+                                   Observation(answers=answers)).cond(node.cond, path + ("c",))
+                if holds not in (0, 1):
+                    continue
+                branch = (node.then, path + (0,)) if holds == 1 else (node.orelse, path + (1,))
+                found = search(*branch)
+                if found is not None:
+                    return answers | found[0], found[1]
+            return None
+        if isinstance(node, Choose):
+            for i, option in enumerate(node.options):
+                found = search(option, path + (i,))
+                if found is not None:
+                    pick = tuple(Fraction(int(k == i)) for k in range(len(node.options)))
+                    return found[0], found[1] | {path: pick}
+            return None
+        return None
+
+    found = search(program.body, ())
+    return None if found is None else Observation(answers=found[0], choices=found[1])
 
 
 def verify_fixed_point(programs: tuple, witness: FixedPointWitness) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import cache
 from typing import Callable
 
 from .agents import (Agent, AgentError, AnyOf, Choose, If, Mix, Node, Play, PlayEstimate,
@@ -185,24 +186,23 @@ def best_response() -> Agent:
     oracle queries; at ties the oracle may answer either way, so every mixture
     of best replies is producible and nothing else is.
     """
+    return Agent("best-response", best_reply_body)
 
-    def build(me: SeatView) -> Node:
-        def payoff(a: int) -> Poly:
-            return me.u_self.substitute({("self", k): int(k == a) for k in range(me.n_self)})
 
-        def knockout(champion: int, challenger: int) -> Node:
-            if challenger == me.n_self:
-                return me.play(champion)
-            challenger_wins = Query(payoff(challenger) - payoff(champion))
-            return If(challenger_wins, knockout(challenger, challenger + 1),
-                      If(Query(payoff(champion) - payoff(challenger)),
-                         knockout(champion, challenger + 1),
-                         Choose((knockout(champion, challenger + 1),
-                                 knockout(challenger, challenger + 1)))))
+def best_reply_body(me: SeatView) -> Node:
+    """The knockout of :func:`best_response`. Subtrees are shared: the tree has 4^(n-1)
+    paths but only O(n^2) distinct nodes."""
+    @cache
+    def knockout(champion: int, challenger: int) -> Node:
+        if challenger == me.n_self:
+            return me.play(champion)
+        gain = me.u_playing(challenger) - me.u_playing(champion)
+        return If(Query(gain), knockout(challenger, challenger + 1),
+                  If(Query(-gain), knockout(champion, challenger + 1),
+                     Choose((knockout(champion, challenger + 1),
+                             knockout(challenger, challenger + 1)))))
 
-        return knockout(0, 1)
-
-    return Agent("best-response", build)
+    return knockout(0, 1)
 
 
 def anything() -> Agent:

@@ -42,33 +42,51 @@ def _real(name) -> z3.ArithRef:
 
 
 def term(poly: Poly) -> z3.ArithRef:
-    """A Poly over named real variables as a Z3 term."""
-    return poly.fold(z3_number, _real)
+    """A Poly over named real variables as a Z3 term (one flat sum of products)."""
+    parts = []
+    for m, c in poly.terms.items():
+        factors = [_real(v) for v, e in m for _ in range(e)]
+        if c != 1 or not factors:
+            factors.insert(0, z3_number(c))
+        parts.append(factors[0] if len(factors) == 1 else z3.Product(factors))
+    if not parts:
+        return z3_number(Fraction(0))
+    return parts[0] if len(parts) == 1 else z3.Sum(parts)
 
 
 _ATOMS = {"<": lambda t: t < 0, "<=": lambda t: t <= 0, ">": lambda t: t > 0,
           ">=": lambda t: t >= 0, "==": lambda t: t == 0, "!=": lambda t: t != 0}
 
 
-def formula(f: Formula) -> z3.BoolRef:
-    """A formula over named real and Boolean variables as a Z3 Boolean term."""
+def formula(f: Formula, memo: dict | None = None) -> z3.BoolRef:
+    """A formula over named real and Boolean variables as a Z3 Boolean term.
+
+    ``memo`` (id -> term) converts a subformula shared by several formulas once.
+    """
+    memo = {} if memo is None else memo
+    if id(f) in memo:
+        return memo[id(f)][1]
     if isinstance(f, Atom):
-        return _ATOMS[f.op](term(f.poly))
-    if isinstance(f, BoolVar):
-        return z3.Bool(f.name)
-    if isinstance(f, And):
-        return z3.And([formula(p) for p in f.parts])
-    if isinstance(f, Or):
-        return z3.Or([formula(p) for p in f.parts])
-    if isinstance(f, Not):
-        return z3.Not(formula(f.part))
-    if isinstance(f, Truth):
-        return z3.BoolVal(f.value)
-    raise TypeError(f"not a formula: {f!r}")
+        out = _ATOMS[f.op](term(f.poly))
+    elif isinstance(f, BoolVar):
+        out = z3.Bool(f.name)
+    elif isinstance(f, And):
+        out = z3.And([formula(p, memo) for p in f.parts])
+    elif isinstance(f, Or):
+        out = z3.Or([formula(p, memo) for p in f.parts])
+    elif isinstance(f, Not):
+        out = z3.Not(formula(f.part, memo))
+    elif isinstance(f, Truth):
+        out = z3.BoolVal(f.value)
+    else:
+        raise TypeError(f"not a formula: {f!r}")
+    memo[id(f)] = (f, out)  # keeps f alive, so its id is not reused during the call
+    return out
 
 
 def formulas(fs) -> list:
-    return [formula(f) for f in fs]
+    memo: dict = {}
+    return [formula(f, memo) for f in fs]
 
 
 def variables(system) -> list:

@@ -19,21 +19,23 @@ import z3
 from . import smt
 from .agents import Agent
 from .compiler import System
-from .errors import UnsoundnessError
+from .errors import UnsoundnessError, UsageError
 from .extremum import Minimum, minimize
 from .smt import SolverUnknown, Z3Queries, numeral
 from .games import Game
-from .interpreter import (FixedPointWitness, InadmissibleObservation, interior_point,
-                          verify_fixed_point)
+from .interpreter import (FixedPointWitness, InadmissibleObservation, Run, interior_point,
+                          pure_run, verify_fixed_point)
+from . import nash
 from .numbers import Number, fmt
-from .library import parse_agent
+from .library import best_reply_body, best_response, parse_agent
 from .params import ParameterError, Region, parse_region
 from .parametric import family_problems, ratio_text, witness_terms
 from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, atom_text, named
 
 ESTIMATE_MODEL = "box"
 DEFAULT_TIMEOUT = 120.0
-GENERALIZE_SECONDS = 30.0  # to write a fixed point for every parameter, before giving up
+GENERALIZE_SECONDS = 30.0
+METHODS = ("auto", "enumeration", "smt")  # to write a fixed point for every parameter, before giving up
 BOX_NOTE = ("box estimate model: an estimate may be any point within delta/2 of the truth "
             "(an over-approximation of the post's grid estimates); an 'exists' answer is "
             "about this model")
@@ -99,12 +101,19 @@ class SolveResult:
     estimate_model: str = ESTIMATE_MODEL
     bounds: tuple = ()  # (label, min Optimum, max Optimum) when asked for
     assumptions: str | None = None  # the parameter region, None for concrete agents
+    # best-response pairs: every maximal convex set of fixed points, as (player 1's
+    # extreme strategies, player 2's); the set is the product of their convex hulls
+    components: tuple = ()
+    nash: nash.NashEquilibria | None = field(default=None, repr=False, compare=False)
 
     def to_json(self, decimals: int | None = None) -> dict:
         out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
                "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
                "complete": self.complete, "continuum": self.continuum, "note": self.note,
                "estimate_model": self.estimate_model, "seconds": round(self.seconds, 3)}
+        if self.components:
+            out["components"] = [{f"player{i + 1}": [[fmt(p, decimals) for p in s] for s in side]
+                                  for i, side in enumerate(c)} for c in self.components]
         if self.bounds:
             out["bounds"] = {label: {"min": low.to_json(decimals), "max": high.to_json(decimals)}
                              for label, low, high in self.bounds}
@@ -216,14 +225,26 @@ class Pair:
         self.game = game
         self.programs: tuple = tuple(a.program(game, i) if isinstance(a, Agent) else a
                                      for i, a in enumerate(agents))
+        # seats whose program is the library's best reply by construction
+        self._best_replies = tuple(isinstance(a, Agent) and a.build is best_reply_body
+                                   for a in agents)
         self.queries = Z3Queries(timeout)
         self.tie_randomization = tie_randomization
         self.symbols = tuple(sorted(set().union(*(p.symbols for p in self.programs))))
         self.region = self._region(region)
-        self.system = System(game, self.programs, tie_randomization)
-        self.constraints = smt.formulas(self.system.constraints + self.assumptions)
         self._closed: System | None = None
         self._closed_constraints: list | None = None
+
+    @cached_property
+    def system(self) -> System:
+        """The compiled fixed-point system (built on first use: exponential in the
+        number of actions for best-response agents, which :meth:`solve` avoids)."""
+        return System(self.game, self.programs, self.tie_randomization)
+
+    @cached_property
+    def constraints(self) -> list:
+        """The system and the region's assumptions, as Z3 formulas."""
+        return smt.formulas(self.system.constraints + self.assumptions)
 
     @property
     def assumptions(self) -> list:
@@ -460,8 +481,12 @@ class Pair:
         return tuple(out)
 
     def solve(self, find_all: bool = False, limit: int = 50, progress=None,
-              bounds: bool = False) -> SolveResult:
+              bounds: bool = False, method: str = "auto") -> SolveResult:
         """One fixed point, or (``find_all``) every fixed point when finitely many.
+
+        ``method``: "auto" enumerates Nash equilibria for two best-response
+        agents (:meth:`_solve_nash`) and searches with Z3 otherwise;
+        "enumeration" or "smt" forces one (to compare them).
 
         First a fixed point with a whole family of fixed points around it is
         sought (a continuum, proven by :func:`interior_point`). Otherwise
@@ -472,6 +497,13 @@ class Pair:
         payoff over all fixed points.
         """
         start = time.perf_counter()
+        if method not in METHODS:
+            raise UsageError(f"method {method!r}: one of {', '.join(METHODS)}")
+        if method == "enumeration" and not self.best_response_pair:
+            raise UsageError("enumeration is for two best-response agents (with tie "
+                             "randomisation); use method 'smt' or 'auto'")
+        if method != "smt" and self.best_response_pair:
+            return self._solve_nash(find_all, bounds, progress, start)
         points: list[FixedPoint] = []
         blocks: list = []
         complete, continuum = False, None
@@ -520,6 +552,68 @@ class Pair:
                            note, time.perf_counter() - start, bounds=ranges,
                            assumptions=self._region_text)
 
+    @cached_property
+    def best_response_pair(self) -> bool:
+        """Both agents are the library's best-response agent (ties randomising): their fixed
+        points are the Nash equilibria, which :mod:`verifier.nash` enumerates exactly."""
+        return self.tie_randomization and not self.symbols and all(
+            built or p == best_response().program(self.game, seat)
+            for seat, (built, p) in enumerate(zip(self._best_replies, self.programs)))
+
+    def _solve_nash(self, find_all: bool, bounds: bool, progress, start: float) -> SolveResult:
+        """Every fixed point of two best-response agents: the extreme Nash equilibria,
+        each re-checked by the interpreter, and the maximal convex sets they span."""
+        found = nash.equilibria(*self.game.payoffs)
+        profiles = found.profiles if find_all else found.profiles[:1]
+        points = []
+        for k, profile in enumerate(profiles):
+            if progress:
+                progress(k)
+            points.append(self._nash_point(profile))
+        xs, ys = found.strategies
+        components = tuple((tuple(xs[i] for i in a), tuple(ys[j] for j in b))
+                           for a, b in found.cliques) if find_all else ()
+        if not find_all:
+            note = "one fixed point (ask for all to enumerate)"
+            complete, continuum = False, None
+        else:
+            complete, continuum = True, found.continuum
+            note = (f"best-response pair: the fixed points are the Nash equilibria; "
+                    f"{len(points)} extreme equilibri{'um' if len(points) == 1 else 'a'} by exact "
+                    f"vertex enumeration, each "
+                    f"re-checked by the interpreter")
+            if continuum:
+                note += (f"; a continuum: the fixed points are the union of {len(components)} "
+                         f"maximal convex sets, each the product of the convex hulls in "
+                         f"'components'")
+        ranges = self.describe(progress) if bounds and continuum else ()
+        return SolveResult(self.game.name, self.specs, tuple(points), complete, continuum,
+                           note, time.perf_counter() - start, bounds=ranges,
+                           components=components, nash=found if find_all else None)
+
+    def _nash_point(self, profile: tuple) -> FixedPoint:
+        """The fixed point of an equilibrium, with runs that each play one action of its
+        support, verified by the interpreter."""
+        runs = []
+        for seat, prog in enumerate(self.programs):
+            own, opp = profile[seat], profile[1 - seat]
+            seat_runs = []
+            for action, weight in enumerate(own):
+                if weight:
+                    seen = pure_run(prog, own, opp, action)
+                    if seen is None:
+                        raise UnsoundnessError(f"equilibrium {profile}: {prog.name} cannot play "
+                                               f"action {action + 1}, which is a best reply")
+                    seat_runs.append(Run(weight, seen))
+            runs.append(tuple(seat_runs))
+        witness = FixedPointWitness(profile, tuple(runs))
+        try:
+            verify_fixed_point(self.programs, witness)
+        except InadmissibleObservation as err:
+            raise UnsoundnessError(f"equilibrium {profile} is not a fixed point: {err}") from None
+        payoffs = tuple(self.game.expected_payoff(i, *profile) for i in (0, 1))
+        return FixedPoint(profile, payoffs, witness)
+
     @property
     def _region_text(self) -> str | None:
         return None if self.region is None else self.region.text
@@ -564,6 +658,9 @@ class Pair:
         question = {"type": "solve", "all": result.complete or bool(result.continuum)}
         evidence = {"witnesses": [p.witness for p in result.fixed_points],
                     "complete": result.complete, "continuum": bool(result.continuum)}
+        if result.nash is not None:
+            evidence["nash"] = {"bases": [[list(b) for b in side] for side in result.nash.bases],
+                                "cliques": [[list(a), list(b)] for a, b in result.nash.cliques]}
         if self.symbols:
             evidence["region_point"] = self.region_point
             evidence["params_list"] = [dict(p.params) for p in result.fixed_points]
