@@ -32,7 +32,7 @@ bench: $(STAMP)
 # best-response pairs against pygambit and nashpy on random n x n games
 bench-nash: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
-	$(BIN)/python bench/nash_compare.py
+	$(BIN)/python bench/nash_compare.py --sizes 2,3,4,5,6 --games 20
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

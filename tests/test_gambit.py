@@ -163,3 +163,30 @@ def _in_hull(point, vertices) -> bool:
             if free.shape[0] == 0 and all(w >= 0 for w in weights):
                 return True
     return False
+
+
+@pytest.mark.parametrize("spec", ["lp(1/10,1/100)", "nelp(1/10,1/100)", "best-response", "any",
+                                  "region(1/10,1/100,polygon=(1,1),(5,0),(3,3))"])
+def test_agents_build_for_n_by_m_games_and_run_in_the_interpreter(spec):
+    """LP-like agents look at every pure direction (o1, o2), so they play any n x m game;
+    their programs run in the exact interpreter on a 3x2 game."""
+    from verifier.interpreter import InadmissibleObservation, Observation, output
+    game = _random_game(__import__("random").Random(3), 3, 2)
+    third, half = (F(1, 3),) * 3, (F(1, 2),) * 2
+    for seat, (own, opp) in enumerate(((third, half), (half, third))):
+        prog = parse_agent(spec).program(game, seat)
+        assert (prog.n_self, prog.n_opp) == (len(own), len(opp))
+        seen = Observation(estimate=(own, opp) if prog.uses_estimates else None)
+        try:
+            out = output(prog, own, opp, seen)
+        except InadmissibleObservation as err:  # a tie or a choice needs an answer
+            assert "needed" in str(err), err
+            continue
+        assert sum(out) == 1 and min(out) >= 0
+
+
+def test_cooperate_defect_agents_explain_what_they_need():
+    from verifier.agents import AgentError
+    game = _random_game(__import__("random").Random(3), 3, 3)
+    with pytest.raises(AgentError, match="actions named C and D"):
+        parse_agent("nicerbot(1/10)").program(game, 0)
