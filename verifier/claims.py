@@ -34,6 +34,7 @@ import sympy
 from .agents import Agent, AgentError
 from .errors import ClaimError
 from .games import Game, GameError, load_game
+from .jobs import write_atomically
 from .library import parse_agent
 from .numbers import compare, exact, fmt
 from .parametric import parse_value
@@ -551,3 +552,54 @@ def point_evidence(point) -> dict:
     if point.whole_region:
         out["family"] = (point.family, point.booleans, point.aux)
     return out
+
+
+# ------------------------------------------------------------- running in workers
+
+
+@dataclass(frozen=True)
+class ProveTask:
+    """One claim to decide in a worker: plain data, so it pickles to any process.
+
+    ``paths`` are the claim files (absolute, so a Dask worker finds them);
+    ``certificates`` the folder to write the claim's certificate in, or None.
+    """
+
+    paths: tuple
+    claim_id: str
+    timeout: float
+    certificates: str | None = None
+    farkas_seconds: float = 5.0
+
+
+_LOADED: dict = {}  # claim files -> {id: Claim}, loaded once per worker process
+
+
+def prove_task(task: ProveTask) -> ClaimResult:
+    """Decide one claim (and write its certificate): the unit of ``rov prove --jobs``."""
+    if task.paths not in _LOADED:
+        _LOADED[task.paths] = {c.id: c for c in load_claims(list(task.paths))}
+    claim = _LOADED[task.paths][task.claim_id]
+    result = claim.run(task.timeout)
+    if task.certificates is None:
+        return result
+    return write_claim_certificate(claim, result, Path(task.certificates),
+                                   task.farkas_seconds, task.timeout)
+
+
+def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
+                            farkas_seconds: float, solver_seconds: float) -> ClaimResult:
+    """Write the claim's certificate (if its verdict has one); the result records where."""
+    import json
+    import re
+
+    from .certificates import CertificateError
+    path = folder / (re.sub(r"[^A-Za-z0-9._-]", "_", claim.id) + ".json")
+    try:
+        cert = claim_certificate(claim, result, farkas_seconds=farkas_seconds,
+                                 solver_seconds=solver_seconds)
+    except CertificateError as err:
+        return replace(result, certificate={"path": None, "kind": None, "note": str(err)})
+    write_atomically(str(path), json.dumps(cert, indent=1) + "\n")
+    return replace(result, certificate={"path": str(path), "kind": cert["kind"],
+                                        "seconds": cert["seconds"]["certify"]})

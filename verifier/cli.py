@@ -20,6 +20,7 @@ from pathlib import Path
 from .agents import AgentError
 from .errors import ClaimError, SolverUnknown, UnsoundnessError, UsageError
 from .games import BUILTIN_GAMES, GameError, load_game
+from .jobs import JobError, run_jobs, write_atomically
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
 from .params import ParameterError, parse_region
@@ -274,7 +275,7 @@ def cmd_smtlib(args) -> int:
 
 
 def cmd_prove(args) -> int:
-    from .claims import load_claims
+    from .claims import ProveTask, load_claims, prove_task
     from .findings import render
     claims = load_claims(args.paths)
     if args.only:
@@ -283,21 +284,13 @@ def cmd_prove(args) -> int:
         missing = wanted - {c.id for c in claims}
         if missing:
             raise UsageError(f"no claim with id {', '.join(sorted(missing))}")
-    live = _interactive(args)
-    results = []
     folder = _certificate_folder(args.certificates)
-    for i, claim in enumerate(claims, 1):
-        if live:
-            sys.stderr.write(f"\r\033[K[{i}/{len(claims)}] {claim.id} ...")
-            sys.stderr.flush()
-        result = claim.run(args.timeout)
-        if folder is not None:
-            if live:
-                sys.stderr.write(f"\r\033[K[{i}/{len(claims)}] {claim.id}: certificate ...")
-                sys.stderr.flush()
-            result = _write_claim_certificate(claim, result, folder, args)
-        results.append(result)
-    _end_progress(live)
+    paths = tuple(str(Path(p).resolve()) for p in args.paths)
+    tasks = [ProveTask(paths, c.id, args.timeout,
+                       None if folder is None else str(folder.resolve()), args.farkas_seconds)
+             for c in claims]
+    results = run_jobs(prove_task, tasks, args.jobs, args.scheduler, "claims",
+                       show=None if not args.json else False)
     if args.json:
         print(json.dumps([r.to_json(args.decimals) for r in results], indent=2))
     else:
@@ -315,22 +308,6 @@ def _certificate_folder(name):
         raise UsageError(f"--certificates {name}: not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _write_claim_certificate(claim, result, folder: Path, args):
-    """Write the claim's certificate (if its verdict has one); the result records where."""
-    from dataclasses import replace
-    from .certificates import CertificateError
-    from .claims import claim_certificate
-    path = folder / (re.sub(r"[^A-Za-z0-9._-]", "_", claim.id) + ".json")
-    try:
-        cert = claim_certificate(claim, result, farkas_seconds=args.farkas_seconds,
-                                 solver_seconds=args.timeout)
-    except CertificateError as err:
-        return replace(result, certificate={"path": None, "kind": None, "note": str(err)})
-    write_atomically(str(path), json.dumps(cert, indent=1) + "\n")
-    return replace(result, certificate={"path": str(path), "kind": cert["kind"],
-                                        "seconds": cert["seconds"]["certify"]})
 
 
 def cmd_check(args) -> int:
@@ -373,12 +350,27 @@ def _print_table(results, decimals) -> None:
     print(f"\n{len(results)} claims: {len(results) - differ} as expected, {differ} differ")
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write a file so that a reader never sees half of it."""
-    target = Path(path)
-    temporary = target.with_name(target.name + ".tmp")
-    temporary.write_text(text)
-    temporary.replace(target)
+def cmd_tournament(args) -> int:
+    from .tournament import default_roster, run_tournament
+    game = load_game(args.game, args.rationalize)
+    roster = args.agents or default_roster(game)
+    result = run_tournament(game, roster, args.timeout, args.jobs, args.scheduler,
+                            show=None if not (args.json or args.csv) else False)
+    if args.heatmap:
+        result.heatmap(args.heatmap)
+    if args.json:
+        print(json.dumps(result.to_json(args.decimals), indent=2))
+    elif args.csv:
+        sys.stdout.write(result.to_csv(args.decimals))
+    else:
+        print(f"{game.name}: the row agent's payoff over all fixed points "
+              f"(x: unique; {{x, y}}: the finite set; [a, b]: a range with exact ends, "
+              f"( ) when not attained)")
+        print(result.table(args.decimals))
+        errors = [c for c in result.cells if c.kind == "error"]
+        for c in errors:
+            print(f"  {c.row} vs {c.column}: {c.note}")
+    return EXIT_OK
 
 
 def cmd_list(args) -> int:
@@ -394,6 +386,15 @@ def certify_options(p) -> None:
     p.add_argument("--farkas-seconds", type=float, default=5.0, metavar="SECONDS",
                    help="time to look for Farkas evidence per obligation before falling back "
                         "to solver agreement (default 5; 0 skips it)")
+
+
+def parallel_options(p) -> None:
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="run independent queries in N worker processes (results in the same "
+                        "order as serially)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run them on this Dask (dask.distributed) scheduler instead; workers "
+                        "need this package and the claim files at the same paths")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -453,8 +454,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--certificates", metavar="DIR",
                    help="write one certificate per claim into DIR (CLAIM-ID.json)")
     certify_options(p)
+    parallel_options(p)
     common(p, pair=False)
     p.set_defaults(func=cmd_prove)
+
+    p = sub.add_parser("tournament", help="every ordered pair of a roster: fixed-point outcomes")
+    p.add_argument("agents", nargs="*", help="agent specs (default: the whole library)")
+    p.add_argument("--game", required=True, help="built-in game, JSON or Gambit file")
+    p.add_argument("--rationalize", action="store_true",
+                   help="accept inexact payoffs in a game file by their shortest decimal")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="machine-readable output")
+    form.add_argument("--csv", action="store_true", help="one CSV row per ordered pair")
+    p.add_argument("--heatmap", metavar="FILE.png", help="also draw a heatmap (png, svg, pdf)")
+    p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="time limit of each solver query")
+    parallel_options(p)
+    p.set_defaults(func=cmd_tournament)
 
     p = sub.add_parser("check", help="re-verify certificates without trusting the solver path")
     p.add_argument("certificates", nargs="+", metavar="CERT.json")
@@ -496,7 +513,7 @@ def main(argv: list | None = None) -> int:
     try:
         return args.func(args)
     except (AgentError, GameError, ClaimError, UsageError, InexactNumberError,
-            ParameterError) as err:
+            ParameterError, JobError) as err:
         print(f"rov: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except SolverUnknown as err:

@@ -1,0 +1,104 @@
+"""Tournaments and the job runner: the same answers serially, in worker processes and on
+a local Dask cluster; exact cells; CSV, JSON and heatmap output."""
+
+import csv
+import io
+import json
+from fractions import Fraction as F
+
+import pytest
+
+from verifier import builtin_game
+from verifier.cli import main
+from verifier.jobs import JobError, run_jobs
+from verifier.tournament import default_roster, run_tournament
+
+ROSTER = ["cooperatebot", "defectbot", "nicerbot(eps=1/10)", "best-response"]
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return run_tournament(builtin_game("pd-a"), ROSTER)
+
+
+def test_cells_are_exact(serial):
+    cell = serial.cell(ROSTER.index("defectbot"), ROSTER.index("nicerbot(eps=1/10)"))
+    assert cell.kind == "unique" and cell.points == ((F(7, 5), F(9, 10)),)
+    assert serial.cell(0, 0).points == ((F(3), F(3)),)
+    assert all(c.kind != "error" for c in serial.cells)
+    assert len(serial.cells) == len(ROSTER) ** 2
+
+
+def test_worker_processes_give_the_same_tournament(serial):
+    assert _same_but_seconds(run_tournament(builtin_game("pd-a"), ROSTER, jobs=2), serial)
+
+
+def test_a_local_dask_cluster_gives_the_same_tournament(serial):
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as cluster:
+        on_dask = run_tournament(builtin_game("pd-a"), ROSTER, scheduler=cluster.scheduler_address)
+    assert _same_but_seconds(on_dask, serial)
+
+
+def _same_but_seconds(a, b) -> bool:
+    def strip(t):
+        data = t.to_json()
+        for c in data["cells"]:
+            c.pop("seconds")
+        return data
+    return strip(a) == strip(b)
+
+
+def test_results_keep_the_order_of_the_items():
+    assert run_jobs(abs, list(range(-20, 0)), jobs=2) == list(range(20, 0, -1))
+    with pytest.raises(JobError):
+        run_jobs(abs, [1], jobs=0)
+
+
+def test_an_unreachable_scheduler_is_a_one_line_error():
+    with pytest.raises(JobError, match="cannot reach"):
+        run_jobs(abs, [1, 2], scheduler="tcp://127.0.0.1:9")
+
+
+def test_the_default_roster_is_the_library():
+    names = [spec.split("(")[0] for spec in default_roster(builtin_game("pd-a"))]
+    assert names == ["cooperatebot", "defectbot", "mixed", "nicerbot", "lp", "nelp", "region",
+                     "best-response", "liar", "any"]
+    assert "region" not in " ".join(default_roster(builtin_game("stag-hunt")))
+
+
+def test_cli_table_csv_json_and_heatmap(tmp_path, capsys):
+    args = ["tournament", "cooperatebot", "defectbot", "--game", "pd-a"]
+    assert main(args) == 0
+    table = capsys.readouterr().out
+    assert "cooperatebot" in table and "5" in table
+    assert main(args + ["--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["row"], r["column"], r["u1"], r["u2"]) for r in rows] == [
+        ("cooperatebot", "cooperatebot", "3", "3"), ("cooperatebot", "defectbot", "0", "5"),
+        ("defectbot", "cooperatebot", "5", "0"), ("defectbot", "defectbot", "1", "1")]
+    picture = tmp_path / "h.png"
+    assert main(args + ["--json", "--heatmap", str(picture)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["cells"][1]["payoffs"] == [["0", "5"]]
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_agents_that_cannot_play_a_game_become_error_cells(tmp_path, capsys):
+    path = tmp_path / "rps.json"
+    path.write_text(json.dumps({"name": "rps", "actions": [["R", "P", "S"], ["R", "P", "S"]],
+                                "payoffs": [[[0, 0], [-1, 1], [1, -1]], [[1, -1], [0, 0], [-1, 1]],
+                                            [[-1, 1], [1, -1], [0, 0]]]}))
+    assert main(["tournament", "cooperatebot", "best-response", "--game", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "error" in out and "C and D" in out
+
+
+def test_a_range_cell_has_exact_ends():
+    t = run_tournament(builtin_game("pd-a"), ["any", "defectbot"])
+    cell = t.cell(0, 1)  # any against the defection rock: u1 anywhere in [0, 1]
+    assert cell.kind == "range"
+    (low, high), _ = cell.ranges
+    assert (low.value, high.value, low.attained, high.attained) == (0, 1, True, True)
+    assert cell.text(0) == "[0, 1]"
