@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-z3 test bench bench-nash findings clean
+.PHONY: prove check check-no-z3 test bench bench-nash bench-jobs figures findings clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,20 @@ clean:
 
 findings: $(STAMP)
 	$(BIN)/rov prove proofs/ --findings docs/findings.md
+
+NELP = "nelp(eps=1/10,delta=1/1000)"
+LP = "lp(eps=1/10,delta=1/1000)"
+GREEN = "region(eps=1/10,delta=1/1000,polygon=(1,-1),(6,-1),(6,7),(1,2))"
+YELLOW = "region(eps=1/10,delta=1/1000,polygon=(-1/2,-1),(7,-1),(7,13/2))"
+
+figures: $(STAMP)
+	mkdir -p docs/figures
+	$(BIN)/rov plot --game pd-a -o docs/figures/kite.png --title "pd-a: the outcome kite, minmax lines and Pareto frontier"
+	$(BIN)/rov plot $(NELP) $(NELP) --game pd-a -o docs/figures/red.png --title "neLP vs neLP on pd-a: the red boundary"
+	$(BIN)/rov plot --pair $(NELP),$(LP) --pair $(NELP),cooperatebot --game pd-a -o docs/figures/red-blue.png --title "neLP vs LP and neLP vs CooperateBot on pd-a: red and blue"
+	$(BIN)/rov plot $(GREEN) $(GREEN) --game pd-a -o docs/figures/green-kite.png --title "two green agents on pd-a"
+	$(BIN)/rov plot --pair $(GREEN),$(YELLOW) --pair $(YELLOW),$(YELLOW) --game pd-a -o docs/figures/green-yellow.png --title "green vs yellow, and yellow vs yellow, on pd-a"
+
+bench-jobs: $(STAMP)
+	$(BIN)/python bench/prove_jobs.py
+

@@ -373,6 +373,49 @@ def cmd_tournament(args) -> int:
     return EXIT_OK
 
 
+def cmd_plot(args) -> int:
+    from .plotting import describe, plot, split_pair
+    game = load_game(args.game, args.rationalize)
+    pairs = []
+    if args.agents:
+        if len(args.agents) != 2:
+            raise UsageError("plot takes two agents (or none, and --pair A,B)")
+        pairs.append(tuple(args.agents))
+    for text in args.pair or []:
+        try:
+            pairs.append(split_pair(text))
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    for spec in (s for p in pairs for s in p):
+        parse_agent(spec)
+    if Path(args.output).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError("-o: the picture is a .png, .svg or .pdf file")
+    pictures = plot(game, pairs, args.output, args.grid, args.bounds, args.timeout, args.title)
+    for line in describe(pictures):
+        print(line)
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
+def cmd_sweep(args) -> int:
+    from .sweep import parse_grid, run_sweep
+    game = load_game(args.game, args.rationalize)
+    grids = [parse_grid(g) for g in args.grid]
+    objective = None if args.objective is None else parse_objective(args.objective, game)
+    result = run_sweep(game, (args.agent1, args.agent2), grids, objective, args.objective,
+                       args.sense, args.timeout, args.jobs, args.scheduler,
+                       show=None if not (args.json or args.csv) else False)
+    if args.plot:
+        result.plot(args.plot)
+    if args.json:
+        print(json.dumps(result.to_json(args.decimals), indent=2))
+    elif args.csv:
+        sys.stdout.write(result.to_csv(args.decimals))
+    else:
+        print(result.table(args.decimals))
+    return EXIT_OK
+
+
 def cmd_list(args) -> int:
     print("agents: " + ", ".join(LIBRARY))
     print("games:  " + ", ".join(BUILTIN_GAMES))
@@ -457,6 +500,44 @@ def build_parser() -> argparse.ArgumentParser:
     parallel_options(p)
     common(p, pair=False)
     p.set_defaults(func=cmd_prove)
+
+    p = sub.add_parser("plot", help="draw the payoff plane and the fixed points of pairs")
+    p.add_argument("agents", nargs="*", help="two agent specs (or use --pair)")
+    p.add_argument("--pair", action="append", metavar="A,B",
+                   help="another pair on the same figure (repeatable)")
+    p.add_argument("--game", required=True, help="built-in game, JSON or Gambit file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png|svg|pdf")
+    p.add_argument("--grid", type=int, default=20, metavar="N",
+                   help="for a continuum, look for a fixed point at each P = k/N (default 20)")
+    p.add_argument("--bounds", action="store_true",
+                   help="also draw the certified payoff ranges over all fixed points")
+    p.add_argument("--title", help="the figure's title")
+    p.add_argument("--rationalize", action="store_true",
+                   help="accept inexact payoffs in a game file by their shortest decimal")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="time limit of each solver query")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("sweep", help="solve, or an exact optimum, over a grid of parameters")
+    p.add_argument("agent1", help='an agent spec with symbols, e.g. "nelp(eps=e,delta=d)"')
+    p.add_argument("agent2")
+    p.add_argument("--game", required=True, help="built-in game, JSON or Gambit file")
+    p.add_argument("--grid", action="append", required=True, metavar="NAME=V1,V2,...",
+                   help="exact values of one parameter (repeat for each parameter)")
+    p.add_argument("--objective", metavar="EXPR",
+                   help="optimise this over the fixed points at each point, e.g. u1 or p1(C)")
+    p.add_argument("--sense", choices=("min", "max"), default="min")
+    p.add_argument("--plot", metavar="FILE.png", help="also draw the values (png, svg, pdf)")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="machine-readable output")
+    form.add_argument("--csv", action="store_true", help="one CSV row per grid point")
+    p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
+    p.add_argument("--rationalize", action="store_true",
+                   help="accept inexact payoffs in a game file by their shortest decimal")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="time limit of each solver query")
+    parallel_options(p)
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("tournament", help="every ordered pair of a roster: fixed-point outcomes")
     p.add_argument("agents", nargs="*", help="agent specs (default: the whole library)")

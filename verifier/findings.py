@@ -23,6 +23,24 @@ parameter in it at once: their formal claim ends with "for all" and the region,
 and their bounds are exact formulas in the parameters.
 
 {summary}
+
+FIGURES_PLACEHOLDER
+"""
+
+FIGURES = """## Figures
+
+The post's lost figures, redrawn by `make figures` (`rov plot`; commands in the
+Makefile) from exact fixed points: every marker is an exact fixed point,
+re-checked by the interpreter; a continuum is shown by the fixed points found at
+P1(C), P2(C) = k/20 (a sample, as each legend says); lines of the game (edges,
+hull, Pareto frontier, minmax) are exact; the grey cloud of feasible outcomes is
+sampled.
+
+| | |
+|---|---|
+| ![the outcome kite](figures/kite.png) | ![neLP vs neLP: the red boundary](figures/red.png) |
+| ![neLP vs LP and CooperateBot: red and blue](figures/red-blue.png) | ![two greens](figures/green-kite.png) |
+| ![green vs yellow, yellow vs yellow](figures/green-yellow.png) | |
 """
 
 OPEN = """## Open
@@ -68,7 +86,7 @@ def render(results: list[ClaimResult]) -> str:
                f"{sum(r.verdict == 'unknown' for r in results)} unknown; "
                + ("every verdict is the expected one." if not differ else
                   f"verdicts differing from the expected ones: {', '.join(differ)}."))
-    out = [HEADER.format(summary=summary)]
+    out = [HEADER.format(summary=summary).replace("FIGURES_PLACEHOLDER", FIGURES)]
     families: dict[str, list[ClaimResult]] = {}
     for r in results:
         families.setdefault(r.family or "Other", []).append(r)
