@@ -575,6 +575,83 @@ class ProveTask:
 _LOADED: dict = {}  # claim files -> {id: Claim}, loaded once per worker process
 
 
+def failed_result(claim: Claim, reason: str) -> ClaimResult:
+    """The result of a claim whose run was lost (its worker died): unknown, with why."""
+    return ClaimResult(claim.id, claim.statement, claim.formal or "", claim.source, claim.game,
+                       tuple(str(a) for a in claim.agents), "unknown", claim.expected, 0.0,
+                       {"reason": reason}, note=claim.note, family=claim.family)
+
+
+def claim_key(claim: Claim) -> str:
+    """A digest of what decides a claim's verdict (a changed claim is decided again)."""
+    import hashlib
+    import json
+    data = [claim.id, claim.statement, claim.game, [str(a) for a in claim.agents],
+            claim.expected, claim.formal_text(), claim.assume, claim.tie_randomization]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def result_path(folder: Path, claim_id: str) -> Path:
+    import re
+    return folder / (re.sub(r"[^A-Za-z0-9._-]", "_", claim_id) + ".result.json")
+
+
+def store_result(folder: Path, claim: Claim, result: ClaimResult) -> None:
+    """Write one decided claim's result, atomically (for ``rov prove --resume``)."""
+    import json
+    data = {"format": "rov-claim-result", "claim_key": claim_key(claim),
+            "result": result.to_json(),
+            "summaries": {str(d): result.summary(d) for d in (None, 4, 6)}}
+    write_atomically(str(result_path(folder, claim.id)), json.dumps(data, indent=1) + "\n")
+
+
+def stored_result(folder: Path, claim: Claim) -> "StoredResult | None":
+    """The stored result of this very claim, or None (missing, unreadable or stale)."""
+    import json
+    path = result_path(folder, claim.id)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("claim_key") != claim_key(claim) or \
+            not isinstance(data.get("result"), dict) or not isinstance(data.get("summaries"), dict):
+        return None
+    return StoredResult(data["result"], data["summaries"])
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A claim result read back from its file: what the table, ``--json`` and the findings
+    page need (exact text; numbers are not re-read)."""
+
+    data: dict
+    summaries: dict
+
+    def __getattr__(self, name):
+        if name in ("id", "statement", "formal", "source", "game", "verdict", "expected",
+                    "seconds", "note", "family", "assumptions", "certificate"):
+            return self.data.get(name, "")
+        raise AttributeError(name)
+
+    @property
+    def agents(self) -> tuple:
+        return tuple(self.data.get("agents", ()))
+
+    @property
+    def detail(self) -> dict:
+        return {"reason": self.data.get("reason", "")} if "reason" in self.data else {}
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.expected
+
+    def summary(self, decimals: int | None = None) -> str:
+        return self.summaries.get(str(decimals), self.summaries.get("None", ""))
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        return dict(self.data, resumed=True)
+
+
 def prove_task(task: ProveTask) -> ClaimResult:
     """Decide one claim (and write its certificate): the unit of ``rov prove --jobs``."""
     if task.paths not in _LOADED:

@@ -20,7 +20,7 @@ from pathlib import Path
 from .agents import AgentError
 from .errors import ClaimError, SolverUnknown, UnsoundnessError, UsageError
 from .games import BUILTIN_GAMES, GameError, load_game
-from .jobs import JobError, run_jobs, write_atomically
+from .jobs import JobError, JobFailure, run_jobs, write_atomically
 from .library import LIBRARY, parse_agent
 from .numbers import InexactNumberError, exact, fmt
 from .params import ParameterError, parse_region
@@ -275,7 +275,8 @@ def cmd_smtlib(args) -> int:
 
 
 def cmd_prove(args) -> int:
-    from .claims import ProveTask, load_claims, prove_task
+    from .claims import (ClaimResult, ProveTask, failed_result, load_claims, prove_task,
+                         store_result, stored_result)
     from .findings import render
     claims = load_claims(args.paths)
     if args.only:
@@ -284,13 +285,26 @@ def cmd_prove(args) -> int:
         missing = wanted - {c.id for c in claims}
         if missing:
             raise UsageError(f"no claim with id {', '.join(sorted(missing))}")
-    folder = _certificate_folder(args.certificates)
+    folder = _folder(args.certificates, "--certificates")
+    kept = _folder(args.results, "--results")
+    if args.resume and kept is None:
+        raise UsageError("--resume needs --results DIR (where the finished results are)")
+    stored = {c.id: stored_result(kept, c) for c in claims} if args.resume else {}
+    todo = [c for c in claims if stored.get(c.id) is None]
     paths = tuple(str(Path(p).resolve()) for p in args.paths)
     tasks = [ProveTask(paths, c.id, args.timeout,
                        None if folder is None else str(folder.resolve()), args.farkas_seconds)
-             for c in claims]
-    results = run_jobs(prove_task, tasks, args.jobs, args.scheduler, "claims",
-                       show=None if not args.json else False)
+             for c in todo]
+
+    def keep(k, result):
+        if kept is not None and isinstance(result, ClaimResult):
+            store_result(kept, todo[k], result)
+
+    fresh = run_jobs(prove_task, tasks, args.jobs, args.scheduler, "claims",
+                     show=None if not args.json else False, on_result=keep)
+    decided = {c.id: (failed_result(c, r.reason) if isinstance(r, JobFailure) else r)
+               for c, r in zip(todo, fresh)}
+    results = [decided.get(c.id) or stored[c.id] for c in claims]
     if args.json:
         print(json.dumps([r.to_json(args.decimals) for r in results], indent=2))
     else:
@@ -300,12 +314,12 @@ def cmd_prove(args) -> int:
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
 
 
-def _certificate_folder(name):
+def _folder(name, option: str):
     if name is None:
         return None
     folder = Path(name)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--certificates {name}: not a folder")
+        raise UsageError(f"{option} {name}: not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -496,6 +510,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the findings page generated from the results")
     p.add_argument("--certificates", metavar="DIR",
                    help="write one certificate per claim into DIR (CLAIM-ID.json)")
+    p.add_argument("--results", metavar="DIR",
+                   help="write each claim's result into DIR as soon as it is decided "
+                        "(CLAIM-ID.result.json, atomically)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --results: skip the claims whose result is already there "
+                        "(and whose claim is unchanged)")
     certify_options(p)
     parallel_options(p)
     common(p, pair=False)

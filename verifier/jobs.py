@@ -1,7 +1,11 @@
 """Independent queries run serially, in worker processes, or on a Dask cluster.
 
 One entry point, :func:`run_jobs`: ``function(item)`` for every item, the
-results in the order of the items whatever order they finish in. The function
+results in the order of the items whatever order they finish in. Each result
+is handed to ``on_result`` as soon as it is in (to write it to disk). A
+worker that dies (killed, out of memory) loses only the items it was
+running: they are tried once more in a fresh pool, and an item that kills
+its worker again comes back as a :class:`JobFailure` instead of a result. The function
 and items must be picklable (top-level functions, plain data), because with
 ``jobs > 1`` they go to worker processes and with a ``scheduler`` to Dask
 workers (``dask.distributed``; no home-made distribution layer). A progress
@@ -17,14 +21,26 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-__all__ = ["run_jobs", "progress_bar", "write_atomically", "JobError"]
+__all__ = ["run_jobs", "progress_bar", "write_atomically", "JobError", "JobFailure"]
+
+ATTEMPTS = 2  # runs of an item whose worker died, before it is given up
 
 
 class JobError(ValueError):
     """Bad parallelism options (a one-line error)."""
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """An item whose worker process died on every attempt: no result, and why."""
+
+    item: object
+    reason: str
 
 
 def progress_bar(total: int, label: str, show: bool | None = None):
@@ -37,41 +53,69 @@ def progress_bar(total: int, label: str, show: bool | None = None):
 
 
 def run_jobs(function: Callable, items: Sequence, jobs: int = 1, scheduler: str | None = None,
-             label: str = "jobs", show: bool | None = False) -> list:
+             label: str = "jobs", show: bool | None = False,
+             on_result: Callable[[int, object], None] | None = None) -> list:
     """``[function(item) for item in items]``, in ``jobs`` processes or on a Dask scheduler.
 
     ``scheduler``: the address of a running ``dask.distributed`` scheduler
     (``tcp://HOST:PORT``); the workers must be able to import this package
     (and read any file an item names). ``show``: a progress bar (None: when
-    stderr is a terminal).
+    stderr is a terminal). ``on_result(index, result)`` is called in this
+    process as each result arrives.
     """
     items = list(items)
     if jobs < 1:
         raise JobError("--jobs must be at least 1")
+    results: list = [None] * len(items)
+
+    def done(k: int, result) -> None:
+        results[k] = result
+        if on_result is not None:
+            on_result(k, result)
+        bar.update()
+
     with progress_bar(len(items), label, show) as bar:
         if scheduler is not None:
-            return _on_dask(function, items, scheduler, bar)
-        if jobs == 1 or len(items) <= 1:
-            out = []
-            for item in items:
-                out.append(function(item))
-                bar.update()
-            return out
-        # spawn: a fresh interpreter per worker, nothing inherited from a parent that
-        # holds solver state
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
-            futures = {pool.submit(function, item): k for k, item in enumerate(items)}
-            results: list = [None] * len(items)
+            _on_dask(function, items, scheduler, done)
+        elif jobs == 1 or len(items) <= 1:
+            for k, item in enumerate(items):
+                done(k, function(item))
+        else:
+            _in_processes(function, items, jobs, done)
+    return results
+
+
+def _in_processes(function: Callable, items: list, jobs: int, done) -> None:
+    """A pool of fresh (spawned) processes; when a worker dies, the items in flight are
+    retried in a new pool, up to :data:`ATTEMPTS` runs each."""
+    context = multiprocessing.get_context("spawn")  # nothing inherited from this process
+    attempts = [0] * len(items)
+    todo = list(range(len(items)))
+    while todo:
+        lost = []
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+            futures = {pool.submit(function, items[k]): k for k in todo}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
-            return results
+                k = futures[future]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    lost.append(k)
+                    continue
+                done(k, result)
+        todo = []
+        for k in sorted(lost):
+            attempts[k] += 1
+            if attempts[k] >= ATTEMPTS:
+                done(k, JobFailure(items[k], f"its worker process died {attempts[k]} times"))
+            else:
+                todo.append(k)
 
 
-def _on_dask(function: Callable, items: list, scheduler: str, bar) -> list:
+def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
     try:
         from distributed import Client, as_completed as dask_completed
+        from distributed.scheduler import KilledWorker
     except ImportError as err:  # pragma: no cover - a dependency
         raise JobError(f"--scheduler needs dask.distributed ({err})") from None
     try:
@@ -81,11 +125,12 @@ def _on_dask(function: Callable, items: list, scheduler: str, bar) -> list:
     with client:
         futures = client.map(function, items, pure=False)
         order = {f.key: k for k, f in enumerate(futures)}
-        results: list = [None] * len(items)
         for future in dask_completed(futures):
-            results[order[future.key]] = future.result()
-            bar.update()
-        return results
+            try:
+                result = future.result()
+            except KilledWorker as err:  # Dask retried it on other workers already
+                result = JobFailure(items[order[future.key]], f"Dask workers died: {err}")
+            done(order[future.key], result)
 
 
 def write_atomically(path: str, text: str) -> None:

@@ -1,0 +1,102 @@
+"""Faults: a worker that dies loses only its own query; a killed run resumes with every
+finished result intact."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from verifier.jobs import JobFailure, run_jobs
+
+ROV = str(Path(sys.executable).with_name("rov"))
+
+CLAIMS = '''
+from verifier import Always, Claim
+
+NELP = "nelp(eps=1/10,delta=1/1000)"
+CLAIMS = [Claim(f"slow-{k}", "neLP against neLP: u1 >= 1 or u2 >= 1", "test", "pd-a",
+                (NELP, NELP), Always(lambda v: (v.u1 >= 1) | (v.u2 >= 1)))
+          for k in range(8)]
+'''
+
+
+def suicidal(k: int) -> int:
+    """Kills its own worker process on item 3 (a crash the pool cannot catch)."""
+    if k == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return k * k
+
+
+def test_a_dying_worker_loses_only_its_item():
+    got = run_jobs(suicidal, list(range(8)), jobs=2)
+    assert [g for k, g in enumerate(got) if k != 3] == [k * k for k in range(8) if k != 3]
+    assert isinstance(got[3], JobFailure) and "died 2 times" in got[3].reason
+
+
+def _workers(parent: int) -> list[int]:
+    """The spawned pool workers of a process (not its resource tracker)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().split()
+            cmd = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat[3]) == parent and "spawn_main" in cmd:
+            out.append(int(entry.name))
+    return out
+
+
+def _wait_for(predicate, seconds: float = 120.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def _prove(claims, results, *more):
+    return [ROV, "prove", str(claims), "--results", str(results), "--json", *more]
+
+
+def test_a_killed_worker_and_a_killed_run_lose_nothing_finished(tmp_path):
+    claims, results = tmp_path / "claims.py", tmp_path / "results"
+    claims.write_text(CLAIMS)
+    # 1. kill one worker mid-run: its claim is run again, every claim is decided
+    run = subprocess.Popen(_prove(claims, results, "--jobs", "2"), stdout=subprocess.PIPE,
+                           text=True)
+    _wait_for(lambda: list(results.glob("*.result.json")))
+    victim = _wait_for(lambda: _workers(run.pid))[0]
+    os.kill(victim, signal.SIGKILL)
+    out, _ = run.communicate(timeout=300)
+    assert run.returncode == 0
+    assert [r["verdict"] for r in json.loads(out)] == ["holds"] * 8
+    # 2. kill the whole run mid-way: the results written so far stay, and --resume
+    # decides only the others
+    for f in results.iterdir():
+        f.unlink()
+    run = subprocess.Popen(_prove(claims, results, "--jobs", "2"), stdout=subprocess.PIPE,
+                           text=True, start_new_session=True)
+    _wait_for(lambda: len(list(results.glob("*.result.json"))) >= 2)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    finished = {f.name: f.read_text() for f in results.glob("*.result.json")}
+    assert 2 <= len(finished) < 8, "killed too late to test resuming"
+    for text in finished.values():  # written atomically: every file is whole
+        assert json.loads(text)["result"]["verdict"] == "holds"
+    done = subprocess.run(_prove(claims, results, "--resume"), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [r["verdict"] for r in rows] == ["holds"] * 8
+    resumed = {r["id"] for r in rows if r.get("resumed")}
+    assert {f"{i}.result.json" for i in resumed} == set(finished)
+    for name, text in finished.items():  # untouched by the resumed run
+        assert (results / name).read_text() == text
