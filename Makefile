@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-z3 test bench bench-nash bench-jobs figures findings clean
+.PHONY: prove check check-no-z3 test bench bench-nash bench-jobs figures fuzz findings clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,9 @@ figures: $(STAMP)
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/prove_jobs.py
 
+
+# the long differential fuzzing run: 2 x 5000 generated problems, one per core
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py --hypothesis-seed=1 > fuzz-1.log 2>&1 & \
+	FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py --hypothesis-seed=2 > fuzz-2.log 2>&1; \
+	wait; grep -h "fuzz:\|passed\|failed" fuzz-1.log fuzz-2.log

@@ -324,11 +324,37 @@ def _folder(name, option: str):
     return folder
 
 
+class _OutOfTime(Exception):
+    """A certificate's check ran past --time-limit."""
+
+
+def _limit_memory(megabytes: int):
+    """Cap this process's address space while it checks untrusted data; returns a
+    function that restores the previous limit."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def cmd_check(args) -> int:
+    import signal
+
     from .certificates import MAX_BYTES, Report, check
+    if args.time_limit <= 0 or args.memory_limit <= 0:
+        raise UsageError("--time-limit and --memory-limit must be positive")
+    restore = _limit_memory(args.memory_limit)
+
+    def out_of_time(signum, frame):
+        raise _OutOfTime()
+    previous = signal.signal(signal.SIGALRM, out_of_time)
     reports = []
     for name in args.certificates:
         path = Path(name)
+        signal.alarm(max(1, int(args.time_limit)))
         try:
             if path.stat().st_size > MAX_BYTES:
                 report = Report(False, "?", "?", name, (), f"larger than {MAX_BYTES} bytes")
@@ -336,9 +362,19 @@ def cmd_check(args) -> int:
                 report = check(json.loads(path.read_text()), run_solvers=not args.no_solvers)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             report = Report(False, "?", "?", name, (), f"cannot read: {type(err).__name__}: {err}")
+        except _OutOfTime:
+            report = Report(False, "?", "?", name, (), f"took longer than --time-limit "
+                                                        f"{args.time_limit:g} s")
+        except MemoryError:
+            report = Report(False, "?", "?", name, (), f"needed more than --memory-limit "
+                                                        f"{args.memory_limit} MiB")
+        finally:
+            signal.alarm(0)
         reports.append((name, report))
         if not args.json:
             print(f"{name}: {report.line()}")
+    signal.signal(signal.SIGALRM, previous)
+    restore()
     if args.json:
         print(json.dumps([{"file": n} | r.to_json() for n, r in reports], indent=2))
     else:
@@ -454,8 +490,15 @@ def parallel_options(p) -> None:
                         "need this package and the claim files at the same paths")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (the usage is one `--help` away)."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rov", description="Exact verifier for agents that reason with a reflective oracle.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -579,6 +622,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--no-solvers", action="store_true",
                    help="never run a solver: solver-agreed evidence then fails to re-verify")
+    p.add_argument("--time-limit", type=float, default=1800.0, metavar="SECONDS",
+                   help="give up on a certificate after this long (a failed check)")
+    p.add_argument("--memory-limit", type=int, default=8192, metavar="MIB",
+                   help="address space for the whole check (default 8192 MiB)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("check-point", help="is this exact profile a fixed point?")

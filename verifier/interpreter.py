@@ -245,6 +245,53 @@ def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
     return tuple(simplify_number(t) for t in total)
 
 
+def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequence) -> set:
+    """The outputs under every deterministic observation: tie answers 0 or 1 and one
+    option at each Choose (programs that do not estimate).
+
+    An output is multilinear in the tie answers and the Choose weights, so the
+    strategies a seat can hold at this profile (mixtures of runs) are exactly
+    the convex hull of these points: a membership test independent of the
+    compiler, used by the fuzz tests.
+    """
+    if program.uses_estimates:
+        raise ValueError("vertex outputs are for programs that do not estimate")
+    values = _values(profile_self, profile_opp)
+    n = program.n_self
+
+    def cond(c: Cond, path: tuple) -> list:  # the possible truth values, 0 or 1
+        if isinstance(c, Query):
+            side = compare(c.poly.evaluate(values), c.threshold)
+            return [0, 1] if side == 0 else [int(side > 0)]
+        if isinstance(c, (AllOf, AnyOf)):
+            options = [cond(part, path + (i,)) for i, part in enumerate(c.conds)]
+            pick = all if isinstance(c, AllOf) else any
+            return sorted({int(pick(combo)) for combo in product(*options)})
+        if isinstance(c, Negation):
+            return [1 - v for v in cond(c.cond, path + (0,))]
+        if isinstance(c, Constant):
+            return [int(c.value)]
+        raise ValueError(f"{c!r} needs an estimate")
+
+    def node(x: Node, path: tuple) -> set:
+        if isinstance(x, Play):
+            return {tuple(Fraction(p) for p in x.dist)}
+        if isinstance(x, Mix):
+            p = x.prob.evaluate(values)
+            return {tuple(simplify_number(p * a + (1 - p) * b) for a, b in zip(u, v))
+                    for u in node(x.first, path + (0,)) for v in node(x.second, path + (1,))}
+        if isinstance(x, If):
+            out: set = set()
+            for truth in cond(x.cond, path + ("c",)):
+                out |= node(x.then, path + (0,)) if truth else node(x.orelse, path + (1,))
+            return out
+        if isinstance(x, Choose):
+            return set().union(*(node(o, path + (i,)) for i, o in enumerate(x.options)))
+        raise ValueError(f"{x!r} needs an estimate")
+
+    return {o for o in node(program.body, ()) if len(o) == n}
+
+
 def pure_run(program: Program, profile_self: Sequence, profile_opp: Sequence,
              action: int) -> Observation | None:
     """An observation under which the program plays ``action`` for sure, or None.

@@ -27,6 +27,9 @@ class InexactNumberError(ValueError):
     """A number was given that is not exactly a rational we can read."""
 
 
+MAX_DIGITS = 400  # longest number text, and largest decimal exponent, that input may use
+
+
 def exact(value, rationalize: bool = False) -> Fraction:
     """Read ``value`` as an exact rational.
 
@@ -60,6 +63,9 @@ def exact(value, rationalize: bool = False) -> Fraction:
             f"{value!r} is a float that is not exactly {shortest}; "
             f'write "{shortest}" or ask to rationalize')
     if isinstance(value, str):
+        if len(value) > MAX_DIGITS:
+            raise InexactNumberError(f"a number of {len(value)} characters is too long "
+                                     f"(at most {MAX_DIGITS})")
         match = _RATIONAL.match(value)
         if match:
             num, den = match.group(1), match.group(2)
@@ -67,7 +73,11 @@ def exact(value, rationalize: bool = False) -> Fraction:
                 raise InexactNumberError(f"{value!r}: division by zero")
             return Fraction(int(num), int(den) if den else 1)
         if _DECIMAL.match(value):
-            return Fraction(Decimal(value.strip()))
+            number = Decimal(value.strip())
+            if abs(number.as_tuple().exponent) > MAX_DIGITS:
+                raise InexactNumberError(f"{value!r}: an exponent beyond {MAX_DIGITS} is too "
+                                         f"large")
+            return Fraction(number)
         raise InexactNumberError(f"{value!r} is not a number (use forms like 3, -1/3, 0.25)")
     raise InexactNumberError(f"{value!r} of type {type(value).__name__} is not an exact number")
 

@@ -247,6 +247,28 @@ def decide_yices(text: str, seconds: float) -> str:
     return lines[0] if lines and lines[0] in ("sat", "unsat", "unknown") else "unknown"
 
 
+def decide_cvc5(text: str, seconds: float) -> str:
+    """cvc5 (through its Python API) on SMT-LIB text: sat, unsat, unknown or unavailable."""
+    try:
+        import cvc5
+    except ImportError:
+        return "unavailable"
+    terms = cvc5.TermManager()
+    solver = cvc5.Solver(terms)
+    solver.setOption("tlimit-per", str(max(1, int(seconds * 1000))))
+    symbols = cvc5.SymbolManager(terms)
+    parser = cvc5.InputParser(solver, symbols)
+    parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, text, "problem")
+    answer = "unknown"
+    while True:
+        command = parser.nextCommand()
+        if command.isNull():
+            return answer
+        out = command.invoke(solver, symbols).strip()
+        if out in ("sat", "unsat", "unknown"):
+            answer = out
+
+
 def solver_agreement(text: str, seconds: float) -> dict:
     """Both solvers' answers on the SMT-LIB text; raises Disagreement on sat vs unsat."""
     answers = []

@@ -1,0 +1,143 @@
+"""Bad input, case by case: a one-line error, a non-zero exit, and nothing written.
+
+Each case has an id that docs/bad-input.md lists (a test checks the two agree).
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from verifier.certificates import MAX_BYTES
+from verifier.cli import main
+
+GOOD_ROW = [[["3", "3"], ["0", "5"]], [["5", "0"], ["1", "1"]]]
+
+
+def game(**change) -> str:
+    data = {"name": "g", "actions": [["C", "D"], ["C", "D"]], "payoffs": GOOD_ROW}
+    data.update(change)
+    return json.dumps(data)
+
+
+def payoff(text) -> str:
+    return game(payoffs=[[[text, "3"], ["0", "5"]], [["5", "0"], ["1", "1"]]])
+
+
+SOLVE = ["solve", "cooperatebot", "defectbot", "--game", "{file}"]
+CLAIM = "from verifier import Claim, Always\nCLAIMS = [{claim}]\n"
+
+# id, files {name: text}, argv (with {file} for the first file), exit code, message
+CASES = [
+    ("game-three-players", {"g.json": game(actions=[["C"], ["C"], ["C"]])}, SOLVE, 2,
+     "two non-empty lists"),
+    ("game-nan", {"g.json": payoff("NaN").replace('"NaN"', "NaN")}, SOLVE, 2,
+     "not a finite number"),
+    ("game-infinity", {"g.json": payoff("Infinity")}, SOLVE, 2, "not a number"),
+    ("game-huge-exponent", {"g.json": payoff("1e999999")}, SOLVE, 2, "exponent"),
+    ("game-huge-number", {"g.json": payoff("9" * 5000)}, SOLVE, 2, "too long"),
+    ("game-gigantic-dimensions", {"g.json": game(actions=[[f"a{k}" for k in range(1000)],
+                                                          ["C", "D"]])}, SOLVE, 2,
+     "larger than 64 actions"),
+    ("game-file-too-large", {"g.json": game() + " " * 1_000_001}, SOLVE, 2, "larger than"),
+    ("game-not-json", {"g.json": "payoffs: 3 3 0 5"}, SOLVE, 2, "not a JSON game file"),
+    ("game-unknown-field", {"g.json": game(colour="red")}, SOLVE, 2, "unknown fields"),
+    ("game-short-table", {"g.json": game(payoffs=[[["3", "3"]]])}, SOLVE, 2, "table"),
+    ("gambit-three-players", {"g.nfg": 'NFG 1 R "x" { "1" "2" "3" } { 2 2 2 }\n'
+                              + " ".join(map(str, range(24))) + "\n"}, SOLVE, 2, "3 players"),
+    ("gambit-garbage", {"g.nfg": "garbage\n"}, SOLVE, 2, "not a readable Gambit game"),
+    ("agent-syntax", {}, ["solve", "nelp(eps=", "defectbot", "--game", "pd-a"], 2,
+     "cannot read agent spec"),
+    ("agent-unknown", {}, ["solve", "frobnicator", "defectbot", "--game", "pd-a"], 2,
+     "unknown agent"),
+    ("agent-out-of-range", {}, ["solve", "nelp(eps=2,delta=1/10)", "defectbot", "--game",
+                                "pd-a"], 2, "eps must be in (0, 1)"),
+    ("agent-cannot-play", {"g.json": game(actions=[["R", "P", "S"], ["R", "P", "S"]],
+                                          payoffs=[[["0", "0"]] * 3] * 3)},
+     SOLVE, 2, "actions named C and D"),
+    ("claim-unknown-field", {"c.py": CLAIM.format(
+        claim="Claim('X', 's', 't', 'pd-a', ('defectbot', 'defectbot'), "
+              "Always(lambda v: v.u1 >= 0), colour='red')")}, ["prove", "{file}"], 2,
+     "malformed claim"),
+    ("claim-file-without-claims", {"c.py": "X = 1\n"}, ["prove", "{file}"], 2,
+     "defines CLAIMS"),
+    ("claim-bad-expected", {"c.py": CLAIM.format(
+        claim="Claim('X', 's', 't', 'pd-a', ('defectbot', 'defectbot'), "
+              "Always(lambda v: v.u1 >= 0), expected='maybe')")}, ["prove", "{file}"], 2,
+     "expected must be"),
+    ("certificate-wrong-version", {"c.json": json.dumps({"format": "rov-certificate",
+                                                         "version": 9})},
+     ["check", "{file}"], 1, "schema version 9"),
+    ("certificate-truncated", {"c.json": '{"format": "rov-certificate", "version": 2, "pro'},
+     ["check", "{file}"], 1, "cannot read"),
+    ("certificate-oversized", {"c.json": None}, ["check", "{file}"], 1, "larger than"),
+    ("certificate-not-an-object", {"c.json": "[1, 2, 3]"}, ["check", "{file}"], 1,
+     "FAILED"),
+    ("profile-malformed", {}, ["check-point", "defectbot", "defectbot", "--game", "pd-a",
+                               "--profile", "1,1;0,1"], 2, "not a distribution"),
+    ("objective-code", {}, ["bound", "defectbot", "defectbot", "--game", "pd-a",
+                            "--objective", "__import__('os')"], 2, "cannot read"),
+    ("region-malformed", {}, ["solve", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
+                              "--assume", "0 < e <<= 1"], 2, ""),
+    ("region-empty", {}, ["solve", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
+                          "--assume", "e < 0, e > 1"], 2, "no parameter value"),
+    ("timeout-not-positive", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
+                                  "--timeout", "0"], 2, "--timeout must be positive"),
+    ("jobs-zero", {"c.py": "X = 1\n"}, ["tournament", "defectbot", "--game", "pd-a",
+                                        "--jobs", "0"], 2, "--jobs must be at least 1"),
+    ("sweep-bad-grid", {}, ["sweep", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
+                            "--grid", "e=1/0"], 2, "not an exact number"),
+    ("plot-bad-suffix", {}, ["plot", "defectbot", "defectbot", "--game", "pd-a", "-o",
+                             "{dir}/p.txt"], 2, ".png, .svg or .pdf"),
+]
+
+
+@pytest.mark.parametrize("case, files, argv, code, message", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(case, files, argv, code, message, tmp_path, capsys):
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / name
+        if text is None:  # a sparse file just over the limit
+            with open(path, "wb") as f:
+                f.truncate(MAX_BYTES + 1)
+        else:
+            path.write_text(text)
+        paths.append(str(path))
+    args = [a.format(file=paths[0] if paths else "", dir=tmp_path) for a in argv]
+    written = tmp_path / "out.json"
+    if args[0] == "solve":
+        args += ["--certificate", str(written)]
+    try:
+        got = main(args)
+    except SystemExit as stop:  # argparse's own errors
+        got = stop.code
+    assert got == code
+    out, err = capsys.readouterr()
+    assert message in out + err
+    assert "Traceback" not in out + err
+    assert len([line for line in err.splitlines() if line.strip()]) <= 2  # argparse: usage
+    assert not written.exists()  # nothing written half-way
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_every_case_is_in_the_docs_table():
+    text = (Path(__file__).parent.parent / "docs" / "bad-input.md").read_text()
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", text, re.M))
+    assert listed == {c[0] for c in CASES}
+
+
+def test_check_gives_up_after_its_time_limit(tmp_path, capsys, monkeypatch):
+    import time
+
+    import verifier.certificates as certificates
+
+    def slow(cert, run_solvers=True):
+        time.sleep(5)
+    monkeypatch.setattr(certificates, "check", slow)
+    path = tmp_path / "c.json"
+    path.write_text("{}")
+    start = time.monotonic()
+    assert main(["check", str(path), "--time-limit", "1", "--memory-limit", "65536"]) == 1
+    assert time.monotonic() - start < 4
+    assert "took longer than --time-limit 1 s" in capsys.readouterr().out
