@@ -141,3 +141,18 @@ def test_check_gives_up_after_its_time_limit(tmp_path, capsys, monkeypatch):
     assert main(["check", str(path), "--time-limit", "1", "--memory-limit", "65536"]) == 1
     assert time.monotonic() - start < 4
     assert "took longer than --time-limit 1 s" in capsys.readouterr().out
+
+
+def test_a_solver_out_of_memory_is_unknown(capsys):
+    """A query that needs more than --solver-memory is reported as unknown, exit 3."""
+    import z3
+    try:
+        code = main(["bound", "nelp(eps=1/10,delta=1/1000)", "nelp(eps=1/10,delta=1/1000)",
+                     "--game", "pd-a", "--objective", "u1", "--sense", "min",
+                     "--solver-memory", "20"])
+    finally:
+        import os
+        os.environ.pop("ROV_SOLVER_MEMORY_MB", None)
+        z3.set_param("memory_max_size", 0)  # no limit again
+    assert code == 3
+    assert "unknown" in capsys.readouterr().err

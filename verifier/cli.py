@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from .agents import AgentError
-from .errors import ClaimError, SolverUnknown, UnsoundnessError, UsageError
+from .errors import (SOLVER_MEMORY_VARIABLE, ClaimError, SolverUnknown, UnsoundnessError,
+                     UsageError)
 from .games import BUILTIN_GAMES, GameError, load_game
 from .jobs import JobError, JobFailure, run_jobs, write_atomically
 from .library import LIBRARY, parse_agent
@@ -481,6 +482,12 @@ def certify_options(p) -> None:
                         "to solver agreement (default 5; 0 skips it)")
 
 
+def solver_memory(p) -> None:
+    p.add_argument("--solver-memory", type=int, metavar="MIB",
+                   help="memory limit of the solver (Z3) in every query and worker; a query "
+                        "that needs more is reported as unknown")
+
+
 def parallel_options(p) -> None:
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="run independent queries in N worker processes (results in the same "
@@ -520,6 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print numbers as decimals with N digits (exact by default)")
         p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                        help="time limit of each solver query (default 120)")
+        solver_memory(p)
 
     p = sub.add_parser("solve", help="find a fixed point, or all of them")
     common(p)
@@ -579,6 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="accept inexact payoffs in a game file by their shortest decimal")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="time limit of each solver query")
+    solver_memory(p)
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("sweep", help="solve, or an exact optimum, over a grid of parameters")
@@ -599,6 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="accept inexact payoffs in a game file by their shortest decimal")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="time limit of each solver query")
+    solver_memory(p)
     parallel_options(p)
     p.set_defaults(func=cmd_sweep)
 
@@ -614,6 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="time limit of each solver query")
+    solver_memory(p)
     parallel_options(p)
     p.set_defaults(func=cmd_tournament)
 
@@ -658,6 +669,12 @@ def main(argv: list | None = None) -> int:
         parser.error("--decimals must be between 0 and 1000")
     if getattr(args, "timeout", 1) <= 0:
         parser.error("--timeout must be positive")
+    if getattr(args, "solver_memory", None) is not None:
+        if args.solver_memory <= 0:
+            parser.error("--solver-memory must be positive")
+        os.environ[SOLVER_MEMORY_VARIABLE] = str(args.solver_memory)  # workers inherit it
+        from .smt import limit_solver_memory
+        limit_solver_memory(args.solver_memory)
     try:
         return args.func(args)
     except (AgentError, GameError, ClaimError, UsageError, InexactNumberError,
@@ -665,9 +682,13 @@ def main(argv: list | None = None) -> int:
         print(f"rov: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except SolverUnknown as err:
-        print(f"rov: unknown: the solver gave up ({err}); try a larger --timeout",
+        hint = "--solver-memory" if "memory" in str(err) else "--timeout"
+        print(f"rov: unknown: the solver gave up ({err}); try a larger {hint}",
               file=sys.stderr)
         return EXIT_UNKNOWN
+    except BrokenPipeError:  # the reader went away (rov ... | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except UnsoundnessError as err:
         print(f"rov: internal error, please report: {err}", file=sys.stderr)
         return EXIT_INTERNAL

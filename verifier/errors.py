@@ -1,6 +1,9 @@
 """Exceptions shared across modules, importable without z3 (the checker's command line needs them)."""
 
 
+SOLVER_MEMORY_VARIABLE = "ROV_SOLVER_MEMORY_MB"  # the solver's memory limit, for workers too
+
+
 class ClaimError(ValueError):
     """A claim or claim file is malformed."""
 

@@ -6,15 +6,25 @@ Everything else works on :mod:`verifier.poly` formulas; only this module,
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 
 import sympy
 import z3
 
 from .compiler import number_constraints
-from .errors import SolverUnknown
+from .errors import SOLVER_MEMORY_VARIABLE, SolverUnknown
 from .numbers import Number, simplify_number
 from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
+
+
+def limit_solver_memory(megabytes: int) -> None:
+    """Z3's memory limit for every later query: one that needs more answers unknown."""
+    z3.set_param("memory_max_size", int(megabytes))
+
+
+if os.environ.get(SOLVER_MEMORY_VARIABLE):  # set by the command line; read again in workers
+    limit_solver_memory(int(os.environ[SOLVER_MEMORY_VARIABLE]))
 
 
 def z3_number(value: Number) -> z3.ArithRef:
