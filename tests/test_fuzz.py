@@ -21,6 +21,7 @@ from verifier.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, 
 from verifier.errors import SolverUnknown
 from verifier.games import Game
 from verifier.interpreter import vertex_outputs
+from verifier.numbers import compare
 from verifier.certificates import _differs
 from verifier.poly import Poly, var
 from verifier.prove_unsat import decide_cvc5, decide_z3
@@ -100,29 +101,32 @@ def grid(n: int) -> list:
 
 def in_hull(point: tuple, vertices: set) -> bool:
     """Exact: is the point a convex combination of the vertices (2 or 3 coordinates
-    summing to 1)? Caratheodory: a vertex, a segment or a triangle carries it."""
+    summing to 1)? Caratheodory: a vertex, a segment or a triangle carries it. Signs
+    go through :func:`verifier.numbers.compare`, exact for algebraic numbers too."""
     pts = [v[:2] for v in vertices]
     p = point[:2]
     if len(point) == 2:
-        xs = [v[0] for v in pts]
-        return min(xs) <= p[0] <= max(xs)
+        return any(compare(a[0], p[0]) <= 0 for a in pts) and \
+            any(compare(a[0], p[0]) >= 0 for a in pts)
 
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-    if p in pts:
+    def turn(o, a, b) -> int:
+        return compare((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]), 0)
+
+    def between(x, a, b) -> bool:
+        return compare(a, x) <= 0 <= compare(b, x) or compare(b, x) <= 0 <= compare(a, x)
+    if any(compare(a[0], p[0]) == 0 and compare(a[1], p[1]) == 0 for a in pts):
         return True
-    for a in pts:
-        for b in pts:
-            if a < b and cross(a, b, p) == 0 and \
-                    min(a[0], b[0]) <= p[0] <= max(a[0], b[0]) and \
-                    min(a[1], b[1]) <= p[1] <= max(a[1], b[1]):
+    for i, a in enumerate(pts):
+        for j in range(i + 1, len(pts)):
+            b = pts[j]
+            if turn(a, b, p) == 0 and between(p[0], a[0], b[0]) and between(p[1], a[1], b[1]):
                 return True
-            for c in pts:
-                if a < b < c:
-                    d1, d2, d3 = cross(a, b, p), cross(b, c, p), cross(c, a, p)
-                    if (d1 >= 0 and d2 >= 0 and d3 >= 0) or (d1 <= 0 and d2 <= 0 and d3 <= 0):
-                        if cross(a, b, c) != 0:
-                            return True
+            for c in pts[j + 1:]:
+                if turn(a, b, c) == 0:
+                    continue
+                signs = {turn(a, b, p), turn(b, c, p), turn(c, a, p)}
+                if not ({1, -1} <= signs):
+                    return True
     return False
 
 
