@@ -158,6 +158,8 @@ def test_the_compiler_agrees_with_the_brute_force_and_cvc5_with_z3(problem):
     except SolverUnknown:
         return
     COUNTS["problems"] += 1
+    if COUNTS["problems"] % 250 == 0:  # long runs (make fuzz) show where they are
+        print("fuzz progress:", COUNTS, flush=True)
     found = {p.profile for p in result.fixed_points}
     COUNTS["fixed points"] += len(found)
     for profile in found:  # Z3's points pass the independent membership test too
