@@ -409,19 +409,23 @@ def cmd_tournament(args) -> int:
                             show=None if not (args.json or args.csv) else False)
     if args.heatmap:
         result.heatmap(args.heatmap)
+    errors = "".join(f"\n  {c.row} vs {c.column}: {c.note}" for c in result.cells
+                     if c.kind == "error")
+    _print_rows(args, result, f"{game.name}: the row agent's payoff over all fixed points "
+                              f"(x: unique; {{x, y}}: the finite set; [a, b]: a range with "
+                              f"exact ends, ( ) when not attained)\n"
+                              + result.table(args.decimals) + errors)
+    return EXIT_OK
+
+
+def _print_rows(args, result, text: str) -> None:
+    """A tournament or sweep as --json, --csv, or the given text."""
     if args.json:
         print(json.dumps(result.to_json(args.decimals), indent=2))
     elif args.csv:
         sys.stdout.write(result.to_csv(args.decimals))
     else:
-        print(f"{game.name}: the row agent's payoff over all fixed points "
-              f"(x: unique; {{x, y}}: the finite set; [a, b]: a range with exact ends, "
-              f"( ) when not attained)")
-        print(result.table(args.decimals))
-        errors = [c for c in result.cells if c.kind == "error"]
-        for c in errors:
-            print(f"  {c.row} vs {c.column}: {c.note}")
-    return EXIT_OK
+        print(text)
 
 
 def cmd_plot(args) -> int:
@@ -458,12 +462,7 @@ def cmd_sweep(args) -> int:
                        show=None if not (args.json or args.csv) else False)
     if args.plot:
         result.plot(args.plot)
-    if args.json:
-        print(json.dumps(result.to_json(args.decimals), indent=2))
-    elif args.csv:
-        sys.stdout.write(result.to_csv(args.decimals))
-    else:
-        print(result.table(args.decimals))
+    _print_rows(args, result, result.table(args.decimals))
     return EXIT_OK
 
 

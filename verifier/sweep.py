@@ -152,7 +152,7 @@ class Sweep:
             x = float(r.values[0][1])
             if r.optimum is not None and r.optimum.value is not None:
                 series.setdefault(rest or self.objective, []).append((x, float(r.optimum.value)))
-            for k, (u1, u2) in enumerate(r.payoffs):
+            for u1, u2 in r.payoffs:
                 series.setdefault(f"u1 {rest}".strip(), []).append((x, float(u1)))
                 series.setdefault(f"u2 {rest}".strip(), []).append((x, float(u2)))
         for label, xy in series.items():
