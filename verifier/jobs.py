@@ -4,7 +4,7 @@ One entry point, :func:`run_jobs`: ``function(item)`` for every item, the
 results in the order of the items whatever order they finish in. Each result
 is handed to ``on_result`` as soon as it is in (to write it to disk). A
 worker that dies (killed, out of memory) loses only the items it was
-running: they are tried once more in a fresh pool, and an item that kills
+running: each is tried once more alone in a fresh process, and an item that kills
 its worker again comes back as a :class:`JobFailure` instead of a result. The function
 and items must be picklable (top-level functions, plain data), because with
 ``jobs > 1`` they go to worker processes and with a ``scheduler`` to Dask
@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 
 __all__ = ["run_jobs", "progress_bar", "write_atomically", "JobError", "JobFailure"]
 
-ATTEMPTS = 2  # runs of an item whose worker died, before it is given up
+ATTEMPTS = 2  # runs of an item whose worker died (the second alone), before it is given up
 
 
 class JobError(ValueError):
@@ -86,30 +86,29 @@ def run_jobs(function: Callable, items: Sequence, jobs: int = 1, scheduler: str 
 
 
 def _in_processes(function: Callable, items: list, jobs: int, done) -> None:
-    """A pool of fresh (spawned) processes; when a worker dies, the items in flight are
-    retried in a new pool, up to :data:`ATTEMPTS` runs each."""
+    """A pool of fresh (spawned) processes. When a worker dies, every item that was in
+    flight is run again alone in a process of its own, so an item that kills its
+    worker takes only itself down (a :class:`JobFailure`)."""
     context = multiprocessing.get_context("spawn")  # nothing inherited from this process
-    attempts = [0] * len(items)
-    todo = list(range(len(items)))
-    while todo:
-        lost = []
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            futures = {pool.submit(function, items[k]): k for k in todo}
-            for future in as_completed(futures):
-                k = futures[future]
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    lost.append(k)
-                    continue
-                done(k, result)
-        todo = []
-        for k in sorted(lost):
-            attempts[k] += 1
-            if attempts[k] >= ATTEMPTS:
-                done(k, JobFailure(items[k], f"its worker process died {attempts[k]} times"))
-            else:
-                todo.append(k)
+    lost = _pool(function, items, list(range(len(items))), jobs, context, done)
+    for k in lost:
+        if _pool(function, items, [k], 1, context, done):
+            done(k, JobFailure(items[k], f"its worker process died {ATTEMPTS} times"))
+
+
+def _pool(function: Callable, items: list, todo: list, jobs: int, context, done) -> list:
+    """Run ``todo`` in one pool; the indices whose worker died."""
+    lost = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+        futures = {pool.submit(function, items[k]): k for k in todo}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                lost.append(futures[future])
+                continue
+            done(futures[future], result)
+    return sorted(lost)
 
 
 def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
