@@ -57,8 +57,11 @@ bench-jobs: $(STAMP)
 	$(BIN)/python bench/prove_jobs.py
 
 
-# the long differential fuzzing run: 2 x 5000 generated problems, one per core
+# the long differential fuzzing run, one Hypothesis seed per core: 2 x 5000 estimate-free
+# and 2 x 1000 estimating problems (docs/fuzzing.md)
+FUZZ_RUN = FUZZ_EXAMPLES=5000 FUZZ_ESTIMATING_EXAMPLES=1000 $(BIN)/python -m pytest -q -s \
+	-p no:cacheprovider tests/test_fuzz.py
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py --hypothesis-seed=1 > fuzz-1.log 2>&1 & \
-	FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py --hypothesis-seed=2 > fuzz-2.log 2>&1; \
-	wait; grep -h "fuzz:\|passed\|failed" fuzz-1.log fuzz-2.log
+	$(FUZZ_RUN) --hypothesis-seed=1 > fuzz-1.log 2>&1 & \
+	$(FUZZ_RUN) --hypothesis-seed=2 > fuzz-2.log 2>&1; \
+	wait; grep -h "^fuzz [a-z-]*:\|passed\|failed" fuzz-1.log fuzz-2.log

@@ -151,9 +151,7 @@ class _Evaluator:
                         f"{int(side > 0)}, not {given}")
             return Fraction(side > 0)
         if isinstance(cond, Surely):
-            holds = all(_compare_op(cond.poly.evaluate(_values(v_self, v_opp)), cond.op)
-                        for v_self in self.vertices[0] for v_opp in self.vertices[1])
-            return Fraction(holds)
+            return Fraction(self.surely(cond))
         if isinstance(cond, AllOf):
             p: Number = Fraction(1)
             for i, part in enumerate(cond.conds):
@@ -169,6 +167,11 @@ class _Evaluator:
         if isinstance(cond, Constant):
             return Fraction(cond.value)
         raise InadmissibleObservation(f"unknown condition {cond!r}")
+
+    def surely(self, cond: Surely) -> bool:
+        """Does the condition hold at every vertex of both estimate boxes?"""
+        return all(_compare_op(cond.poly.evaluate(_values(v_self, v_opp)), cond.op)
+                   for v_self in self.vertices[0] for v_opp in self.vertices[1])
 
     def node(self, node: Node, path: tuple) -> list:
         n = self.program.n_self
@@ -245,17 +248,21 @@ def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
     return tuple(simplify_number(t) for t in total)
 
 
-def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequence) -> set:
-    """The outputs under every deterministic observation: tie answers 0 or 1 and one
-    option at each Choose (programs that do not estimate).
+def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequence,
+                   estimate: tuple | None = None) -> set:
+    """The outputs under every deterministic observation with this estimate (None for
+    programs that do not estimate): tie answers 0 or 1 and one option at each Choose.
 
     An output is multilinear in the tie answers and the Choose weights, so the
-    strategies a seat can hold at this profile (mixtures of runs) are exactly
-    the convex hull of these points: a membership test independent of the
-    compiler, used by the fuzz tests.
+    strategies a seat can hold at this profile with this estimate (mixtures of
+    runs) are exactly the convex hull of these points: a membership test
+    independent of the compiler, used by the fuzz tests. An estimating agent's
+    runs may each see another estimate; the union over estimates is then needed.
     """
-    if program.uses_estimates:
-        raise ValueError("vertex outputs are for programs that do not estimate")
+    if program.uses_estimates and estimate is None:
+        raise ValueError(f"{program.name} estimates: give the estimate")
+    evaluator = _Evaluator(program, profile_self, profile_opp, Observation(estimate=estimate)) \
+        if program.uses_estimates else None  # checks that the estimate is admissible
     values = _values(profile_self, profile_opp)
     n = program.n_self
 
@@ -271,7 +278,9 @@ def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequen
             return [1 - v for v in cond(c.cond, path + (0,))]
         if isinstance(c, Constant):
             return [int(c.value)]
-        raise ValueError(f"{c!r} needs an estimate")
+        if isinstance(c, Surely):
+            return [int(evaluator.surely(c))]
+        raise ValueError(f"unknown condition {c!r}")
 
     def node(x: Node, path: tuple) -> set:
         if isinstance(x, Play):
@@ -287,7 +296,9 @@ def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequen
             return out
         if isinstance(x, Choose):
             return set().union(*(node(o, path + (i,)) for i, o in enumerate(x.options)))
-        raise ValueError(f"{x!r} needs an estimate")
+        if isinstance(x, PlayEstimate):
+            return {tuple(estimate[0])}
+        raise ValueError(f"unknown node {x!r}")
 
     return {o for o in node(program.body, ()) if len(o) == n}
 
