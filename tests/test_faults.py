@@ -9,7 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from verifier.jobs import JobFailure, run_jobs
+import pytest
+
+from verifier.jobs import JobFailure, run_jobs, save_figure
 
 ROV = str(Path(sys.executable).with_name("rov"))
 
@@ -100,3 +102,25 @@ def test_a_killed_worker_and_a_killed_run_lose_nothing_finished(tmp_path):
     assert {f"{i}.result.json" for i in resumed} == set(finished)
     for name, text in finished.items():  # untouched by the resumed run
         assert (results / name).read_text() == text
+
+
+def test_a_figure_whose_write_fails_leaves_the_old_file_and_no_debris(tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    save_figure(fig, str(tmp_path / "ok.png"))
+    assert (tmp_path / "ok.png").read_bytes().startswith(b"\x89PNG")
+    (tmp_path / "old.svg").write_text("the previous picture")
+
+    def disk_full(self, data):
+        with open(self, "wb") as f:
+            f.write(data[:100])
+        raise OSError("No space left on device")
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        save_figure(fig, str(tmp_path / "old.svg"))
+    plt.close(fig)
+    assert (tmp_path / "old.svg").read_text() == "the previous picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.png", "old.svg"]

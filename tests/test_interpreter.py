@@ -2,8 +2,10 @@ from fractions import Fraction as F
 
 import pytest
 
+from itertools import product
+
 from verifier.interpreter import (InadmissibleObservation, Observation, Run, box_vertices,
-                                  mixture, output)
+                                  mixture, output, vertex_outputs)
 from verifier.library import parse_agent
 
 C, D = (F(1), F(0)), (F(0), F(1))
@@ -46,6 +48,21 @@ def test_lp_moves_toward_cooperation_at_mutual_defection(pd_a):
     choose = {path: (F(1), F(0)) for path, node in prog.walk() if type(node).__name__ == "Choose"}
     out = output(prog, D, D, Observation(estimate=(D, D), choices=choose))
     assert out == (F(1, 10), F(9, 10))
+
+
+def test_vertex_outputs_of_an_estimating_agent_are_its_deterministic_runs(pd_a):
+    prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
+    chooses = [(path, len(node.options)) for path, node in prog.walk()
+               if type(node).__name__ == "Choose"]
+    estimate = (D, D)
+    runs = {output(prog, D, D, Observation(estimate=estimate, choices={
+        path: tuple(F(int(k == pick)) for k in range(n)) for (path, n), pick in zip(chooses, picks)}))
+        for picks in product(*(range(n) for _, n in chooses))}
+    assert vertex_outputs(prog, D, D, estimate) == runs and (F(1, 10), F(9, 10)) in runs
+    with pytest.raises(ValueError, match="give the estimate"):
+        vertex_outputs(prog, D, D)
+    with pytest.raises(InadmissibleObservation, match="more than delta/2"):
+        vertex_outputs(prog, D, D, ((F(1, 50), F(49, 50)), D))
 
 
 def test_box_vertices_clip_to_the_simplex():

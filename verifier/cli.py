@@ -12,7 +12,6 @@ import argparse
 import ast
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path

@@ -317,7 +317,6 @@ class _RunContext:
         ones where they occur positively: every constraint is then closed,
         and the system describes a closed superset of the fixed points.
         """
-        s = self.s
         if isinstance(cond, Query):
             answer = self._answer(cond, path)
             return answer if positive else Not(answer)

@@ -17,6 +17,7 @@ bar (tqdm) counts finished items on an interactive terminal.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import sys
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-__all__ = ["run_jobs", "progress_bar", "write_atomically", "JobError", "JobFailure"]
+__all__ = ["run_jobs", "progress_bar", "write_atomically", "save_figure", "JobError",
+           "JobFailure"]
 
 ATTEMPTS = 2  # runs of an item whose worker died (the second alone), before it is given up
 
@@ -132,10 +134,23 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
             done(order[future.key], result)
 
 
-def write_atomically(path: str, text: str) -> None:
+def write_atomically(path: str, data: str | bytes) -> None:
     """Write a file so that a reader never sees half of it (a unique temporary file in
     the same folder, then an atomic rename)."""
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(text)
-    temporary.replace(target)
+    try:
+        if isinstance(data, bytes):
+            temporary.write_bytes(data)
+        else:
+            temporary.write_text(data)
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def save_figure(fig, path: str, **options) -> None:
+    """Save a matplotlib figure atomically, in the format its suffix names."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=Path(path).suffix.lstrip(".").lower(), **options)
+    write_atomically(path, buffer.getvalue())

@@ -125,7 +125,7 @@ def _pivot(rows: list, det: int, r: int, e: int) -> list:
 
 def _solve(matrix: list[list[int]], basis: tuple) -> list[list[Fraction]] | None:
     """The tableau of a basis from scratch: B^-1 [M | I | 1], or None if B is singular."""
-    k, width = len(matrix), len(matrix[0])
+    k = len(matrix)
     full = [[Fraction(v) for v in row] + [Fraction(int(i == r)) for i in range(k)] + [Fraction(1)]
             for r, row in enumerate(matrix)]
     rows = [list(row) for row in full]

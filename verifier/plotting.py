@@ -28,6 +28,7 @@ from fractions import Fraction
 
 from .errors import SolverUnknown
 from .games import Game
+from .jobs import save_figure
 from .library import parse_agent
 from .solver import Pair
 
@@ -189,7 +190,7 @@ def plot(game: Game, pairs: list, path: str, grid: int = 20, bounds: bool = Fals
     ax.set_aspect("equal", adjustable="datalim")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=1, frameon=False)
     fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")
+    save_figure(fig, path, bbox_inches="tight")
     plt.close(fig)
     return pictures
 

@@ -14,6 +14,7 @@ them without any of this machinery.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -269,9 +270,7 @@ print(answer)
 def decide_cvc5(text: str, seconds: float) -> str:
     """cvc5 (its Python API, in a child process killed after ``seconds`` + 10) on SMT-LIB
     text: sat, unsat, unknown, unavailable, or ``error: ...`` (say, text it cannot parse)."""
-    try:
-        import cvc5  # noqa: F401  (only to know it is there)
-    except ImportError:
+    if importlib.util.find_spec("cvc5") is None:
         return "unavailable"
     try:
         done = subprocess.run([sys.executable, "-c", _CVC5_CHILD, str(max(1, int(seconds * 1000)))],

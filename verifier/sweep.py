@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .agents import AgentError
 from .errors import SolverUnknown, UsageError
 from .games import Game, GameError, game_from_json
+from .jobs import run_jobs, save_figure
 from .library import parse_agent
 from .numbers import InexactNumberError, exact, fmt
 from .params import ParameterError, is_symbol
@@ -164,7 +165,7 @@ class Sweep:
                      fontsize=8)
         ax.legend(fontsize=7)
         fig.tight_layout()
-        fig.savefig(path)
+        save_figure(fig, path)
         plt.close(fig)
 
 
@@ -172,7 +173,6 @@ def run_sweep(game: Game, specs: tuple, grids: list, objective: Poly | None = No
               objective_text: str | None = None, sense: str = "min", timeout: float = 120.0,
               jobs: int = 1, scheduler: str | None = None, show: bool | None = False) -> Sweep:
     """Solve (or optimise ``objective``) at every grid point."""
-    from .jobs import run_jobs
     points = grid_points(grids)
     symbols = set().union(*(parse_agent(s).program(game, i).symbols
                             for i, s in enumerate(specs)))

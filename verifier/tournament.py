@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .agents import AgentError
 from .errors import SolverUnknown
 from .games import Game, GameError, game_from_json
+from .jobs import run_jobs, save_figure
 from .library import parse_agent
 from .numbers import fmt
 from .solver import Pair
@@ -175,7 +176,7 @@ class Tournament:
                      "(colour: lowest; text: exact value, set or range)", fontsize=9)
         fig.colorbar(image, ax=ax, label="row agent's lowest payoff")
         fig.tight_layout()
-        fig.savefig(path)
+        save_figure(fig, path)
         plt.close(fig)
 
 
@@ -187,7 +188,6 @@ def _short(spec: str) -> str:
 def run_tournament(game: Game, roster: list[str], timeout: float = 120.0, jobs: int = 1,
                    scheduler: str | None = None, show: bool | None = False) -> Tournament:
     """Every ordered pair of the roster on the game, serially or in parallel."""
-    from .jobs import run_jobs
     for spec in roster:
         parse_agent(spec)  # a bad spec fails here, with its one-line error
     tasks = [(game.to_json(), a, b, timeout) for a in roster for b in roster]
