@@ -90,6 +90,8 @@ CASES = [
                             "--grid", "e=1/0"], 2, "not an exact number"),
     ("plot-bad-suffix", {}, ["plot", "defectbot", "defectbot", "--game", "pd-a", "-o",
                              "{dir}/p.txt"], 2, ".png, .svg or .pdf"),
+    ("heatmap-no-suffix", {}, ["tournament", "defectbot", "--game", "pd-a", "--heatmap",
+                               "{dir}/heat"], 2, "--heatmap: the picture is a .png"),
 ]
 
 

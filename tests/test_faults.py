@@ -114,11 +114,9 @@ def test_a_figure_whose_write_fails_leaves_the_old_file_and_no_debris(tmp_path, 
     assert (tmp_path / "ok.png").read_bytes().startswith(b"\x89PNG")
     (tmp_path / "old.svg").write_text("the previous picture")
 
-    def disk_full(self, data):
-        with open(self, "wb") as f:
-            f.write(data[:100])
+    def disk_full(descriptor):  # the data is written, but cannot reach the disk
         raise OSError("No space left on device")
-    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    monkeypatch.setattr(os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         save_figure(fig, str(tmp_path / "old.svg"))
     plt.close(fig)

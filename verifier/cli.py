@@ -402,6 +402,7 @@ def _print_table(results, decimals) -> None:
 
 def cmd_tournament(args) -> int:
     from .tournament import default_roster, run_tournament
+    _check_picture("--heatmap", args.heatmap)
     game = load_game(args.game, args.rationalize)
     roster = args.agents or default_roster(game)
     result = run_tournament(game, roster, args.timeout, args.jobs, args.scheduler,
@@ -427,6 +428,12 @@ def _print_rows(args, result, text: str) -> None:
         print(text)
 
 
+def _check_picture(option: str, path: str | None) -> None:
+    """Refuse a picture file we cannot write before any work is done."""
+    if path is not None and Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"{option}: the picture is a .png, .svg or .pdf file")
+
+
 def cmd_plot(args) -> int:
     from .plotting import describe, plot, split_pair
     game = load_game(args.game, args.rationalize)
@@ -442,8 +449,7 @@ def cmd_plot(args) -> int:
             raise UsageError(str(err)) from None
     for spec in (s for p in pairs for s in p):
         parse_agent(spec)
-    if Path(args.output).suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise UsageError("-o: the picture is a .png, .svg or .pdf file")
+    _check_picture("-o", args.output)
     pictures = plot(game, pairs, args.output, args.grid, args.bounds, args.timeout, args.title)
     for line in describe(pictures):
         print(line)
@@ -453,6 +459,7 @@ def cmd_plot(args) -> int:
 
 def cmd_sweep(args) -> int:
     from .sweep import parse_grid, run_sweep
+    _check_picture("--plot", args.plot)
     game = load_game(args.game, args.rationalize)
     grids = [parse_grid(g) for g in args.grid]
     objective = None if args.objective is None else parse_objective(args.objective, game)

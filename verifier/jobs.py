@@ -21,6 +21,7 @@ import io
 import multiprocessing
 import os
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -135,22 +136,28 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
 
 
 def write_atomically(path: str, data: str | bytes) -> None:
-    """Write a file so that a reader never sees half of it (a unique temporary file in
-    the same folder, then an atomic rename)."""
+    """Write text (UTF-8) or bytes so that a reader never sees half a file: a fresh
+    temporary file in the same folder, flushed to disk, then renamed into place. A
+    write that fails leaves the old file as it was and removes the temporary one."""
     target = Path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # umask applies
     try:
-        if isinstance(data, bytes):
-            temporary.write_bytes(data)
-        else:
-            temporary.write_text(data)
-        temporary.replace(target)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
     finally:
-        temporary.unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
 
 
 def save_figure(fig, path: str, **options) -> None:
-    """Save a matplotlib figure atomically, in the format its suffix names."""
+    """Save a matplotlib figure atomically, in the format its suffix names (.png, .svg
+    or .pdf; the command line checks the suffix before any work)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise ValueError(f"{path}: a picture is a .png, .svg or .pdf file")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=Path(path).suffix.lstrip(".").lower(), **options)
+    fig.savefig(buffer, format=suffix[1:], **options)
     write_atomically(path, buffer.getvalue())

@@ -273,14 +273,15 @@ def decide_cvc5(text: str, seconds: float) -> str:
     if importlib.util.find_spec("cvc5") is None:
         return "unavailable"
     try:
-        done = subprocess.run([sys.executable, "-c", _CVC5_CHILD, str(max(1, int(seconds * 1000)))],
-                              input=text, capture_output=True, text=True, timeout=seconds + 10)
+        done = subprocess.run(  # -I: isolated, so no module in the working folder shadows cvc5
+            [sys.executable, "-I", "-c", _CVC5_CHILD, str(max(1, int(seconds * 1000)))],
+            input=text, capture_output=True, text=True, timeout=seconds + 10)
     except subprocess.TimeoutExpired:
         return "unknown"
-    lines = done.stdout.split()
-    if done.returncode != 0 or not lines:
-        return "error: " + (done.stderr.strip().splitlines() or ["no answer"])[-1]
-    return lines[-1]
+    words = done.stdout.split()
+    if done.returncode != 0 or not words or words[-1] not in ("sat", "unsat", "unknown"):
+        return "error: " + (done.stderr.strip().splitlines() or [f"answered {done.stdout!r}"])[-1]
+    return words[-1]
 
 
 def solver_agreement(text: str, seconds: float) -> dict:
