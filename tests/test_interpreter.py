@@ -1,9 +1,9 @@
 from fractions import Fraction as F
+from itertools import product
 
 import pytest
 
-from itertools import product
-
+from verifier.agents import Choose
 from verifier.interpreter import (InadmissibleObservation, Observation, Run, box_vertices,
                                   mixture, output, vertex_outputs)
 from verifier.library import parse_agent
@@ -33,7 +33,7 @@ def test_liar_at_its_tie_follows_the_oracle_answer(pd_a):
 def test_estimates_must_be_within_half_delta(pd_a):
     prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
     truth = (F(1, 2), F(1, 2))
-    choose = {path: (F(1), F(0)) for path, node in prog.walk() if type(node).__name__ == "Choose"}
+    choose = {path: (F(1), F(0)) for path, node in prog.walk() if isinstance(node, Choose)}
     ok = Observation(estimate=((F(1, 2) + F(1, 200), F(1, 2) - F(1, 200)), truth),
                      choices=choose)
     output(prog, truth, truth, ok)
@@ -45,7 +45,7 @@ def test_estimates_must_be_within_half_delta(pd_a):
 
 def test_lp_moves_toward_cooperation_at_mutual_defection(pd_a):
     prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
-    choose = {path: (F(1), F(0)) for path, node in prog.walk() if type(node).__name__ == "Choose"}
+    choose = {path: (F(1), F(0)) for path, node in prog.walk() if isinstance(node, Choose)}
     out = output(prog, D, D, Observation(estimate=(D, D), choices=choose))
     assert out == (F(1, 10), F(9, 10))
 
@@ -53,7 +53,7 @@ def test_lp_moves_toward_cooperation_at_mutual_defection(pd_a):
 def test_vertex_outputs_of_an_estimating_agent_are_its_deterministic_runs(pd_a):
     prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
     chooses = [(path, len(node.options)) for path, node in prog.walk()
-               if type(node).__name__ == "Choose"]
+               if isinstance(node, Choose)]
     estimate = (D, D)
     runs = {output(prog, D, D, Observation(estimate=estimate, choices={
         path: tuple(F(int(k == pick)) for k in range(n)) for (path, n), pick in zip(chooses, picks)}))

@@ -250,8 +250,9 @@ def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
 
 def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequence,
                    estimate: tuple | None = None) -> set:
-    """The outputs under every deterministic observation with this estimate (None for
-    programs that do not estimate): tie answers 0 or 1 and one option at each Choose.
+    """The outputs under every deterministic observation with this estimate (needed by
+    programs that estimate, ignored by the others): tie answers 0 or 1 and one option
+    at each Choose.
 
     An output is multilinear in the tie answers and the Choose weights, so the
     strategies a seat can hold at this profile with this estimate (mixtures of
@@ -297,7 +298,7 @@ def vertex_outputs(program: Program, profile_self: Sequence, profile_opp: Sequen
         if isinstance(x, Choose):
             return set().union(*(node(o, path + (i,)) for i, o in enumerate(x.options)))
         if isinstance(x, PlayEstimate):
-            return {tuple(estimate[0])}
+            return {tuple(simplify_number(p) for p in estimate[0])}
         raise ValueError(f"unknown node {x!r}")
 
     return {o for o in node(program.body, ()) if len(o) == n}
