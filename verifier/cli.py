@@ -487,7 +487,23 @@ def certify_options(p) -> None:
                         "to solver agreement (default 5; 0 skips it)")
 
 
-def solver_memory(p) -> None:
+def rationalize_option(p) -> None:
+    p.add_argument("--rationalize", action="store_true",
+                   help="accept inexact float payoffs in a game file, read as their shortest "
+                        "decimal")
+
+
+def table_options(p, row: str) -> None:
+    """The output forms of a table command (tournament, sweep)."""
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="machine-readable output")
+    form.add_argument("--csv", action="store_true", help=f"one CSV row per {row}")
+    p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
+
+
+def solver_options(p) -> None:
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="time limit of each solver query (default 120)")
     p.add_argument("--solver-memory", type=int, metavar="MIB",
                    help="memory limit of the solver (Z3) in every query and worker; a query "
                         "that needs more is reported as unknown")
@@ -520,8 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("agent2", help="agent spec for player 2")
             p.add_argument("--game", required=True,
                            help="built-in game name, JSON game file or Gambit .nfg/.efg file")
-            p.add_argument("--rationalize", action="store_true",
-                           help="accept inexact float payoffs, read as their shortest decimal")
+            rationalize_option(p)
             p.add_argument("--no-tie-randomization", action="store_true",
                            help="the oracle answers each query the same way every time")
             p.add_argument("--assume", metavar="REGION",
@@ -530,9 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--decimals", type=int, default=None, metavar="N",
                        help="print numbers as decimals with N digits (exact by default)")
-        p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                       help="time limit of each solver query (default 120)")
-        solver_memory(p)
+        solver_options(p)
 
     p = sub.add_parser("solve", help="find a fixed point, or all of them")
     common(p)
@@ -588,11 +601,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bounds", action="store_true",
                    help="also draw the certified payoff ranges over all fixed points")
     p.add_argument("--title", help="the figure's title")
-    p.add_argument("--rationalize", action="store_true",
-                   help="accept inexact payoffs in a game file by their shortest decimal")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                   help="time limit of each solver query")
-    solver_memory(p)
+    rationalize_option(p)
+    solver_options(p)
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("sweep", help="solve, or an exact optimum, over a grid of parameters")
@@ -605,31 +615,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="optimise this over the fixed points at each point, e.g. u1 or p1(C)")
     p.add_argument("--sense", choices=("min", "max"), default="min")
     p.add_argument("--plot", metavar="FILE.png", help="also draw the values (png, svg, pdf)")
-    form = p.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="machine-readable output")
-    form.add_argument("--csv", action="store_true", help="one CSV row per grid point")
-    p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
-    p.add_argument("--rationalize", action="store_true",
-                   help="accept inexact payoffs in a game file by their shortest decimal")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                   help="time limit of each solver query")
-    solver_memory(p)
+    table_options(p, "grid point")
+    rationalize_option(p)
+    solver_options(p)
     parallel_options(p)
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("tournament", help="every ordered pair of a roster: fixed-point outcomes")
     p.add_argument("agents", nargs="*", help="agent specs (default: the whole library)")
     p.add_argument("--game", required=True, help="built-in game, JSON or Gambit file")
-    p.add_argument("--rationalize", action="store_true",
-                   help="accept inexact payoffs in a game file by their shortest decimal")
-    form = p.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="machine-readable output")
-    form.add_argument("--csv", action="store_true", help="one CSV row per ordered pair")
+    rationalize_option(p)
+    table_options(p, "ordered pair")
     p.add_argument("--heatmap", metavar="FILE.png", help="also draw a heatmap (png, svg, pdf)")
-    p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                   help="time limit of each solver query")
-    solver_memory(p)
+    solver_options(p)
     parallel_options(p)
     p.set_defaults(func=cmd_tournament)
 
@@ -658,8 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("game", help="built-in game name, JSON game file or Gambit .nfg/.efg file")
     p.add_argument("--nfg", metavar="FILE.nfg", help="write the game as a Gambit strategic form")
     p.add_argument("--json", action="store_true", help="print the game as JSON")
-    p.add_argument("--rationalize", action="store_true",
-                   help="accept inexact float payoffs, read as their shortest decimal")
+    rationalize_option(p)
     p.set_defaults(func=cmd_game)
 
     p = sub.add_parser("list", help="list built-in agents and games")

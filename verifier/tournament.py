@@ -19,13 +19,14 @@ import csv
 import io
 import time
 from dataclasses import dataclass
+from functools import cmp_to_key
 
 from .agents import AgentError
 from .errors import SolverUnknown
 from .games import Game, GameError, game_from_json
 from .jobs import run_jobs, save_figure
 from .library import parse_agent
-from .numbers import fmt
+from .numbers import compare, fmt
 from .solver import Pair
 
 __all__ = ["Cell", "Tournament", "default_roster", "play", "run_tournament"]
@@ -70,7 +71,7 @@ class Cell:
     def lowest(self, player: int = 0) -> float | None:
         """The player's lowest payoff (for colouring only; None when unknown)."""
         if self.kind in ("unique", "finite"):
-            return float(min(p[player] for p in self.points))
+            return float(min((p[player] for p in self.points), key=cmp_to_key(compare)))
         if self.kind == "range" and self.ranges[player][0].value is not None:
             return float(self.ranges[player][0].value)
         return None
