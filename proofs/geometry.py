@@ -1,7 +1,9 @@
 """The geometry of the prisoner's dilemma behind LP and neLP (claims.md C13).
 
 Two arbitrary players (``any`` vs ``any``) have every profile as a fixed point, so
-"every fixed point satisfies phi" here means "every profile satisfies phi".
+"every fixed point satisfies phi" here means "every profile satisfies phi". The post's
+D(p1,p2)(o1,o2) is read at equal rates (D1, D2 in the formal text) or as a cone of
+rates (ParetoCone); the claims say which.
 """
 
 from verifier import Always, Claim, Extreme
@@ -16,28 +18,45 @@ def pareto(v, o1, o2):
 
 
 def geometry(game, threshold):
+    def claim(id, statement, check, **kw):
+        return Claim(f"{id}-{game}", statement, kw.pop("source", SOURCE), game, FREE, check,
+                     sentence="C13", **kw)
     return [
-        Claim(f"C13-minmax-{game}", "min = 1, obtained by defecting (p1' = D)", "post", game,
-              FREE, Extreme(lambda v: v.u1, "min", value=1, attained=True,
-                            subject_to=lambda v: v.p1("D").eq(1)),
-              formal="when player 1 defects its payoff is at least 1, and 1 is attained"),
-        Claim(f"C13-only-CC-{game}", "(C, C) is the only direction that can be a Pareto "
-              "improvement", SOURCE, game, FREE,
-              Always(lambda v: ~pareto(v, "C", "D") & ~pareto(v, "D", "C") & ~pareto(v, "D", "D")),
-              formal="no profile has D(p)(C,D), D(p)(D,C) or D(p)(D,D) improving both payoffs"),
-        Claim(f"C13-whenever-{game}", "moving both toward C is a Pareto improvement whenever "
-              "a, b < 1", SOURCE, game, FREE,
-              Always(lambda v: ((v.p1("C") < 1) & (v.p2("C") < 1)).__invert__() | pareto(v, "C", "C")),
-              expected="fails",
-              formal="every profile with a, b < 1 has D(p)(C,C) improving both payoffs",
-              note="false: once the other player cooperates enough, moving it toward C costs it "
-                   "more than my cooperation gives"),
-        Claim(f"C13-tight-{game}", f"corrected: moving both toward C is a Pareto improvement "
-              f"whenever a, b < {threshold}, and {threshold} is the largest such bound", SOURCE,
-              game, FREE, Extreme(lambda v: v.p1("C"), "min", value=threshold, attained=True,
-                                  subject_to=lambda v: v.gain(2, "C", "C") <= 0),
-              formal=f"the least a at which D(p)(C,C) fails to improve player 2's payoff is "
-                     f"{threshold} (symmetrically for b)"),
+        claim("C13-minmax", "defecting guarantees player 1 exactly 1: the least payoff of D "
+              "over all opponent strategies is 1", Extreme(
+                  lambda v: v.u1, "min", value=1, attained=True,
+                  subject_to=lambda v: v.p1("D").eq(1)), source="post: 'p1' = D and min = 1'"),
+        claim("C13-minmax-cap", "... and no strategy guarantees more: against D every strategy "
+              "of player 1 gets at most 1 (so the minmax value is 1, reached by D)",
+              Always(lambda v: ~v.p2("D").eq(1) | (v.u1 <= 1)),
+              source="post: 'p1' = D and min = 1'"),
+        claim("C13-only-CC", "moving toward (C, D), (D, C) or (D, D) at equal rates never "
+              "improves both payoffs", Always(lambda v: ~pareto(v, "C", "D")
+                                              & ~pareto(v, "D", "C") & ~pareto(v, "D", "D")),
+              role="context", under="directions=equal"),
+        claim("C13-whenever", "moving both toward C (at equal rates) is a Pareto improvement "
+              "whenever a, b < 1", Always(lambda v: ~((v.p1("C") < 1) & (v.p2("C") < 1))
+                                           | pareto(v, "C", "C")),
+              expected="fails", under="directions=equal",
+              note="false at equal rates: once the other player cooperates enough, moving it "
+                   "toward C costs it more than my cooperation gives"),
+        claim("C13-whenever-cone", "moving both toward C at some rates is a Pareto improvement "
+              "whenever a, b < 1", Always(lambda v: ~((v.p1("C") < 1) & (v.p2("C") < 1))
+                                           | v.cone_pareto("C", "C")),
+              under="directions=cone"),
+        claim("C13-tight", f"corrected (equal rates): moving both toward C is a Pareto "
+              f"improvement whenever a, b < {threshold}",
+              Always(lambda v: ~((v.p1("C") < threshold) & (v.p2("C") < threshold))
+                     | pareto(v, "C", "C")), role="corrected", under="directions=equal"),
+        claim("C13-tight-a", f"... and {threshold} is tight: the least a at which D2(C,C) <= 0 "
+              f"is {threshold}", Extreme(lambda v: v.p1("C"), "min", value=threshold,
+                                         attained=True,
+                                         subject_to=lambda v: v.gain(2, "C", "C") <= 0),
+              role="tight", under="directions=equal"),
+        claim("C13-tight-b", f"... and the least b at which D1(C,C) <= 0 is {threshold}",
+              Extreme(lambda v: v.p2("C"), "min", value=threshold, attained=True,
+                      subject_to=lambda v: v.gain(1, "C", "C") <= 0),
+              role="tight", under="directions=equal"),
     ]
 
 

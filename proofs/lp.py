@@ -5,6 +5,9 @@
       if exists o1, o2 such that D(p1,p2)(o1,o2) is delta-Pareto:
           with probability 1-eps output p1, with probability eps output o1
       else output p1
+
+Every claim here is decided under each reading of D (equal rates or a cone of
+rates) and of the estimates (box or grid).
 """
 
 from fractions import Fraction
@@ -13,13 +16,16 @@ from verifier import Always, Claim, Extreme
 
 FAMILY = "LP (the post)"
 PARAMS = {"": ("1/10", "1/1000"), "-p2": ("1/20", "1/10000")}
+SOURCE = "post"
 
 
-def lp(eps, delta):
+def lp(eps="1/10", delta="1/1000"):
     return f"lp(eps={eps},delta={delta})"
 
 
 def near_pareto(v, delta):
+    """a or b within 2 delta of 1: a lenient reading of 'delta-Pareto' (within delta of a
+    Pareto strategy)."""
     slack = 2 * Fraction(delta)
     return (v.p1("C") >= 1 - slack) | (v.p2("C") >= 1 - slack)
 
@@ -30,41 +36,37 @@ for game in ("pd-a", "pd-b"):
         agent = lp(eps, delta)
         CLAIMS += [
             Claim(f"L1-{game}{tag}", "LP() will always reach delta-Pareto outcomes with Q()",
-                  "post", game, (agent, "any"), Always(lambda v, d=delta: near_pareto(v, d)),
-                  expected="fails", formal=f"against any opponent every fixed point has a or b "
-                                           f"at least 1 - 2 delta (delta = {delta})",
-                  note="LP only moves along delta-sure Pareto directions; away from them it "
-                       "keeps its estimate, far from the Pareto set"),
+                  SOURCE, game, (agent, "any"), Always(lambda v, d=delta: near_pareto(v, d)),
+                  expected="fails", sentence="L1",
+                  note="LP only moves along delta-sure Pareto directions; where none is sure "
+                       "it keeps its estimate"),
             Claim(f"L3-{game}{tag}", "if Q() is the defection rock, LP() must cooperate (to "
-                  "within delta)", "post", game, (agent, "defectbot"),
-                  Always(lambda v, d=delta: v.p1("C") >= 1 - 2 * Fraction(d)), expected="fails",
-                  formal=f"every fixed point has P1(C) >= 1 - 2 delta (delta = {delta})"),
+                  "within delta)", SOURCE, game, (agent, "defectbot"),
+                  Always(lambda v, d=delta: v.p1("C") >= 1 - 2 * Fraction(d)),
+                  expected="fails", sentence="L3"),
+            Claim(f"L3-tight-{game}{tag}", "tight: LP's least cooperation against the defection "
+                  "rock", SOURCE, game, (agent, "defectbot"), Extreme(lambda v: v.p1("C"), "min"),
+                  sentence="L3", role="tight"),
         ]
-    threshold = {"pd-a": Fraction(3, 5), "pd-b": Fraction(1, 2)}[game]
     CLAIMS += [
-        Claim(f"L1-tight-{game}", "corrected: LP's fixed points against any opponent stay "
-              f"where (C, C) is not a delta-sure Pareto direction: a or b at least "
-              f"{threshold} - delta", "post", game, (lp("1/10", "1/1000"), "any"),
-              Extreme(lambda v: v.p1("C"), "min", value=threshold - Fraction(1, 1000),
-                      attained=True, subject_to=lambda v: v.p1("C") >= v.p2("C")),
-              formal="min over fixed points with a >= b of a (the nearer coordinate to 1) = "
-                     f"{threshold - Fraction(1, 1000)}, attained"),
+        Claim(f"L1-tight-a-{game}", "tight: the least a among LP's fixed points with a >= b, "
+              "against any opponent", SOURCE, game, (lp(), "any"),
+              Extreme(lambda v: v.p1("C"), "min", subject_to=lambda v: v.p1("C") >= v.p2("C")),
+              sentence="L1", role="tight"),
+        Claim(f"L1-tight-b-{game}", "tight: the least b among LP's fixed points with b >= a, "
+              "against any opponent (with the previous claim: the largest c such that every "
+              "fixed point has a >= c or b >= c is the smaller of the two)", SOURCE, game,
+              (lp(), "any"),
+              Extreme(lambda v: v.p2("C"), "min", subject_to=lambda v: v.p2("C") >= v.p1("C")),
+              sentence="L1", role="tight"),
         Claim(f"L2-{game}-low", "if Q() is the cooperation rock, p1 could be any mix of "
-              "defect and cooperate", "post", game, (lp("1/10", "1/1000"), "cooperatebot"),
-              Extreme(lambda v: v.p1("C"), "min", value=0, attained=True)),
-        Claim(f"L2-{game}-high", "... (up to full cooperation)", "post", game,
-              (lp("1/10", "1/1000"), "cooperatebot"),
-              Extreme(lambda v: v.p1("C"), "max", value=1, attained=True)),
-        Claim(f"L3-tight-{game}", "corrected: against DefectBot LP cooperates at least "
-              f"{threshold} - delta, and that is tight", "post", game,
-              (lp("1/10", "1/1000"), "defectbot"),
-              Extreme(lambda v: v.p1("C"), "min", value=threshold - Fraction(1, 1000),
-                      attained=True),
-              note="(C, C) stays a Pareto direction for DefectBot only while LP's cooperation "
-                   f"is below {threshold}; above it, every estimate LP can hold is a fixed point"),
+              "defect and cooperate", SOURCE, game, (lp(), "cooperatebot"),
+              Extreme(lambda v: v.p1("C"), "min", value=0, attained=True), sentence="L2"),
+        Claim(f"L2-{game}-high", "... (up to full cooperation)", SOURCE, game,
+              (lp(), "cooperatebot"), Extreme(lambda v: v.p1("C"), "max", value=1, attained=True),
+              sentence="L2"),
     ]
-CLAIMS.append(Claim("L3-pd-a-delta1/100", "LP against DefectBot 'must cooperate (to within "
-                    "delta)': the issue's example, eps = 1/10, delta = 1/100", "post", "pd-a",
-                    (lp("1/10", "1/100"), "defectbot"),
-                    Extreme(lambda v: v.p1("C"), "min", value="59/100", attained=True),
-                    formal="min P1(C) over the fixed points = 59/100, far below 1 - 2 delta"))
+CLAIMS.append(Claim("L3-tight-pd-a-delta1/100", "tight: LP's least cooperation against the "
+                    "defection rock at eps = 1/10, delta = 1/100", SOURCE, "pd-a",
+                    (lp("1/10", "1/100"), "defectbot"), Extreme(lambda v: v.p1("C"), "min"),
+                    sentence="L3", role="tight"))

@@ -29,53 +29,51 @@ CLAIMS = []
 for game in ("pd-a", "pd-b"):
     for tag, (eps, delta) in PARAMS.items():
         CLAIMS += [
-            Claim(f"N1-{game}{tag}", "against the defection rock neLP cooperates with "
-                  "probability of order delta (tight)", "post", game,
+            Claim(f"N1-{game}{tag}", "tight: the most neLP cooperates against the defection "
+                  "rock (the post: 'cooperation of order delta')", "post", game,
                   (nelp(eps, delta), "defectbot"), Extreme(lambda v: v.p1("C"), "max"),
-                  formal=f"the exact maximum of P1(C) over the fixed points (delta = {delta})"),
+                  sentence="N1", role="tight"),
             Claim(f"N2-{game}{tag}", "neLP against neLP has no fixed point where both payoffs "
                   "are below min = 1", "post: 'such a point does not exist'", game,
                   (nelp(eps, delta), nelp(eps, delta)),
-                  Always(lambda v: (v.u1 >= 1) | (v.u2 >= 1)),
-                  formal="every fixed point has u1 >= 1 or u2 >= 1"),
+                  Always(lambda v: (v.u1 >= 1) | (v.u2 >= 1)), sentence="N2"),
         ]
     CLAIMS += [
-        Claim(f"N1-payoff-{game}", "against the defection rock neLP's payoff is at least "
-              "min minus order delta (tight)", "post", game, (nelp(), "defectbot"),
-              Extreme(lambda v: v.u1, "min")),
+        Claim(f"N1-payoff-{game}", "tight: neLP's least payoff against the defection rock "
+              "(the post: at least min minus order delta)", "post", game, (nelp(), "defectbot"),
+              Extreme(lambda v: v.u1, "min"), sentence="N1", role="tight"),
         Claim(f"N3-cooperatebot-{game}", "neLP against the cooperation rock: on the blue "
               "boundary, never below min", "post", game, (nelp(), "cooperatebot"),
-              Always(lambda v: v.u1 >= 1)),
+              Always(lambda v: v.u1 >= 1), sentence="N3"),
         Claim(f"N3-lp-{game}", "neLP against LP: neLP's payoff is at least min minus order "
-              "delta", "post", game, (nelp(), "lp(eps=1/10,delta=1/1000)"),
-              Always(lambda v: v.u1 >= "99/100"),
-              formal="every fixed point pays neLP at least 99/100"),
+              "delta (here: minus 10 delta)", "post", game, (nelp(), "lp(eps=1/10,delta=1/1000)"),
+              Always(lambda v: v.u1 >= "99/100"), sentence="N3"),
     ]
 CLAIMS += [
-    Claim("N2-min-pd-a", "neLP against neLP: the tight lower bound on player 1's payoff",
+    Claim("N2-min-pd-a", "tight: neLP against neLP, player 1's least payoff is the smaller "
+          "root of a quadratic, attained",
           "post (the red boundary)", "pd-a", (nelp(), nelp()),
-          Extreme(lambda v: v.u1, "min", value=RED_MIN, attained=True),
-          formal="the exact minimum of u1 over the fixed points is the smaller root of "
-                 "224360144000000000000 x^2 - 445744866759352000000 x + 221394579822449968229",
+          Extreme(lambda v: v.u1, "min", value=RED_MIN, attained=True), sentence="N2",
+          role="tight",
           note="below min = 1 by about 6.8 delta: 'not delta-surely below min' is not 'at "
                "least min' (found by `rov bound`, certified here directly)"),
-    Claim("N3-lp-min-pd-a", "neLP against LP: the tight lower bound on neLP's payoff", "post",
-          "pd-a", (nelp(), "lp(eps=1/10,delta=1/1000)"),
-          Extreme(lambda v: v.u1, "min", value=RED_MIN, attained=True),
-          formal="the exact minimum of u1 over the fixed points equals neLP's against neLP",
+    Claim("N3-lp-min-pd-a", "tight: neLP's least payoff against LP is the same root, "
+          "attained", "post", "pd-a", (nelp(), "lp(eps=1/10,delta=1/1000)"),
+          Extreme(lambda v: v.u1, "min", value=RED_MIN, attained=True), sentence="N3",
+          role="tight",
           note="the extreme fixed point is one where the opponent acts as LP anyway"),
     Claim("N4-lp", "raising min to 2: against LP the outcome gives neLP more than 2 (minus "
           "order delta)", "post", "pd-a", (nelp(floor=2), "lp(eps=1/10,delta=1/1000)"),
-          Always(lambda v: v.u1 >= "199/100"), formal="every fixed point pays player 1 at least 199/100"),
-    Claim("N4-lp-min", "raising min to 2: the tight lower bound on neLP's payoff against LP",
+          Always(lambda v: v.u1 >= "199/100"), sentence="N4"),
+    Claim("N4-lp-min", "tight: with min = 2, neLP's least payoff against LP is the smaller "
+          "root of a quadratic (about 1.992830), attained",
           "post", "pd-a", (nelp(floor=2), "lp(eps=1/10,delta=1/1000)"),
-          Extreme(lambda v: v.u1, "min", value=RAISED_MIN, attained=True),
-          formal="the exact minimum of u1 is the smaller root of 224360144000000000000 x^2 "
-                 "- 894285010759352000000 x + 891140536797125968229 (about 1.992830)"),
+          Extreme(lambda v: v.u1, "min", value=RAISED_MIN, attained=True), sentence="N4",
+          role="tight"),
     Claim("N4-cooperatebot", "raising min to 2: against the cooperation rock, more than 2",
-          "post", "pd-a", (nelp(floor=2), "cooperatebot"), Always(lambda v: v.u1 >= 2)),
+          "post", "pd-a", (nelp(floor=2), "cooperatebot"), Always(lambda v: v.u1 >= 2),
+          sentence="N4"),
     Claim("N4-self", "raising min to 2: against itself 'you both defect' becomes a possible "
           "oracle answer", "post", "pd-a", (nelp(floor=2), nelp(floor=2)),
-          Exists(lambda v: v.p1("C").eq(0) & v.p2("C").eq(0)),
-          formal="mutual defection (0, 0) is a fixed point"),
+          Exists(lambda v: v.p1("C").eq(0) & v.p2("C").eq(0)), sentence="N4"),
 ]

@@ -4,6 +4,7 @@ delimited by CC, DD and DC)' (Stuart Armstrong, comment). Compared opponent by o
 from verifier import Always, Claim, Extreme
 
 FAMILY = "NicerBot as a region agent (comment by Stuart Armstrong)"
+SENTENCE = "NicerBot-region"
 SOURCE = "comment (Stuart Armstrong)"
 NICER = "nicerbot(eps=1/10)"
 # the triangle CC, DD, DC in the plane (my payoff, the opponent's payoff), pd-a
@@ -12,24 +13,24 @@ HALF_PLANE = "region(eps=1/10,delta=1/1000,polygon=(3,3),(1,1),(5,0))"
 CLAIMS = [
     Claim("NR-defectbot-nicer", "NicerBot cooperates with probability exactly eps against "
           "DefectBot", SOURCE, "pd-a", (NICER, "defectbot"),
-          Extreme(lambda v: v.p1("C"), "max", value="1/10", attained=True)),
+          Extreme(lambda v: v.p1("C"), "max", value="1/10", attained=True), role="context"),
     Claim("NR-defectbot-region", "... and so would the region agent, if it were NicerBot",
           SOURCE, "pd-a", (HALF_PLANE, "defectbot"),
           Extreme(lambda v: v.p1("C"), "max", value="1/10"), expected="fails",
           note="the region agent falls back to D as soon as its payoff is delta-surely below "
                "the opponent's: its cooperation is of order delta, not eps"),
     Claim("NR-cooperatebot-nicer", "NicerBot cooperates fully with CooperateBot", SOURCE, "pd-a",
-          (NICER, "cooperatebot"), Always(lambda v: v.p1("C").eq(1))),
+          (NICER, "cooperatebot"), Always(lambda v: v.p1("C").eq(1)), role="context"),
     Claim("NR-cooperatebot-region", "... and so would the region agent, if it were NicerBot",
           SOURCE, "pd-a", (HALF_PLANE, "cooperatebot"), Always(lambda v: v.p1("C").eq(1)),
           expected="fails",
           note="every outcome against CooperateBot lies in the region, so the agent acts as "
                "LP, which has a fixed point at every cooperation rate"),
     Claim("NR-self-nicer", "NicerBot against itself cooperates fully", SOURCE, "pd-a",
-          (NICER, NICER), Always(lambda v: v.p1("C").eq(1) & v.p2("C").eq(1))),
+          (NICER, NICER), Always(lambda v: v.p1("C").eq(1) & v.p2("C").eq(1)), role="context"),
     Claim("NR-self-region", "... and the region agent against itself comes close",
           SOURCE, "pd-a", (HALF_PLANE, HALF_PLANE), Always(lambda v: v.p1("C") >= "9/10"),
-          formal="every fixed point of the region agent against itself has a >= 9/10",
+          role="context",
           note="the comment's identification is wrong as stated: the region agent is an "
                "LP-like agent with a different fallback, and its fixed points differ from "
                "NicerBot's against DefectBot and CooperateBot (above)"),

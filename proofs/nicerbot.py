@@ -8,6 +8,7 @@
 from verifier import Always, Claim, Extreme, Unique
 
 FAMILY = "NicerBot (comment by Jessica Taylor; Oesterheld, Robust program equilibrium, 2019)"
+SENTENCE = "NicerBot"
 SOURCE = "comment; Oesterheld 2019"
 C, D = (1, 0), (0, 1)
 
@@ -26,18 +27,17 @@ def c9(game, eps, expected, reward):
                  "program game: no deviation, pure or mixed, pays the deviant more than R",
                  "Oesterheld 2019; claims.md C9", game, (nicer(eps), "any"),
                  Always(lambda v: v.u2 <= reward), expected=expected,
-                 formal=f"against an arbitrary opponent (any mixed strategy) every fixed point "
-                        f"gives the opponent at most R = {reward}")
+                 role="literal" if expected == "holds" else "context")
 
 
 CLAIMS = [
     c5("pd-a", "1/10"), c5("pd-b", "1/10"), c5("pd-a", "1/20"), c5("pd-b", "1/20"),
     c5("pd-a", "1"),
     Claim("C5-eps0", "... for every eps in (0, 1]; at eps = 0 the fixed point is not unique",
-          SOURCE, "pd-a", (nicer(0), nicer(0)), Unique((C, C)), expected="fails",
+          SOURCE, "pd-a", (nicer(0), nicer(0)), Unique((C, C)), expected="fails", role="context",
           note="at eps = 0 both players mirror each other: every a = b is a fixed point"),
     Claim("C5-eps0-mirror", "at eps = 0 every fixed point has a = b", SOURCE, "pd-a",
-          (nicer(0), nicer(0)), Always(lambda v: v.p1("C").eq(v.p2("C")))),
+          (nicer(0), nicer(0)), Always(lambda v: v.p1("C").eq(v.p2("C"))), role="context"),
     Claim("C6-pd-a", "NicerBot(eps1) vs NicerBot(eps2) with eps1 + eps2 > 0: unique fixed "
           "point (1, 1)", SOURCE, "pd-a", (nicer("1/10"), nicer(0)), Unique((C, C))),
     Claim("C6-pd-b", "NicerBot(eps1) vs NicerBot(eps2) with eps1 + eps2 > 0: unique fixed "
@@ -47,8 +47,7 @@ CLAIMS = [
     Claim("C7-pd-b", "NicerBot(DefectBot) cooperates with probability eps", SOURCE, "pd-b",
           (nicer("1/20"), "defectbot"), Unique((("1/20", "19/20"), D))),
     Claim("C7-payoff", "NicerBot's payoff against DefectBot is eps*S + (1-eps)*P", SOURCE,
-          "pd-a", (nicer("1/10"), "defectbot"), Always(lambda v: v.u1.eq("9/10")),
-          formal="every fixed point pays NicerBot 1/10 * 0 + 9/10 * 1 = 9/10"),
+          "pd-a", (nicer("1/10"), "defectbot"), Always(lambda v: v.u1.eq("9/10"))),
     Claim("C8-pd-a", "NicerBot(CooperateBot) cooperates", SOURCE, "pd-a",
           (nicer("1/10"), "cooperatebot"), Unique((C, C))),
     Claim("C8-pd-b", "NicerBot(CooperateBot) cooperates", SOURCE, "pd-b",
@@ -57,10 +56,10 @@ CLAIMS = [
     c9("pd-a", "2/5", "fails", 3),
     Claim("C9-pd-a-eps2/5-best-deviation", "at eps = 2/5 the best deviation against NicerBot "
           "is mixed", "claims.md C9", "pd-a", (nicer("2/5"), "any"),
-          Extreme(lambda v: v.u2, "max", value="181/60", attained=True),
-          formal="the deviant's best payoff is 181/60 > 3, attained at cooperation rate 5/6"),
+          Extreme(lambda v: v.u2, "max", value="181/60", attained=True), role="context"),
     Claim("C9-pd-a-eps2/5-pure", "... though pure DefectBot does not profit", "claims.md C9",
           "pd-a", (nicer("2/5"), "defectbot"), Always(lambda v: v.u2 <= 3),
+          role="context",
           note="checking pure deviations alone would wrongly certify the equilibrium"),
     c9("pd-b", "1/2", "holds", 2),
     c9("pd-b", "3/5", "fails", 2),

@@ -8,6 +8,8 @@ formulas in the parameters, proven to bound every fixed point and to be
 reached by a fixed point written in the parameters, for every parameter.
 """
 
+from dataclasses import replace
+
 from verifier import Always, Claim, Exists, Extreme, Unique
 
 FAMILY = "Parametric: every eps and delta at once"
@@ -82,11 +84,16 @@ CLAIMS += [
     Claim("P-N2-min-pd-a", "neLP against neLP: player 1's payoff is at least min minus order "
           "delta, exactly the smaller root of a quadratic in delta, and this is tight",
           "post (the red boundary)", "pd-a", (NELP, NELP),
-          Extreme(lambda v: v.u1, "min", value=RED), assume=REGION,
-          formal="the min of u1 over the fixed points is the smaller root x of "
-                 "(7+6d)(4+3d) x^2 + (324d^4+1620d^3+2565d^2+1125d-224)/4 x + "
-                 "(1458d^6+10935d^5+29889d^4+33615d^3+9126d^2-5220d+448)/16"),
+          Extreme(lambda v: v.u1, "min", value=RED), assume=REGION),
     Claim("P-N3-lp-min-pd-a", "neLP against LP: the same tight lower bound on neLP's payoff",
           "post (the red boundary)", "pd-a", (NELP, LP),
           Extreme(lambda v: v.u1, "min", value=RED), assume=REGION),
 ]
+
+# the sentence of the post each claim is about, and its role there (see verifier.claims.Claim)
+SENTENCES = {"P-nicer": "NicerBot", "P-N1": "N1", "P-N2": "N2", "P-N3": "N3", "P-lp": "L3"}
+CONTEXT = ("P-nicer-eps0", "P-nicer-closed", "P-N2-below", "P-lp-exploited", "P-N1-not-4d")
+TIGHT = ("P-N2-min", "P-N3-lp-min")
+CLAIMS = [replace(c, sentence=next(v for k, v in SENTENCES.items() if c.id.startswith(k)),
+                  role="context" if c.id.startswith(CONTEXT) else
+                  "tight" if c.id.startswith(TIGHT) else "literal") for c in CLAIMS]

@@ -24,42 +24,40 @@ def near_pareto_part(v):
 CLAIMS = [
     Claim("G1", "If such an agent faces a copy of itself, the outcome will be along the Pareto "
           "light green lines (the Pareto part of the kite)", "post (figure lost)", "pd-a",
-          (GREEN, GREEN), Always(near_pareto_part), expected="fails",
-          formal="every fixed point is within 1/100 of the Pareto frontier, inside the kite",
+          (GREEN, GREEN), Always(near_pareto_part), expected="fails", sentence="G1",
           note="as with LP, play stalls where moving both toward C stops paying one player"),
-    Claim("G1-corrected", "corrected: two greens end high in the kite", "post", "pd-a",
-          (GREEN, GREEN), Always(lambda v: v.u1 + v.u2 >= 5),
-          formal="every fixed point has u1 + u2 >= 5 (mutual cooperation pays 6)"),
-    Claim("G1-narrow", "G1 holds, to within 1/20, for a narrow kite: green allowing at most "
-          "1/10 more to the opponent", "post; shape found by search", "pd-a",
-          (NARROW, NARROW),
-          Always(lambda v: (v.p1("C") >= "19/20") | (v.p2("C") >= "19/20")),
-          formal="every fixed point has a >= 19/20 or b >= 19/20",
+    Claim("G1-corrected", "corrected: every fixed point of two greens has u1 + u2 >= 5 (high "
+          "in the kite; mutual cooperation pays 6)", "post", "pd-a",
+          (GREEN, GREEN), Always(lambda v: v.u1 + v.u2 >= 5), sentence="G1", role="corrected"),
+    Claim("G1-narrow", "corrected: for a narrow kite (green allowing the opponent at most 1/10 "
+          "more), every fixed point has a or b at least 19/20", "post; shape found by search",
+          "pd-a", (NARROW, NARROW),
+          Always(lambda v: (v.p1("C") >= "19/20") | (v.p2("C") >= "19/20")), sentence="G1",
+          role="corrected",
           note="the stall points of a band of half-width c reach down to a = 1 - 2c/5 "
                "(as delta -> 0): only a kite shrunk toward (3, 3) makes G1 hold"),
     Claim("G1-narrow-no-defection", "... and two narrow greens never fall back to mutual "
           "defection", "post", "pd-a", (NARROW, NARROW),
-          Always(lambda v: (v.p1("C") >= "1/2") & (v.p2("C") >= "1/2")),
-          formal="every fixed point has a, b >= 1/2"),
+          Always(lambda v: (v.p1("C") >= "1/2") & (v.p2("C") >= "1/2")), sentence="G1",
+          role="context"),
     Claim("G2", "The green agent will cooperate with the yellow agent: the outcome will be "
           "the Pareto segment at the top of the overlap", "post (figure lost)", "pd-a",
           (GREEN, YELLOW),
           Always(lambda v: (v.p1("C") >= "99/100") & (v.p2("C") >= "3/4") & (v.p2("C") <= "19/20")),
-          expected="fails",
-          formal="every fixed point has a >= 99/100 and b in [3/4, 19/20] (the top of the overlap)",
+          expected="fails", sentence="G2",
           note="no green shape with green's floor at min = 1 can make G2 hold with this yellow: "
                "while yellow defects, green hesitates at the edge of its region (neLP's order "
                "delta cooperation against DefectBot), and that is a fixed point"),
-    Claim("G2-corrected", "corrected: green is not exploited by yellow, and yellow gets its "
-          "larger share", "post", "pd-a", (GREEN, YELLOW),
-          Always(lambda v: (v.u1 >= "99/100") & (v.u2 >= v.u1)),
-          formal="every fixed point has u1 >= 99/100 and u2 >= u1"),
+    Claim("G2-corrected", "corrected: every fixed point of green against yellow has u1 >= "
+          "99/100 (green is not exploited) and u2 >= u1 (yellow gets its larger share)", "post",
+          "pd-a", (GREEN, YELLOW),
+          Always(lambda v: (v.u1 >= "99/100") & (v.u2 >= v.u1)), sentence="G2",
+          role="corrected"),
     Claim("G3", "two yellow agents will not be able to cooperate, and will mutually defect",
           "post", "pd-a", (YELLOW, YELLOW),
-          Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")),
-          formal="every fixed point has a, b <= 1/100"),
+          Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")), sentence="G3"),
     Claim("G3-other-shape", "... but not for every greedy shape: two agents allowing every "
           "outcome where they get at least as much cooperate", "post", "pd-a", (FAIR, FAIR),
           Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")), expected="fails",
-          formal="every fixed point has a, b <= 1/100"),
+          sentence="G3", role="context"),
 ]

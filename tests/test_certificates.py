@@ -26,8 +26,8 @@ def certs():
     solved = pair.certificate(pair.solve(find_all=True))
     return {"witness": _claim_cert("C13-whenever-pd-a"),     # fails: a counterexample
             "farkas": _claim_cert("C1"),                     # unique: witness + Farkas
-            "solver-agreed": _claim_cert("L1-tight-pd-a", farkas_seconds=0),
-            "optimum": _claim_cert("C13-tight-pd-a"),
+            "solver-agreed": _claim_cert("L1-tight-a-pd-a", farkas_seconds=0),
+            "optimum": _claim_cert("C13-tight-a-pd-a"),
             "solve": solved}
 
 

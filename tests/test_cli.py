@@ -124,11 +124,14 @@ def test_check_reports_unreadable_and_tampered_certificates(tmp_path, capsys):
     truncated = tmp_path / "truncated.json"
     truncated.write_text('{"format": "rov-certificate", "vers')
     other = tmp_path / "other.json"
-    other.write_text(json.dumps({"format": "rov-certificate", "version": 3}))
-    assert main(["check", str(truncated), str(other)]) == 1
+    other.write_text(json.dumps({"format": "rov-certificate", "version": 4}))
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"format": "rov-certificate", "version": 2}))
+    assert main(["check", str(truncated), str(other), str(old)]) == 1
     out = capsys.readouterr().out
-    assert "cannot read" in out and "version 3 is not supported" in out
-    assert "0 re-verified, 2 failed" in out
+    assert "cannot read" in out and "version 4 is not supported" in out
+    assert "withdrawn per-position tie model" in out
+    assert "0 re-verified, 3 failed" in out
 
 
 def test_prove_writes_certificates_that_check(tmp_path, capsys):

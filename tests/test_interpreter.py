@@ -1,14 +1,17 @@
 from fractions import Fraction as F
-from itertools import product
 
 import pytest
 
-from verifier.agents import Choose
-from verifier.interpreter import (InadmissibleObservation, Observation, Run, box_vertices,
-                                  mixture, output, vertex_outputs)
+from verifier import Agent, If, Mix, Query, prob
+from verifier.agents import Choose, Program, SurelyCone, SurelyOutside, query_key
+from verifier.interpreter import (FixedPointWitness, InadmissibleObservation, Observation, Run,
+                                  box_vertices, check_estimate, mixture, output,
+                                  verify_fixed_point)
 from verifier.library import parse_agent
+from verifier.poly import var
 
 C, D = (F(1), F(0)), (F(0), F(1))
+HALF = (F(1, 2), F(1, 2))
 
 
 def test_nicerbot_mirrors_with_probability_one_minus_eps(pd_a):
@@ -17,22 +20,66 @@ def test_nicerbot_mirrors_with_probability_one_minus_eps(pd_a):
                                                    F(9, 10) * F(2, 3))
 
 
-def test_liar_at_its_tie_follows_the_oracle_answer(pd_a):
+def test_liar_at_its_tie_follows_the_oracle_probability(pd_a):
     prog = parse_agent("liar").program(pd_a, 0)
-    half = (F(1, 2), F(1, 2))
-    query_path = next(path for path, _ in prog.conditions())
-    assert output(prog, half, half, Observation(answers={query_path: F(1)})) == D
-    assert output(prog, half, half, Observation(answers={query_path: F(0)})) == C
-    assert output(prog, half, half, Observation(answers={query_path: F(1, 2)})) == half
+    key = query_key(prog.queries()[0], 0)
+    assert output(prog, HALF, HALF, answers={key: F(1)}) == D
+    assert output(prog, HALF, HALF, answers={key: F(0)}) == C
+    assert output(prog, HALF, HALF, answers={key: F(1, 2)}) == HALF
     with pytest.raises(InadmissibleObservation, match="at a tie"):
-        output(prog, half, half)
+        output(prog, HALF, HALF)
+
+
+def coin_flip(pd):
+    def build(me):
+        asks = Query(me.p_opp("C"), F(1, 2))
+        return Mix(prob(F(1, 2)), If(asks, me.play("C"), me.play("D")),
+                   If(asks, me.play("D"), me.play("C")))
+    return Agent("coin-flip", build).program(pd, 0)
+
+
+def test_one_query_asked_twice_shares_one_probability(pd_a):
+    prog = coin_flip(pd_a)
+    assert len(prog.queries()) == 1
+    key = query_key(prog.queries()[0], 0)
+    for q in (F(0), F(1, 3), F(1)):  # q/2 + (1 - q)/2 = 1/2 whatever q is
+        assert output(prog, HALF, HALF, answers={key: q}) == HALF
+    # independent draws: "yes and yes" to one query has probability q^2
+    both = Agent("both", lambda me: If(Query(me.p_opp("C"), F(1, 2))
+                                       & Query(me.p_opp("C"), F(1, 2)),
+                                       me.play("C"), me.play("D"))).program(pd_a, 0)
+    assert output(both, HALF, HALF, answers={key: F(1, 3)}) == (F(1, 9), F(8, 9))
+
+
+def test_the_same_query_in_both_seats_is_one_query(pd_a):
+    mine = query_key(Query(var("opp", 0), F(1, 2)), 0)  # player 1 asks P2(C) > 1/2
+    theirs = query_key(Query(var("self", 0), F(1, 2)), 1)  # player 2 asks P_self(C) > 1/2
+    other = query_key(Query(var("self", 0), F(1, 2), machine="another"), 1)
+    assert mine == theirs and mine != other
+
+
+def test_tie_probabilities_must_be_an_oracles(pd_a):
+    liar = parse_agent("liar").program(pd_a, 0)
+    defect = parse_agent("defectbot").program(pd_a, 1)
+    key = query_key(liar.queries()[0], 0)
+    witness = FixedPointWitness((C, D), ((Run(F(1), Observation()),), (Run(F(1), Observation()),)),
+                                {key: F(0)})
     with pytest.raises(InadmissibleObservation, match="not at a tie"):
-        output(prog, C, half, Observation(answers={query_path: F(0)}))
+        verify_fixed_point((liar, defect), witness)
+    stranger = FixedPointWitness(witness.profile, witness.runs,
+                                 {(var("s", 1, 0), F(1, 3), ""): F(1)})
+    with pytest.raises(InadmissibleObservation, match="neither program asks"):
+        verify_fixed_point((liar, defect), stranger)
+    half = FixedPointWitness((HALF, D), ((Run(F(1), Observation()),), (Run(F(1), Observation()),)),
+                             {key: F(1, 2)})
+    verify_fixed_point((liar, defect), half)
+    with pytest.raises(InadmissibleObservation, match="0 or 1"):
+        verify_fixed_point((liar, defect), half, deterministic=True)
 
 
 def test_estimates_must_be_within_half_delta(pd_a):
     prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
-    truth = (F(1, 2), F(1, 2))
+    truth = HALF
     choose = {path: (F(1), F(0)) for path, node in prog.walk() if isinstance(node, Choose)}
     ok = Observation(estimate=((F(1, 2) + F(1, 200), F(1, 2) - F(1, 200)), truth),
                      choices=choose)
@@ -43,6 +90,16 @@ def test_estimates_must_be_within_half_delta(pd_a):
         output(prog, truth, truth, far)
 
 
+def test_grid_estimates_are_grid_points_of_the_box(pd_a):
+    grid = parse_agent("lp(1/10,1/100,estimates=grid)").program(pd_a, 0)
+    truth = (F(1, 3), F(2, 3))
+    check_estimate(grid, truth, truth, ((F(67, 200), F(133, 200)), (F(33, 100), F(67, 100))))
+    with pytest.raises(InadmissibleObservation, match="not a grid point"):
+        check_estimate(grid, truth, truth, (truth, truth))
+    with pytest.raises(InadmissibleObservation, match="more than delta/2"):
+        check_estimate(grid, truth, truth, ((F(17, 50), F(33, 50)), truth))
+
+
 def test_lp_moves_toward_cooperation_at_mutual_defection(pd_a):
     prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
     choose = {path: (F(1), F(0)) for path, node in prog.walk() if isinstance(node, Choose)}
@@ -50,19 +107,42 @@ def test_lp_moves_toward_cooperation_at_mutual_defection(pd_a):
     assert out == (F(1, 10), F(9, 10))
 
 
-def test_vertex_outputs_of_an_estimating_agent_are_its_deterministic_runs(pd_a):
-    prog = parse_agent("lp(1/10, 1/100)").program(pd_a, 0)
-    chooses = [(path, len(node.options)) for path, node in prog.walk()
-               if isinstance(node, Choose)]
-    estimate = (D, D)
-    runs = {output(prog, D, D, Observation(estimate=estimate, choices={
-        path: tuple(F(int(k == pick)) for k in range(n)) for (path, n), pick in zip(chooses, picks)}))
-        for picks in product(*(range(n) for _, n in chooses))}
-    assert vertex_outputs(prog, D, D, estimate) == runs and (F(1, 10), F(9, 10)) in runs
-    with pytest.raises(ValueError, match="give the estimate"):
-        vertex_outputs(prog, D, D)
-    with pytest.raises(InadmissibleObservation, match="more than delta/2"):
-        vertex_outputs(prog, D, D, ((F(1, 50), F(49, 50)), D))
+def test_cone_rates_are_decided_by_an_interval(pd_a):
+    """At (0.3, 0.8) on pd-a moving both toward C at equal rates hurts player 2, but some
+    rates (player 2 slower) help both; near b = 1 no rates help both."""
+    def lp(directions, estimate):
+        prog = parse_agent(f"lp(1/10,1/100,directions={directions})").program(pd_a, 0)
+        choose = {path: (F(1), F(0)) for path, node in prog.walk() if isinstance(node, Choose)}
+        point = ((estimate[0], 1 - estimate[0]), (estimate[1], 1 - estimate[1]))
+        return output(prog, *point, Observation(estimate=point, choices=choose))
+    at = (F(3, 10), F(4, 5))
+    assert lp("equal", at)[0] == F(3, 10)  # no equal-rates direction: keeps its estimate
+    assert lp("cone", at)[0] == F(9, 10) * F(3, 10) + F(1, 10)  # moves toward C
+    assert lp("cone", (F(3, 10), F(199, 200)))[0] == F(3, 10)  # the box touches b = 1
+
+
+def test_surely_outside_finds_a_profile_inside_or_none(pd_a):
+    """The exact region test: a profile of the delta-box inside the polygon, or None."""
+    region = parse_agent("region(eps=1/10,delta=1/10,region_test=exact,"
+                         "polygon=(1,1),(4,1),(3,3),(1,4))")
+    prog = region.program(pd_a, 0)
+    cond, = [c for _, c in prog.conditions() if isinstance(c, SurelyOutside)]
+    from verifier.interpreter import _Evaluator
+    for estimate in ((F(1, 2), F(1, 2)), (F(0), F(0)), (F(1), F(1)), (F(0), F(1))):
+        point = ((estimate[0], 1 - estimate[0]), (estimate[1], 1 - estimate[1]))
+        found = _Evaluator(prog, 0, *point, Observation(estimate=point), {}).meets(cond)
+        if found is not None:  # the profile is in the box and inside every edge
+            x, y = found
+            assert abs(x - estimate[0]) <= F(1, 10) and abs(y - estimate[1]) <= F(1, 10)
+            at = {("self", 0): x, ("self", 1): 1 - x, ("opp", 0): y, ("opp", 1): 1 - y}
+            assert all(p.evaluate(at) >= 0 for p in cond.polys)
+        else:  # no box vertex is inside either
+            for vx in (estimate[0] - F(1, 10), estimate[0] + F(1, 10)):
+                for vy in (estimate[1] - F(1, 10), estimate[1] + F(1, 10)):
+                    if 0 <= vx <= 1 and 0 <= vy <= 1:
+                        at = {("self", 0): vx, ("self", 1): 1 - vx, ("opp", 0): vy,
+                              ("opp", 1): 1 - vy}
+                        assert any(p.evaluate(at) < 0 for p in cond.polys)
 
 
 def test_box_vertices_clip_to_the_simplex():
@@ -76,6 +156,19 @@ def test_mixtures_need_distribution_weights(pd_a):
     prog = parse_agent("defectbot").program(pd_a, 0)
     with pytest.raises(InadmissibleObservation):
         mixture(prog, D, D, [Run(F(1, 2), Observation())])
+
+
+def test_malformed_box_conditions_are_refused():
+    from verifier import Play
+    from verifier.agents import AgentError
+    with pytest.raises(AgentError, match="SurelyCone"):
+        Program(If(SurelyCone(()), Play(C), Play(D)), 2, 2, F(1, 10))
+    with pytest.raises(AgentError, match="affine"):
+        Program(If(SurelyOutside((var("self", 0) * var("self", 0),)), Play(C), Play(D)), 2, 2,
+                F(1, 10))
+    with pytest.raises(AgentError, match="two actions"):
+        Program(If(SurelyOutside((var("self", 0),)), Play((1, 0, 0)), Play((0, 1, 0))), 3, 3,
+                F(1, 10))
 
 
 def test_the_interpreter_runs_without_z3():

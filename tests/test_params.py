@@ -141,7 +141,8 @@ def test_symbols_in_claim_formulas():
     claim = _claim(Always(lambda v: v.p1("C").eq(v.sym("e"))),
                    agents=("nicerbot(eps=e)", "defectbot"), assume="0 < e <= 1")
     assert claim.run().verdict == "holds"
-    assert claim.formal_text() == "every fixed point satisfies P1(C) == e"
+    assert claim.formal_text() == ("nicerbot(eps=e) vs defectbot on pd-a: every fixed point "
+                                   "satisfies P1(C) = e, for all 0 < e <= 1")
 
 
 # ---------------------------------------------------------------- certificates
@@ -163,7 +164,7 @@ def param_certs():
 
 def test_parametric_certificates_re_verify(param_certs):
     for name, cert in param_certs.items():
-        assert cert["version"] == 2 and cert["problem"]["assumptions"]
+        assert cert["version"] == 3 and cert["problem"]["assumptions"]
         report = check(json.loads(json.dumps(cert)), run_solvers=cert["kind"] == "solver-agreed")
         assert report.ok, (name, report.problem)
     lines = check(param_certs["counterexample"]).line()

@@ -97,3 +97,23 @@ def test_check_point_explains_failures(pd_a):
     assert check.fixed_point is None and check.failing == (0, 1)
     assert check.producible[0][0] == (F(11, 20), F(11, 20), True, True)
     assert pair.check_profile((C, C)).fixed_point is not None
+
+
+def test_a_query_asked_twice_is_one_query_the_coin_flip(pd_a):
+    """The coin-flip agent (C iff yes on heads, C iff no on tails, one query) against a
+    1/2-cooperator: exactly one fixed point, complete; the claim that every fixed point has
+    P1(C) = 1/2 holds and its certificate re-verifies."""
+    import json
+
+    from verifier.certificates import check
+    from verifier.claims import claim_certificate, load_claims
+    claims = {c.id: c for c in load_claims(["proofs/oracle.py"])}
+    pair = claims["C1-one-q"].pair()
+    result = pair.solve(find_all=True)
+    assert [p.profile for p in result.fixed_points] == [((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2)))]
+    assert result.complete and not result.continuum
+    for name in ("C1-one-q", "C1-one-q-unique"):
+        outcome = claims[name].run()
+        assert outcome.verdict == "holds"
+        cert = claim_certificate(claims[name], outcome, farkas_seconds=10)
+        assert check(json.loads(json.dumps(cert))).ok

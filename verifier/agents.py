@@ -13,12 +13,21 @@ An agent's *program* (for one game and one seat) is a tree of output nodes:
 
 and conditions:
 
-- :class:`Query` - an oracle call "is P(s) above t?" on the true strategies,
-  three-valued: true when P > t, false when P < t, and either (any
-  probability) at P = t;
+- :class:`Query` - an oracle call "is P(s) above t?" on the true strategies:
+  true when P > t, false when P < t, and at P = t true with the oracle's one
+  tie probability q for that query. A query is identified by its polynomial
+  in the two players' absolute strategies, its threshold and an optional
+  ``machine`` label (:func:`query_key`): every call to the same query, in
+  either program, is an independent draw from the same q;
 - :class:`Surely` - the post's "delta-surely": a strict or weak polynomial
   inequality that must hold at every profile within ``delta`` of the agent's
   estimate; computed by the agent itself, so two-valued;
+- :class:`SurelyCone` - "some non-negative rates, not both zero, make every
+  listed gain positive at every profile within ``delta``" (LP's Pareto test
+  under the cone reading of the post's D);
+- :class:`SurelyOutside` - "no profile within ``delta`` has all the listed
+  polynomials non-negative" (a region agent's exact "delta-surely outside
+  the polygon"; two-action games);
 - ``&``, ``|``, ``~`` on conditions (:class:`AllOf`, :class:`AnyOf`,
   :class:`Negation`), each oracle call an independent draw.
 
@@ -39,6 +48,7 @@ from .games import Game, GameError
 from .numbers import exact
 from .params import is_symbol, symbols_of
 from .poly import Poly, var
+from .readings import KEYS
 
 
 class AgentError(ValueError):
@@ -126,11 +136,16 @@ class Query(Cond):
 
     Any polynomial comparison is an oracle query: a bounded polynomial is an
     affine image of the probability of a machine that samples both players,
-    and comparisons are invariant under positive affine maps.
+    and comparisons are invariant under positive affine maps. Two calls with
+    the same polynomial (in absolute strategies), threshold and ``machine``
+    ask the same query and share its tie probability; give different
+    ``machine`` labels to model two different machines that compute the same
+    probability (docs/semantics.md, section 2).
     """
 
     poly: Poly
     threshold: Fraction = Fraction(0)
+    machine: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,34 @@ class Surely(Cond):
 
     poly: Poly
     op: str
+
+
+@dataclass(frozen=True)
+class SurelyCone(Cond):
+    """Some rates ``(r_self, r_opp) >= 0``, not both 0, make every gain positive on the box.
+
+    ``gains`` is a tuple of pairs ``(when_self_moves, when_opp_moves)``: the
+    condition holds when one pair of rates, the same at every profile within
+    ``delta`` of the estimate, gives ``r_self * a + r_opp * b > 0`` for every
+    pair ``(a, b)`` at every such profile. Each polynomial must be affine in
+    each player's strategy. LP's test under ``directions=cone``
+    (docs/semantics.md, section "Readings").
+    """
+
+    gains: tuple
+
+
+@dataclass(frozen=True)
+class SurelyOutside(Cond):
+    """No profile within ``delta`` of the estimate has every polynomial ``>= 0``.
+
+    With the inside functions of a convex polygon's edges, "the payoff pair of
+    every profile of the delta-box lies outside the polygon": a region agent's
+    ``region_test=exact``. For two-action games; each polynomial affine in
+    each player's strategy.
+    """
+
+    polys: tuple
 
 
 @dataclass(frozen=True)
@@ -186,7 +229,10 @@ class Program:
 
     ``delta`` is the precision of the agent's estimates (estimates lie within
     delta/2 of the truth; "delta-surely" looks delta around the estimate), or
-    None for agents that never estimate.
+    None for agents that never estimate. ``estimates`` is the estimate
+    reading: ``"box"`` (any distribution within delta/2 of the truth) or
+    ``"grid"`` (the post's grid: every probability but the last a multiple
+    of delta/2, the last the remainder).
     """
 
     body: Node
@@ -195,6 +241,8 @@ class Program:
     delta: Fraction | Poly | None = None
     name: str = "agent"
     requirements: tuple = ()  # atoms over parameter symbols its parameters must satisfy
+    estimates: str = "box"
+    reading: tuple = ()  # ((key, value), ...): the reading keys its builder used
 
     def __post_init__(self):
         validate(self)
@@ -209,10 +257,10 @@ class Program:
             if isinstance(node, If):
                 yield from _walk_cond(node.cond, path + ("c",))
 
-    @cached_property
-    def query_paths(self) -> frozenset:
-        """The paths of every Query occurrence (computed once per program)."""
-        return frozenset(path for path, cond in self.conditions() if isinstance(cond, Query))
+    def queries(self) -> list:
+        """Every distinct Query of the program (equal ones once)."""
+        _, conds = self.distinct()
+        return list(dict.fromkeys(c for c in conds if isinstance(c, Query)))
 
     def distinct(self) -> tuple[list, list]:
         """Each distinct node and condition once: shared subtrees are visited once, so
@@ -242,6 +290,8 @@ class Program:
         nodes, conds = self.distinct()
         polys += [n.prob for n in nodes if isinstance(n, Mix)]
         polys += [c.poly for c in conds if isinstance(c, (Query, Surely))]
+        polys += [p for c in conds if isinstance(c, SurelyCone) for pair in c.gains for p in pair]
+        polys += [p for c in conds if isinstance(c, SurelyOutside) for p in c.polys]
         polys += [Poly.lift(c.threshold) for c in conds if isinstance(c, Query)]
         return set().union(*(symbols_of(p) for p in polys))
 
@@ -249,7 +299,14 @@ class Program:
     def uses_estimates(self) -> bool:
         nodes, conds = self.distinct()
         return any(isinstance(n, PlayEstimate) for n in nodes) or any(
-            isinstance(c, Surely) for c in conds)
+            isinstance(c, (Surely, SurelyCone, SurelyOutside)) for c in conds)
+
+    @property
+    def one_run(self) -> bool:
+        """True when one run describes every output: no estimate and no Choose, so the
+        output is a function of the oracle's tie probabilities alone."""
+        nodes, _ = self.distinct()
+        return not self.uses_estimates and not any(isinstance(n, Choose) for n in nodes)
 
     @property
     def is_deterministic(self) -> bool:
@@ -269,6 +326,25 @@ def _walk_cond(cond: Cond, path: tuple):
     yield path, cond
     for i, part in enumerate(cond.parts()):
         yield from _walk_cond(part, path + (i,))
+
+
+QueryKey = tuple  # (polynomial in seat variables ("s", i, k), threshold, machine)
+
+
+def query_key(query: Query, seat: int) -> QueryKey:
+    """The identity of a query asked by the agent in ``seat``: its polynomial in the two
+    players' absolute strategies (``("s", i, k)``), its threshold and its machine label.
+
+    >>> from verifier.poly import var
+    >>> mine = query_key(Query(var("opp", 0), Fraction(1, 2)), 0)   # P2(C) > 1/2, asked by 1
+    >>> mine == query_key(Query(var("self", 0), Fraction(1, 2)), 1)  # P_self(C) > 1/2, by 2
+    True
+    """
+    def absolute(v):
+        if isinstance(v, tuple) and v[0] in ("self", "opp"):
+            return ("s", seat if v[0] == "self" else 1 - seat, v[1])
+        return v
+    return (query.poly.rename(absolute), query.threshold, query.machine)
 
 
 def _role_groups():
@@ -315,6 +391,24 @@ def validate(prog: Program) -> None:
                              f"parameters, got {prog.delta}")
     elif prog.delta is not None and not (0 < prog.delta):
         raise AgentError(f"{prog.name}: delta must be positive, got {prog.delta}")
+    if not (isinstance(prog.reading, tuple) and all(
+            isinstance(kv, tuple) and len(kv) == 2 and kv[0] in KEYS and kv[1] in KEYS[kv[0]]
+            for kv in prog.reading)):
+        raise AgentError(f"{prog.name}: reading must be ((key, value), ...) with keys "
+                         f"{', '.join(KEYS)}")
+    if dict(prog.reading).get("estimates", prog.estimates) != prog.estimates:
+        raise AgentError(f"{prog.name}: its reading says estimates="
+                         f"{dict(prog.reading)['estimates']}, its program {prog.estimates}")
+    if prog.estimates not in ("box", "grid"):
+        raise AgentError(f"{prog.name}: estimates must be 'box' or 'grid', got {prog.estimates!r}")
+    if prog.estimates == "grid" and isinstance(prog.delta, Poly):
+        raise AgentError(f"{prog.name}: estimates=grid needs a concrete delta (the grid "
+                         f"n*delta/2 has unboundedly many points as delta varies)")
+    if prog.estimates == "grid" and max(prog.n_self, prog.n_opp) > 2 and \
+            prog.delta is not None and (2 / prog.delta).denominator != 1:
+        raise AgentError(f"{prog.name}: estimates=grid with more than two actions needs 2/delta "
+                         f"to be an integer (so that grid points of the simplex lie near every "
+                         f"profile)")
     nodes, conds = prog.distinct()
     for node in nodes:
         if isinstance(node, Play):
@@ -336,6 +430,10 @@ def validate(prog: Program) -> None:
     for cond in conds:
         if isinstance(cond, Query):
             _check_poly(cond.poly, prog, "a Query")
+            if not isinstance(cond.machine, str):
+                raise AgentError(f"{prog.name}: a Query's machine label is a string")
+        elif isinstance(cond, (SurelyCone, SurelyOutside)):
+            _check_box_condition(cond, prog)
         elif isinstance(cond, Surely):
             _check_poly(cond.poly, prog, "a Surely condition")
             if cond.op not in SURELY_OPS:
@@ -347,6 +445,32 @@ def validate(prog: Program) -> None:
                 raise AgentError(f"{prog.name}: Surely needs an estimate precision delta")
         elif not isinstance(cond, (AllOf, AnyOf, Negation, Constant)):
             raise AgentError(f"{prog.name}: {cond!r} is not a condition")
+
+
+def _check_box_condition(cond, prog: Program) -> None:
+    """SurelyCone and SurelyOutside: well-formed, multi-affine, with an estimate."""
+    if isinstance(cond, SurelyCone):
+        ok = isinstance(cond.gains, tuple) and cond.gains and all(
+            isinstance(g, tuple) and len(g) == 2 for g in cond.gains)
+        if not ok:
+            raise AgentError(f"{prog.name}: SurelyCone takes a non-empty tuple of "
+                             f"(when_self_moves, when_opp_moves) pairs")
+        polys = [p for g in cond.gains for p in g]
+    else:
+        if not (isinstance(cond.polys, tuple) and cond.polys):
+            raise AgentError(f"{prog.name}: SurelyOutside takes a non-empty tuple of polynomials")
+        if prog.n_self != 2 or prog.n_opp != 2:
+            raise AgentError(f"{prog.name}: SurelyOutside (region_test=exact) is for games "
+                             f"where both players have two actions")
+        polys = list(cond.polys)
+    name = type(cond).__name__
+    for p in polys:
+        _check_poly(p, prog, f"a {name} polynomial")
+        if not p.is_multiaffine(_role_groups()):
+            raise AgentError(f"{prog.name}: {name} needs polynomials affine in each player's "
+                             f"strategy, got {p}")
+    if prog.delta is None:
+        raise AgentError(f"{prog.name}: {name} needs an estimate precision delta")
 
 
 # ------------------------------------------------------------------ views
@@ -402,9 +526,16 @@ class SeatView:
         return Play(self.game.pure(self.seat, action))
 
     def gain(self, whose: str, o_self: int, o_opp: int) -> Poly:
-        """The post's D(p)(o_self, o_opp) for my ("self") or their ("opp") payoff."""
+        """The post's D(p)(o_self, o_opp) for my ("self") or their ("opp") payoff, both
+        players moving at equal rates."""
         who = self.seat if whose == "self" else 1 - self.seat
         return self.game.direction_gain(who, self.seat, o_self, o_opp)
+
+    def move_gain(self, whose: str, mover: str, target: int) -> Poly:
+        """The change in my ("self") or their ("opp") payoff when only ``mover`` ("self"
+        or "opp") moves toward its pure action ``target``: one side of D."""
+        who = self.seat if whose == "self" else 1 - self.seat
+        return self.game.move_gain(who, self.seat, mover, target)
 
     @property
     def security_value(self) -> Fraction:
@@ -424,6 +555,9 @@ class Agent:
     ``params`` its parameters, for display and serialisation. Parameters
     may be symbols (:mod:`verifier.params`); ``requirements`` are then the
     atoms over them that the agent's definition needs (``0 < eps < 1``).
+    ``reading`` holds the values of the reading keys the agent takes
+    (:mod:`verifier.readings`), as ``((key, value), ...)``; its
+    ``estimates`` value, if any, is the programs' estimate model.
     """
 
     spec: str
@@ -431,6 +565,7 @@ class Agent:
     delta: Fraction | Poly | None = None
     params: tuple = ()
     requirements: tuple = ()
+    reading: tuple = ()
 
     def program(self, game: Game, seat: int) -> Program:
         try:
@@ -438,7 +573,8 @@ class Agent:
         except GameError as err:
             raise AgentError(f"{self.spec} cannot play {game.name}: {err}") from None
         return Program(body, game.num_actions(seat), game.num_actions(1 - seat),
-                       self.delta, self.spec, self.requirements)
+                       self.delta, self.spec, self.requirements,
+                       dict(self.reading).get("estimates", "box"), self.reading)
 
 
 def prob(x) -> Poly:

@@ -48,8 +48,9 @@ from .params import ParameterError, parse_region
 from .poly import Formula, Not, Poly, atom_text, disj, named
 from .smtlib import smtlib
 
-FORMAT, VERSION = "rov-certificate", 2
-READABLE = (1, 2)  # version 1: no parameter regions
+FORMAT, VERSION = "rov-certificate", 3
+READABLE = (3,)  # versions 1 and 2 rest on the withdrawn per-position tie model
+ORACLE = "one-q-per-query"  # the oracle model: one tie probability per distinct query
 MAX_BYTES = 64 * 1024 * 1024
 KINDS = ("witness", "enumeration", "farkas", "solver-agreed")  # strongest first
 VERDICTS = {"holds", "fails", "solved"}
@@ -527,7 +528,7 @@ def _problem(game, programs, specs, tie_randomization: bool, question: dict,
              assumptions: str | None) -> dict:
     return {"game": game.to_json(),
             "agents": [{"spec": s, "program": encode_program(p)} for s, p in zip(specs, programs)],
-            "tie_randomization": tie_randomization, "estimate_model": "box",
+            "tie_randomization": tie_randomization, "oracle": ORACLE,
             "assumptions": assumptions, "question": encode_question(question)}
 
 
@@ -666,6 +667,12 @@ def check(cert, run_solvers: bool = True) -> Report:
             raise CertificateError("a certificate is a JSON object")
         if cert.get("format") != FORMAT:
             raise CertificateError(f"not a {FORMAT} (format is {cert.get('format')!r})")
+        if cert.get("version") in (1, 2):
+            raise CertificateError(f"schema version {cert['version']} was written under the "
+                                   f"withdrawn per-position tie model (each call position its "
+                                   f"own tie answer, an over-approximation of the oracle); "
+                                   f"prove the claim again to get a version {VERSION} "
+                                   f"certificate")
         if cert.get("version") not in READABLE:
             raise CertificateError(f"schema version {cert.get('version')!r} is not supported "
                                    f"(this checker reads versions "
@@ -684,9 +691,7 @@ def check(cert, run_solvers: bool = True) -> Report:
 
 def _check(cert: dict, run_solvers: bool) -> list:
     problem = cert["problem"]
-    keys = {"game", "agents", "tie_randomization", "estimate_model", "question"}
-    if cert["version"] >= 2:
-        keys.add("assumptions")
+    keys = {"game", "agents", "tie_randomization", "oracle", "question", "assumptions"}
     if not isinstance(problem, dict) or set(problem) != keys:
         raise CertificateError(f"problem: needs {', '.join(sorted(keys))}")
     assumptions = problem.get("assumptions")
@@ -696,8 +701,9 @@ def _check(cert: dict, run_solvers: bool) -> list:
         region = None if assumptions is None else parse_region(assumptions)
     except ParameterError as err:
         raise CertificateError(f"problem.assumptions: {err}") from None
-    if problem["estimate_model"] != "box":
-        raise CertificateError(f"estimate model {problem['estimate_model']!r} is not known")
+    if problem["oracle"] != ORACLE:
+        raise CertificateError(f"oracle model {problem['oracle']!r} is not known (this checker "
+                               f"knows {ORACLE!r})")
     game = game_from_json(problem["game"], where="problem.game")
     if game.name in BUILTIN_GAMES and \
             canonical(builtin_game(game.name).to_json()) != canonical(game.to_json()):
@@ -715,6 +721,9 @@ def _check(cert: dict, run_solvers: bool) -> list:
             raise CertificateError(f"agent {seat + 1}: its program does not fit the game")
         note, requirements = _library_match(a["spec"], prog, game, seat)
         notes.append(note)
+        if prog.reading:
+            notes.append(f"agent {seat + 1} reading: "
+                         + ",".join(f"{k}={v}" for k, v in prog.reading))
         needs += requirements
         programs.append(prog)
     symbols = set().union(*(p.symbols for p in programs))
@@ -762,7 +771,7 @@ def _check(cert: dict, run_solvers: bool) -> list:
     for ob, ev in zip(needed, evidence):
         if not isinstance(ev, dict) or ev.get("obligation") != ob.name:
             raise CertificateError(f"evidence for {ob.name!r} is missing")
-        lines.append(_check_obligation(ob, ev, run_solvers, programs_at))
+        lines.append(_check_obligation(ob, ev, run_solvers, programs_at, not tie))
         kinds.append(ev["kind"])
     claimed = max(kinds, key=KINDS.index) if kinds else "witness"
     if cert["kind"] != claimed:
@@ -789,13 +798,14 @@ def _library_match(spec, prog, game, seat) -> str:
     return "", list(made.requirements)
 
 
-def _check_obligation(ob: Obligation, ev: dict, run_solvers: bool, programs_at) -> str:
+def _check_obligation(ob: Obligation, ev: dict, run_solvers: bool, programs_at,
+                      deterministic: bool) -> str:
     if ob.kind == "witness":
         if ev.get("kind") != "witness":
             raise CertificateError(f"{ob.name}: needs a witness")
         programs = programs_at(ob.params)
         try:
-            verify_fixed_point(programs, ob.witness)
+            verify_fixed_point(programs, ob.witness, deterministic)
         except InadmissibleObservation as err:
             raise CertificateError(f"{ob.name}: not a fixed point: {err}") from None
         if ob.must is not None:

@@ -35,21 +35,29 @@ from .agents import Agent, AgentError
 from .errors import ClaimError
 from .games import Game, GameError, load_game
 from .jobs import write_atomically
-from .library import parse_agent
+from .library import parse_agent, reading_keys
 from .numbers import compare, exact, fmt
 from .parametric import parse_value
 from .params import ParameterError, is_symbol, parse_region, symbols_of
-from .poly import And, Atom, Formula, Not, Or, Poly, Truth, named, var
-from .solver import BOX_NOTE, ESTIMATE_MODEL, Pair, SolverUnknown
+from .poly import And, Atom, Formula, Not, Or, Poly, Truth, named, some_rates, var
+from .readings import DEFAULT, KEYS, Reading, combinations, parse_reading, parse_settings
+from .solver import BOX_NOTE, Pair, SolverUnknown, readings_of
 
 VERDICTS = ("holds", "fails", "unknown")
+_OP_TEXT = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "!=": "!="}
 
 
 @dataclass(frozen=True)
 class Vars:
-    """Strategy probabilities and payoffs of a game, as polynomials, for formulas."""
+    """Strategy probabilities and payoffs of a game, as polynomials, for formulas.
+
+    Polynomials made by :meth:`gain` keep their name (``D2(C,C)``), so that the
+    formal text generated from a formula (:meth:`text`) names them.
+    """
 
     game: Game
+    names: dict = field(default_factory=dict, compare=False, repr=False)  # Poly -> name
+    formulas: dict = field(default_factory=dict, compare=False, repr=False)  # id -> (f, name)
 
     def p1(self, action) -> Poly:
         """Probability that player 1 plays ``action`` (name or index)."""
@@ -66,30 +74,86 @@ class Vars:
         and player 2 toward pure ``o2`` (actions by name or index).
         """
         g = self.game
-        d = g.direction_gain(player - 1, 0, g.action_index(0, o1), g.action_index(1, o2))
-        return d.rename(lambda v: ("s", 0 if v[0] == "self" else 1, v[1]))
+        a, b = g.action_index(0, o1), g.action_index(1, o2)
+        d = g.direction_gain(player - 1, 0, a, b)
+        d = d.rename(lambda v: ("s", 0 if v[0] == "self" else 1, v[1]))
+        self.names.setdefault(d, f"D{player}({g.actions[0][a]},{g.actions[1][b]})")
+        return d
 
-    def text(self, item) -> str:
-        """Readable text for a polynomial or formula: P1(C), u1, and, or, not."""
+    def move_gain(self, player: int, mover: int, action) -> Poly:
+        """The change in ``player``'s payoff (1 or 2) when only player ``mover`` moves
+        toward pure ``action``: one side of the post's D; named ``M1(P2->C)``."""
+        g = self.game
+        target = g.action_index(mover - 1, action)
+        d = g.move_gain(player - 1, 0, "self" if mover == 1 else "opp", target)
+        d = d.rename(lambda v: ("s", 0 if v[0] == "self" else 1, v[1]))
+        self.names.setdefault(d, f"M{player}(P{mover}->{g.actions[mover - 1][target]})")
+        return d
+
+    def cone_pareto(self, o1, o2) -> Formula:
+        """"Some rates r1, r2 >= 0, not both 0, move player 1 toward ``o1`` and player 2
+        toward ``o2`` so that both payoffs rise": the post's D read as a cone
+        (docs/semantics.md, Readings); named ``ParetoCone(o1,o2)``."""
+        rows = [(self.move_gain(w, 1, o1), self.move_gain(w, 2, o2)) for w in (1, 2)]
+        f = some_rates(rows)
+        a, b = self.game.action_index(0, o1), self.game.action_index(1, o2)
+        self.formulas[id(f)] = (f, f"ParetoCone({self.game.actions[0][a]},"
+                                   f"{self.game.actions[1][b]})")
+        return f
+
+    def text(self, item, top: bool = True) -> str:
+        """Readable text for a polynomial or formula, generated from it: P1(C), u1,
+        D1(C,C) (the post's D for player 1's payoff), and, or, not."""
         if isinstance(item, Poly):
             return self._poly_text(item)
+        if id(item) in self.formulas:
+            return self.formulas[id(item)][1]
         if isinstance(item, Atom):  # strategy terms on the left, parameters on the right
+            op = _OP_TEXT[item.op]
             right = Poly({m: -c for m, c in item.poly.terms.items()
                           if all(isinstance(v, str) for v, _ in m)})
             left = item.poly + right
+            if left.is_constant():
+                return f"{item.poly!r} {op} 0"
             text = str(right.constant_value()) if right.is_constant() else repr(right)
-            return f"{self._poly_text(left)} {item.op} {text}"
+            if text == "0" and self._named(left) is None:
+                for a, name in self._known():  # a difference of two named quantities
+                    other = self._named(a - left)
+                    if other is not None:
+                        return f"{name} {op} {other}"
+            return f"{self._poly_text(left)} {op} {text}"
         if isinstance(item, (And, Or)):
             joiner = " and " if isinstance(item, And) else " or "
-            return "(" + joiner.join(self.text(p) for p in item.parts) + ")"
+            parts = []
+            for p in item.parts:  # (a or (b or c)) reads as a or b or c
+                parts += list(p.parts) if type(p) is type(item) and id(p) not in \
+                    self.formulas else [p]
+            inner = joiner.join(self.text(p, False) for p in parts)
+            return inner if top else f"({inner})"
+        if isinstance(item, Not) and isinstance(item.part, Atom) and \
+                id(item.part) not in self.formulas:
+            return self.text(item.part.negated())
         if isinstance(item, Not):
-            return f"not {self.text(item.part)}"
+            return f"not {self.text(item.part, False)}"
+        if isinstance(item, Truth):
+            return "true" if item.value else "false"
         return repr(item)
 
+    def _known(self) -> list:
+        """Named polynomials: payoffs, gains made here, and each P1(a), P2(b)."""
+        out = [(u, f"u{i + 1}") for i, u in enumerate(self.game.payoff_polys)]
+        out += [(p, n) for p, n in self.names.items()]
+        out += [(var("s", i, k), f"P{i + 1}({a})") for i in (0, 1)
+                for k, a in enumerate(self.game.actions[i])]
+        return out
+
+    def _named(self, poly: Poly) -> str | None:
+        return next((name for p, name in self._known() if p == poly), None)
+
     def _poly_text(self, poly: Poly) -> str:
-        for i, u in enumerate(self.game.payoff_polys):
-            if poly == u:
-                return f"u{i + 1}"
+        named_as = self._named(poly)
+        if named_as is not None:
+            return named_as
         parts = []
         for monomial, c in sorted(poly.terms.items(), key=repr):
             factors = [(v if isinstance(v, str) else f"P{v[1] + 1}({self.game.actions[v[1]][v[2]]})")
@@ -115,6 +179,11 @@ class Vars:
 
 
 # ---------------------------------------------------------------- statements
+
+
+def _named_profile(v: Vars, profile) -> str:
+    return " vs ".join("(" + ", ".join(f"{a}={exact(p)}" for a, p in zip(v.game.actions[i], s))
+                       + ")" for i, s in enumerate(profile))
 
 
 @dataclass(frozen=True)
@@ -144,8 +213,7 @@ class Unique:
     profile: tuple
 
     def describe(self, v: Vars) -> str:
-        return "the unique fixed point is " + " vs ".join(
-            "(" + ", ".join(str(exact(p)) for p in s) + ")" for s in self.profile)
+        return "the only fixed point is " + _named_profile(v, self.profile)
 
 
 @dataclass(frozen=True)
@@ -174,7 +242,19 @@ class Extreme:
     def describe(self, v: Vars) -> str:
         where = "" if self.subject_to is None else f" with {v.text(self.subject_to(v))}"
         what = f"the {self.sense} of {v.text(self.objective(v))} over the fixed points{where}"
-        return what + ("" if self.value is None else f" is {self.value}")
+        if self.value is None:
+            return f"{what} is found exactly (a certified value)"
+        kind = {True: ", attained", False: ", not attained", None: ""}[self.attained]
+        return f"{what} is {_value_text(self.value)}{kind}"
+
+
+def _value_text(value) -> str:
+    """A claimed value: a rational, a formula, or a root as 'the smallest real root of p'."""
+    if isinstance(value, sympy.CRootOf):
+        order = ["smallest", "second smallest", "third smallest"]
+        which = order[value.index] if value.index < 3 else f"real root number {value.index + 1} of"
+        return f"the {which} real root of {sympy.sstr(value.expr)} = 0"
+    return str(value)
 
 
 Statement = Always | Exists | Unique | NoFixedPoint | Extreme
@@ -183,9 +263,24 @@ Statement = Always | Exists | Unique | NoFixedPoint | Extreme
 # -------------------------------------------------------------------- claims
 
 
+ROLES = ("literal", "tight", "corrected", "context")
+
+
 @dataclass(frozen=True)
 class Claim:
-    """A sentence, its formal version, and the verdict expected of it."""
+    """A sentence, its formal version, and the verdict expected of it.
+
+    ``sentence`` groups the claims about one sentence of the post (``"L3"``)
+    for the findings' reading matrix; ``role`` says what the claim is for
+    that sentence: ``literal`` (the sentence as written), ``tight`` (the
+    exact value behind it), ``corrected`` (a true statement in its place) or
+    ``context``. ``expected`` is a verdict, or a dict from reading patterns
+    (``"directions=cone"``; ``""`` for the default) to verdicts: the most
+    specific pattern that the reading matches applies. ``under`` names the
+    reading a claim's formula itself embodies (a claim about D at equal rates
+    among agents that take no reading key). The formal text is always
+    generated from the statement (:meth:`formal_text`).
+    """
 
     id: str
     statement: str
@@ -193,50 +288,104 @@ class Claim:
     game: str
     agents: tuple
     check: Statement
-    expected: str = "holds"
-    formal: str = ""
+    expected: str | dict = "holds"
     note: str = ""
     tie_randomization: bool = True
     family: str = ""
     assume: str | None = None  # a parameter region, e.g. "0 < d <= e/100, e <= 1/10"
+    sentence: str = ""
+    role: str = "literal"
+    under: str = ""  # the reading a formula embodies ("directions=cone"), for agents without keys
 
     def __post_init__(self):
         if not self.id or not isinstance(self.id, str):
             raise ClaimError("a claim needs a non-empty string id")
-        if self.expected not in ("holds", "fails"):
-            raise ClaimError(f"{self.id}: expected must be 'holds' or 'fails'")
+        patterns = self.expected if isinstance(self.expected, dict) else {"": self.expected}
+        if "" not in patterns or any(v not in ("holds", "fails") for v in patterns.values()):
+            raise ClaimError(f"{self.id}: expected must be 'holds' or 'fails' (or a dict of "
+                             f"them by reading, with a default under '')")
+        for pattern in patterns:
+            try:
+                parse_settings(pattern)
+            except ValueError as err:
+                raise ClaimError(f"{self.id}: expected: {err}") from None
+        try:
+            parse_settings(self.under)
+        except ValueError as err:
+            raise ClaimError(f"{self.id}: under: {err}") from None
+        if self.role not in ROLES:
+            raise ClaimError(f"{self.id}: role must be one of {', '.join(ROLES)}")
         if len(self.agents) != 2:
             raise ClaimError(f"{self.id}: a claim is about exactly two agents")
         if not isinstance(self.check, (Always, Exists, Unique, NoFixedPoint, Extreme)):
             raise ClaimError(f"{self.id}: check must be Always, Exists, Unique, NoFixedPoint "
                              f"or Extreme")
 
-    def resolve(self) -> tuple[Game, tuple]:
-        """The game and agents, with one-line errors."""
+    def expected_under(self, reading: Reading = DEFAULT) -> str:
+        """The expected verdict under a reading: the most specific matching pattern's."""
+        patterns = self.expected if isinstance(self.expected, dict) else {"": self.expected}
+        best = max((p for p in patterns if reading.matches(parse_settings(p))),
+                   key=lambda p: len(parse_settings(p)))
+        return patterns[best]
+
+    @property
+    def reading_keys(self) -> tuple:
+        """The reading keys the claim's agents take: empty means reading-independent."""
+        keys = set()
+        for a in self.agents:
+            keys |= {k for k, _ in a.reading} if isinstance(a, Agent) else set(reading_keys(a))
+        return tuple(k for k in KEYS if k in keys)
+
+    def readings(self) -> list[Reading]:
+        """Every reading that can change the verdict (the default alone when none can)."""
+        return combinations(self.reading_keys)
+
+    def resolve(self, reading: Reading = DEFAULT) -> tuple[Game, tuple]:
+        """The game and agents under a reading, with one-line errors."""
+        settings = reading.to_json()
         try:
             game = load_game(self.game)
-            agents = tuple(a if isinstance(a, Agent) else parse_agent(a) for a in self.agents)
+            agents = tuple(a if isinstance(a, Agent) else parse_agent(a, reading=settings)
+                           for a in self.agents)
         except (GameError, AgentError) as err:
             raise ClaimError(f"{self.id}: {err}") from None
         return game, agents
 
-    def pair(self, timeout: float = 120.0) -> Pair:
+    def pair(self, timeout: float = 120.0, reading: Reading = DEFAULT) -> Pair:
         """The pair the claim is about, over its parameter region if it has one."""
-        game, agents = self.resolve()
+        game, agents = self.resolve(reading)
         try:
             region = None if self.assume is None else parse_region(self.assume)
             return Pair(game, agents, timeout, self.tie_randomization, region)
-        except ParameterError as err:
+        except (ParameterError, AgentError) as err:
             raise ClaimError(f"{self.id}: {err}") from None
 
-    def formal_text(self) -> str:
-        game, _ = self.resolve()
-        return self.formal or self.check.describe(Vars(game))
+    def formal_text(self, reading: Reading = DEFAULT) -> str:
+        """The claim's formal text, generated from its statement: the pair, the game, what
+        is claimed of the fixed points, and the parameter region."""
+        game, agents = self.resolve(reading)
+        text = f"{agents[0].spec} vs {agents[1].spec} on {game.name}: " + \
+            self.check.describe(Vars(game))
+        if not self.tie_randomization:
+            text += " (the oracle answers deterministically at ties)"
+        return text + ("" if self.assume is None else f", for all {self.assume}")
 
-    def run(self, timeout: float = 120.0, progress=None) -> "ClaimResult":
-        """Decide the claim."""
+    def run(self, timeout: float = 120.0, progress=None,
+            reading: Reading = DEFAULT) -> "ClaimResult":
+        """Decide the claim under a reading (keys its agents do not take are ignored)."""
         start = time.perf_counter()
-        pair = self.pair(timeout)
+        shown = ",".join([f"{k}={getattr(reading, k)}" for k in self.reading_keys]
+                         + ([self.under] if self.under else []))
+        try:
+            pair = self.pair(timeout, reading)
+        except ClaimError as err:
+            if reading == DEFAULT:
+                raise
+            return ClaimResult(self.id, self.statement, "", self.source, self.game,
+                               tuple(map(str, self.agents)), "n/a", "n/a", 0.0,
+                               {"reason": f"not stated under this reading: {err}"},
+                               note=self.note, family=self.family, sentence=self.sentence,
+                               role=self.role, reading=shown)
         game = pair.game
         try:
             verdict, detail = _decide(self.check, pair, Vars(game), progress)
@@ -244,12 +393,15 @@ class Claim:
             raise ClaimError(f"{self.id}: {err}") from None
         except SolverUnknown as err:
             verdict, detail = "unknown", {"reason": f"solver: {err}"}
-        if pair.uses_estimates:
-            detail["estimate_model_note"] = BOX_NOTE
-        return ClaimResult(self.id, self.statement, self.formal_text(), self.source, game.name,
-                           pair.specs, verdict, self.expected, time.perf_counter() - start,
-                           detail, note=self.note, family=self.family,
-                           assumptions=None if pair.region is None else pair.region.text)
+        if any(p.uses_estimates and p.estimates == "box" for p in pair.programs):
+            detail["estimates_note"] = BOX_NOTE
+        return ClaimResult(self.id, self.statement, self.formal_text(reading), self.source,
+                           game.name, pair.specs, verdict, self.expected_under(reading),
+                           time.perf_counter() - start, detail, note=self.note,
+                           family=self.family,
+                           assumptions=None if pair.region is None else pair.region.text,
+                           readings=readings_of(pair.programs), sentence=self.sentence,
+                           role=self.role, reading=shown)
 
 
 def _claimed(value):
@@ -394,9 +546,12 @@ class ClaimResult:
     detail: dict = field(default_factory=dict)
     note: str = ""
     family: str = ""
-    estimate_model: str = ESTIMATE_MODEL
     certificate: dict | None = None  # where its certificate was written, and its kind
     assumptions: str | None = None  # the parameter region, or None for a concrete claim
+    readings: tuple = ({}, {})  # each agent's full reading ({} for agents that take none)
+    sentence: str = ""
+    role: str = "literal"
+    reading: str = ""  # the reading keys the claim depends on ("directions=cone,estimates=box")
 
     @property
     def as_expected(self) -> bool:
@@ -427,7 +582,8 @@ class ClaimResult:
         out = {"id": self.id, "statement": self.statement, "formal": self.formal,
                "source": self.source, "game": self.game, "agents": list(self.agents),
                "verdict": self.verdict, "expected": self.expected,
-               "seconds": round(self.seconds, 3), "estimate_model": self.estimate_model,
+               "seconds": round(self.seconds, 3), "readings": [dict(r) for r in self.readings],
+               "reading": self.reading, "sentence": self.sentence, "role": self.role,
                "family": self.family, "note": self.note, "certificate": self.certificate,
                "assumptions": self.assumptions}
         for key, value in self.detail.items():
@@ -448,7 +604,8 @@ def load_claims(paths: list) -> list[Claim]:
     """The claims of the given claim files and folders (``*.py``, sorted).
 
     A claim file is Python that defines ``CLAIMS``, a list of :class:`Claim`,
-    and optionally ``FAMILY``, the heading its claims are listed under.
+    and optionally ``FAMILY``, the heading its claims are listed under, and
+    ``SENTENCE``, the sentence key of its claims that name none.
     """
     files: list[Path] = []
     for p in map(Path, paths):
@@ -470,7 +627,9 @@ def load_claims(paths: list) -> list[Claim]:
         if not isinstance(found, (list, tuple)) or not all(isinstance(c, Claim) for c in found):
             raise ClaimError(f"{f}: a claim file defines CLAIMS, a list of Claim")
         family = str(namespace.get("FAMILY", f.stem))
+        sentence = str(namespace.get("SENTENCE", ""))
         found = [c if c.family else replace(c, family=family) for c in found]
+        found = [c if c.sentence else replace(c, sentence=sentence) for c in found]
         for c in found:
             if c.id in seen:
                 raise ClaimError(f"claim id {c.id} appears in {seen[c.id]} and {f}")
@@ -501,8 +660,9 @@ def question(check: Statement, v: Vars) -> dict:
             "subject_to": None if check.subject_to is None else check.subject_to(v)}
 
 
-def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
-    """The certificate of a claim's verdict (see :mod:`verifier.certificates`).
+def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFAULT,
+                      **options) -> dict:
+    """The certificate of a claim's verdict under a reading (see :mod:`verifier.certificates`).
 
     ``options`` go to :func:`verifier.certificates.certificate`. Raises
     CertificateError for verdicts with nothing to certify (unknown) and
@@ -511,7 +671,7 @@ def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
     from .certificates import CertificateError, certificate
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
-    game, agents = claim.resolve()
+    game, agents = claim.resolve(reading)
     programs = tuple(a.program(game, i) for i, a in enumerate(agents))
     d, evidence = result.detail, {}
     v = Vars(game)
@@ -536,9 +696,9 @@ def claim_certificate(claim: Claim, result: ClaimResult, **options) -> dict:
                                    f"are not supported")
         evidence = {"value": o.value, "witness": o.point.witness}
     meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
-            "formal": result.formal, "expected": claim.expected}
+            "formal": result.formal, "expected": result.expected}
     if result.assumptions is not None:
-        evidence["region_point"] = claim.pair().region_point
+        evidence["region_point"] = claim.pair(reading=reading).region_point
     return certificate(game, programs, result.agents, claim.tie_randomization, q,
                        result.verdict, evidence, meta, result.seconds,
                        assumptions=result.assumptions, **options)
@@ -562,7 +722,8 @@ class ProveTask:
     """One claim to decide in a worker: plain data, so it pickles to any process.
 
     ``paths`` are the claim files (absolute, so a Dask worker finds them);
-    ``certificates`` the folder to write the claim's certificate in, or None.
+    ``certificates`` the folder to write the claim's certificate in, or None;
+    ``reading`` the reading's text (:mod:`verifier.readings`).
     """
 
     paths: tuple
@@ -570,50 +731,68 @@ class ProveTask:
     timeout: float
     certificates: str | None = None
     farkas_seconds: float = 5.0
+    reading: str = DEFAULT.text
 
 
 _LOADED: dict = {}  # claim files -> {id: Claim}, loaded once per worker process
 
 
-def failed_result(claim: Claim, reason: str) -> ClaimResult:
+def failed_result(claim: Claim, reason: str, reading: Reading = DEFAULT) -> ClaimResult:
     """The result of a claim whose run was lost (its worker died): unknown, with why."""
-    return ClaimResult(claim.id, claim.statement, claim.formal or "", claim.source, claim.game,
-                       tuple(str(a) for a in claim.agents), "unknown", claim.expected, 0.0,
-                       {"reason": reason}, note=claim.note, family=claim.family)
+    return ClaimResult(claim.id, claim.statement, "", claim.source, claim.game,
+                       tuple(str(a) for a in claim.agents), "unknown",
+                       claim.expected_under(reading), 0.0, {"reason": reason}, note=claim.note,
+                       family=claim.family, sentence=claim.sentence, role=claim.role,
+                       reading=",".join(f"{k}={getattr(reading, k)}"
+                                        for k in claim.reading_keys))
 
 
-def claim_key(claim: Claim) -> str:
+def claim_key(claim: Claim, reading: Reading = DEFAULT) -> str:
     """A digest of what decides a claim's verdict (a changed claim is decided again)."""
     import hashlib
     import json
+    try:
+        formal = claim.formal_text(reading)
+    except ClaimError as err:  # not stated under this reading
+        formal = str(err)
     data = [claim.id, claim.statement, claim.game, [str(a) for a in claim.agents],
-            claim.expected, claim.formal_text(), claim.assume, claim.tie_randomization]
+            claim.expected_under(reading), formal, claim.assume, claim.tie_randomization,
+            reading.text]
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
-def result_path(folder: Path, claim_id: str) -> Path:
+def file_stem(claim_id: str, reading: Reading = DEFAULT) -> str:
+    """A claim's file name stem: its id, and the reading when it is not the default."""
     import re
-    return folder / (re.sub(r"[^A-Za-z0-9._-]", "_", claim_id) + ".result.json")
+    tag = "" if reading == DEFAULT else "@" + reading.text
+    return re.sub(r"[^A-Za-z0-9._@=,-]", "_", claim_id + tag)
 
 
-def store_result(folder: Path, claim: Claim, result: ClaimResult) -> None:
+def result_path(folder: Path, claim_id: str, reading: Reading = DEFAULT) -> Path:
+    return folder / (file_stem(claim_id, reading) + ".result.json")
+
+
+def store_result(folder: Path, claim: Claim, result: ClaimResult,
+                 reading: Reading = DEFAULT) -> None:
     """Write one decided claim's result, atomically (for ``rov prove --resume``)."""
     import json
-    data = {"format": "rov-claim-result", "claim_key": claim_key(claim),
+    data = {"format": "rov-claim-result", "claim_key": claim_key(claim, reading),
             "result": result.to_json(),
             "summaries": {str(d): result.summary(d) for d in (None, 4, 6)}}
-    write_atomically(str(result_path(folder, claim.id)), json.dumps(data, indent=1) + "\n")
+    write_atomically(str(result_path(folder, claim.id, reading)),
+                     json.dumps(data, indent=1) + "\n")
 
 
-def stored_result(folder: Path, claim: Claim) -> "StoredResult | None":
+def stored_result(folder: Path, claim: Claim,
+                  reading: Reading = DEFAULT) -> "StoredResult | None":
     """The stored result of this very claim, or None (missing, unreadable or stale)."""
     import json
-    path = result_path(folder, claim.id)
+    path = result_path(folder, claim.id, reading)
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("claim_key") != claim_key(claim) or \
+    if not isinstance(data, dict) or data.get("claim_key") != claim_key(claim, reading) or \
             not isinstance(data.get("result"), dict) or not isinstance(data.get("summaries"), dict):
         return None
     return StoredResult(data["result"], data["summaries"])
@@ -629,7 +808,8 @@ class StoredResult:
 
     def __getattr__(self, name):
         if name in ("id", "statement", "formal", "source", "game", "verdict", "expected",
-                    "seconds", "note", "family", "assumptions", "certificate"):
+                    "seconds", "note", "family", "assumptions", "certificate", "sentence",
+                    "role", "reading"):
             return self.data.get(name, "")
         raise AttributeError(name)
 
@@ -653,27 +833,29 @@ class StoredResult:
 
 
 def prove_task(task: ProveTask) -> ClaimResult:
-    """Decide one claim (and write its certificate): the unit of ``rov prove --jobs``."""
+    """Decide one claim under one reading (and write its certificate): the unit of
+    ``rov prove --jobs``."""
     if task.paths not in _LOADED:
         _LOADED[task.paths] = {c.id: c for c in load_claims(list(task.paths))}
     claim = _LOADED[task.paths][task.claim_id]
-    result = claim.run(task.timeout)
+    reading = parse_reading(task.reading)
+    result = claim.run(task.timeout, reading=reading)
     if task.certificates is None:
         return result
     return write_claim_certificate(claim, result, Path(task.certificates),
-                                   task.farkas_seconds, task.timeout)
+                                   task.farkas_seconds, task.timeout, reading)
 
 
 def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
-                            farkas_seconds: float, solver_seconds: float) -> ClaimResult:
+                            farkas_seconds: float, solver_seconds: float,
+                            reading: Reading = DEFAULT) -> ClaimResult:
     """Write the claim's certificate (if its verdict has one); the result records where."""
     import json
-    import re
 
     from .certificates import CertificateError
-    path = folder / (re.sub(r"[^A-Za-z0-9._-]", "_", claim.id) + ".json")
+    path = folder / (file_stem(claim.id, reading) + ".json")
     try:
-        cert = claim_certificate(claim, result, farkas_seconds=farkas_seconds,
+        cert = claim_certificate(claim, result, reading, farkas_seconds=farkas_seconds,
                                  solver_seconds=solver_seconds)
     except CertificateError as err:
         return replace(result, certificate={"path": None, "kind": None, "note": str(err)})

@@ -21,9 +21,10 @@ from .errors import (SOLVER_MEMORY_VARIABLE, ClaimError, SolverUnknown, Unsoundn
                      UsageError)
 from .games import BUILTIN_GAMES, GameError, load_game
 from .jobs import JobError, JobFailure, run_jobs, write_atomically
-from .library import LIBRARY, parse_agent
+from .library import LIBRARY, parse_agent, with_reading
 from .numbers import InexactNumberError, exact, fmt
 from .params import ParameterError, parse_region
+from .readings import DEFAULT, combinations, parse_settings
 from .poly import Poly
 from .smtlib import smtlib
 
@@ -95,10 +96,16 @@ def parse_objective(text: str, game) -> Poly:
         raise UsageError(f"objective: {err}") from None
 
 
+def _specs(args, specs) -> list:
+    """The agent specs with ``--reading`` applied (agents that take no key unchanged)."""
+    settings = getattr(args, "reading", None) or {}
+    return [with_reading(spec, settings) for spec in specs]
+
+
 def _pair(args):
     from .solver import Pair
     game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
-    agents = (parse_agent(args.agent1), parse_agent(args.agent2))
+    agents = tuple(parse_agent(spec) for spec in _specs(args, (args.agent1, args.agent2)))
     region = None if args.assume is None else parse_region(args.assume)
     return Pair(game, agents, args.timeout, not args.no_tie_randomization, region)
 
@@ -266,10 +273,14 @@ def cmd_game(args) -> int:
 def cmd_smtlib(args) -> int:
     pair = _pair(args)
     system = pair.system
+    readings = "; ".join(f"agent {i + 1}: " + (",".join(f"{k}={v}" for k, v in r.items())
+                                                 or "no reading keys")
+                         for i, r in enumerate(pair.readings))
     print(smtlib(system.constraints, (
         f"fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
         f"on {pair.game.name}",
-        "estimate model: box; s<i>_<k> = probability that player i+1 plays action k",
+        f"readings: {readings}; ties: {pair.ties} (q<j> = the tie probability of query j)",
+        "s<i>_<k> = probability that player i+1 plays action k",
         "(the last action's probability is 1 minus the others)")), end="")
     return EXIT_OK
 
@@ -289,28 +300,33 @@ def cmd_prove(args) -> int:
     kept = _folder(args.results, "--results")
     if args.resume and kept is None:
         raise UsageError("--resume needs --results DIR (where the finished results are)")
-    stored = {c.id: stored_result(kept, c) for c in claims} if args.resume else {}
-    todo = [c for c in claims if stored.get(c.id) is None]
+    if args.reading_matrix and args.reading:
+        raise UsageError("--reading-matrix runs every reading; drop --reading")
+    base = DEFAULT.with_keys(args.reading or {})
+    # (claim, reading) runs: the given reading, or every reading that can matter for each claim
+    runs = [(c, r) for c in claims for r in (c.readings() if args.reading_matrix else [base])]
+    stored = {(c.id, r): stored_result(kept, c, r) for c, r in runs} if args.resume else {}
+    todo = [(c, r) for c, r in runs if stored.get((c.id, r)) is None]
     paths = tuple(str(Path(p).resolve()) for p in args.paths)
     tasks = [ProveTask(paths, c.id, args.timeout,
-                       None if folder is None else str(folder.resolve()), args.farkas_seconds)
-             for c in todo]
+                       None if folder is None else str(folder.resolve()), args.farkas_seconds,
+                       r.text) for c, r in todo]
 
     def keep(k, result):
         if kept is not None and isinstance(result, ClaimResult):
-            store_result(kept, todo[k], result)
+            store_result(kept, todo[k][0], result, todo[k][1])
 
     fresh = run_jobs(prove_task, tasks, args.jobs, args.scheduler, "claims",
                      show=None if not args.json else False, on_result=keep)
-    decided = {c.id: (failed_result(c, r.reason) if isinstance(r, JobFailure) else r)
-               for c, r in zip(todo, fresh)}
-    results = [decided.get(c.id) or stored[c.id] for c in claims]
+    decided = {(c.id, r): (failed_result(c, res.reason, r) if isinstance(res, JobFailure)
+                           else res) for (c, r), res in zip(todo, fresh)}
+    results = [decided.get((c.id, r)) or stored[(c.id, r)] for c, r in runs]
     if args.json:
         print(json.dumps([r.to_json(args.decimals) for r in results], indent=2))
     else:
         _print_table(results, args.decimals)
     if args.findings:
-        write_atomically(args.findings, render(results))
+        write_atomically(args.findings, render(results, None if args.reading_matrix else base))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
 
 
@@ -387,7 +403,8 @@ def _print_table(results, decimals) -> None:
     rows = [("id", "game", "verdict", "expected", "time", "statement / evidence")]
     for r in results:
         mark = "" if r.as_expected else "  <-- differs"
-        rows.append((r.id, r.game, r.verdict, r.expected, f"{r.seconds:.2f}s",
+        label = r.id + (f" [{r.reading}]" if r.reading else "")
+        rows.append((label, r.game, r.verdict, r.expected, f"{r.seconds:.2f}s",
                      r.statement + mark))
         rows.append(("", "", "", "", "", "  formal: " + r.formal))
         evidence = r.summary(decimals)
@@ -404,7 +421,7 @@ def cmd_tournament(args) -> int:
     from .tournament import default_roster, run_tournament
     _check_picture("--heatmap", args.heatmap)
     game = load_game(args.game, args.rationalize)
-    roster = args.agents or default_roster(game)
+    roster = _specs(args, args.agents or default_roster(game))
     result = run_tournament(game, roster, args.timeout, args.jobs, args.scheduler,
                             show=None if not (args.json or args.csv) else False)
     if args.heatmap:
@@ -441,10 +458,10 @@ def cmd_plot(args) -> int:
     if args.agents:
         if len(args.agents) != 2:
             raise UsageError("plot takes two agents (or none, and --pair A,B)")
-        pairs.append(tuple(args.agents))
+        pairs.append(tuple(_specs(args, args.agents)))
     for text in args.pair or []:
         try:
-            pairs.append(split_pair(text))
+            pairs.append(tuple(_specs(args, split_pair(text))))
         except ValueError as err:
             raise UsageError(str(err)) from None
     for spec in (s for p in pairs for s in p):
@@ -463,8 +480,8 @@ def cmd_sweep(args) -> int:
     game = load_game(args.game, args.rationalize)
     grids = [parse_grid(g) for g in args.grid]
     objective = None if args.objective is None else parse_objective(args.objective, game)
-    result = run_sweep(game, (args.agent1, args.agent2), grids, objective, args.objective,
-                       args.sense, args.timeout, args.jobs, args.scheduler,
+    result = run_sweep(game, tuple(_specs(args, (args.agent1, args.agent2))), grids, objective,
+                       args.objective, args.sense, args.timeout, args.jobs, args.scheduler,
                        show=None if not (args.json or args.csv) else False)
     if args.plot:
         result.plot(args.plot)
@@ -499,6 +516,20 @@ def table_options(p, row: str) -> None:
     form.add_argument("--json", action="store_true", help="machine-readable output")
     form.add_argument("--csv", action="store_true", help=f"one CSV row per {row}")
     p.add_argument("--decimals", type=int, metavar="N", help="print decimals, not fractions")
+
+
+def _reading_settings(text: str) -> dict:
+    try:
+        return parse_settings(text)
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def reading_option(p) -> None:
+    p.add_argument("--reading", type=_reading_settings, metavar="KEY=VALUE,...",
+                   help="set reading keys for every agent that takes them: directions="
+                        "equal|cone, estimates=box|grid, region_test=edge|exact "
+                        "(docs/semantics.md, Readings)")
 
 
 def solver_options(p) -> None:
@@ -545,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--decimals", type=int, default=None, metavar="N",
                        help="print numbers as decimals with N digits (exact by default)")
+        reading_option(p)
         solver_options(p)
 
     p = sub.add_parser("solve", help="find a fixed point, or all of them")
@@ -585,6 +617,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="with --results: skip the claims whose result is already there "
                         "(and whose claim is unchanged)")
+    p.add_argument("--reading-matrix", action="store_true",
+                   help="decide each claim under every reading that can change its verdict "
+                        "(the findings page then opens with the reading matrix)")
     certify_options(p)
     parallel_options(p)
     common(p, pair=False)
@@ -602,6 +637,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also draw the certified payoff ranges over all fixed points")
     p.add_argument("--title", help="the figure's title")
     rationalize_option(p)
+    reading_option(p)
     solver_options(p)
     p.set_defaults(func=cmd_plot)
 
@@ -617,6 +653,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE.png", help="also draw the values (png, svg, pdf)")
     table_options(p, "grid point")
     rationalize_option(p)
+    reading_option(p)
     solver_options(p)
     parallel_options(p)
     p.set_defaults(func=cmd_sweep)
@@ -627,6 +664,7 @@ def build_parser() -> argparse.ArgumentParser:
     rationalize_option(p)
     table_options(p, "ordered pair")
     p.add_argument("--heatmap", metavar="FILE.png", help="also draw a heatmap (png, svg, pdf)")
+    reading_option(p)
     solver_options(p)
     parallel_options(p)
     p.set_defaults(func=cmd_tournament)

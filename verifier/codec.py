@@ -22,7 +22,7 @@ from fractions import Fraction
 import sympy
 
 from .agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
-                     Program, Query, Surely)
+                     Program, Query, Surely, SurelyCone, SurelyOutside)
 from .interpreter import FixedPointWitness, Observation, Run
 from .numbers import Number, compare, simplify_number
 from .poly import And, Atom, BoolVar, Not, Or, Poly, Truth
@@ -169,6 +169,7 @@ def encode_program(p: Program) -> dict:
     return {"name": p.name, "n_self": p.n_self, "n_opp": p.n_opp,
             "delta": None if p.delta is None else
             encode_poly(p.delta) if isinstance(p.delta, Poly) else str(p.delta),
+            "estimates": p.estimates, "reading": [list(kv) for kv in p.reading],
             "body": _encode_node(p.body)}
 
 
@@ -190,9 +191,14 @@ def _encode_node(n) -> dict:
 
 def _encode_cond(c) -> dict:
     if isinstance(c, Query):
-        return {"query": encode_poly(c.poly), "threshold": str(c.threshold)}
+        out = {"query": encode_poly(c.poly), "threshold": _encode_threshold(c.threshold)}
+        return out | ({"machine": c.machine} if c.machine else {})
     if isinstance(c, Surely):
         return {"surely": encode_poly(c.poly), "op": c.op}
+    if isinstance(c, SurelyCone):
+        return {"surely_cone": [[encode_poly(a), encode_poly(b)] for a, b in c.gains]}
+    if isinstance(c, SurelyOutside):
+        return {"surely_outside": [encode_poly(p) for p in c.polys]}
     if isinstance(c, (AllOf, AnyOf)):
         return {"all" if isinstance(c, AllOf) else "any": [_encode_cond(x) for x in c.conds]}
     if isinstance(c, Negation):
@@ -202,10 +208,23 @@ def _encode_cond(c) -> dict:
     raise TypeError(f"not a condition: {c!r}")
 
 
+def _encode_threshold(t) -> object:
+    return encode_poly(t) if isinstance(t, Poly) else str(t)
+
+
+def _decode_threshold(data, where):
+    return decode_poly(data, where) if isinstance(data, list) else decode_number(data, where)
+
+
 def decode_program(data, where: str = "program") -> Program:
     from .agents import AgentError
-    _need(isinstance(data, dict) and set(data) == {"name", "n_self", "n_opp", "delta", "body"},
-          where, "a program has name, n_self, n_opp, delta and body")
+    _need(isinstance(data, dict) and set(data) == {"name", "n_self", "n_opp", "delta",
+                                                   "estimates", "reading", "body"},
+          where, "a program has name, n_self, n_opp, delta, estimates, reading and body")
+    _need(data["estimates"] in ("box", "grid"), where, "estimates is 'box' or 'grid'")
+    _need(isinstance(data["reading"], list) and all(
+        isinstance(kv, list) and len(kv) == 2 and all(isinstance(x, str) for x in kv)
+        for kv in data["reading"]), where, "reading is a list of [key, value]")
     for key in ("n_self", "n_opp"):
         _need(isinstance(data[key], int) and not isinstance(data[key], bool)
               and 1 <= data[key] <= 64, where, f"{key} must be 1..64")
@@ -214,7 +233,8 @@ def decode_program(data, where: str = "program") -> Program:
         decode_number(data["delta"], f"{where}.delta")
     try:
         return Program(_decode_node(data["body"], f"{where}.body", 0), data["n_self"],
-                       data["n_opp"], delta, str(data["name"]))
+                       data["n_opp"], delta, str(data["name"]), (), data["estimates"],
+                       tuple(tuple(kv) for kv in data["reading"]))
     except AgentError as err:
         raise DecodeError(f"{where}: {err}") from None
 
@@ -245,10 +265,23 @@ def _decode_cond(data, where, depth):
     _need(depth < MAX_DEPTH, where, "nested too deeply")
     _need(isinstance(data, dict), where, "a condition is an object")
     keys = set(data)
-    if keys == {"query", "threshold"}:
-        return Query(decode_poly(data["query"], where), decode_number(data["threshold"], where))
+    if keys in ({"query", "threshold"}, {"query", "threshold", "machine"}):
+        machine = data.get("machine", "")
+        _need(isinstance(machine, str) and machine != "" or "machine" not in data, where,
+              "a machine label is a non-empty string")
+        return Query(decode_poly(data["query"], where),
+                     _decode_threshold(data["threshold"], where), machine)
     if keys == {"surely", "op"}:
         return Surely(decode_poly(data["surely"], where), data["op"])
+    if keys == {"surely_cone"}:
+        pairs = data["surely_cone"]
+        _need(isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2
+                                              for p in pairs), where,
+              "surely_cone is a list of [when_self_moves, when_opp_moves]")
+        return SurelyCone(tuple((decode_poly(a, where), decode_poly(b, where)) for a, b in pairs))
+    if keys == {"surely_outside"}:
+        _need(isinstance(data["surely_outside"], list), where, "surely_outside is a list")
+        return SurelyOutside(tuple(decode_poly(p, where) for p in data["surely_outside"]))
     if keys in ({"all"}, {"any"}):
         key, = keys
         _need(isinstance(data[key], list), where, f"{key} takes a list")
@@ -282,46 +315,55 @@ def encode_witness(w: FixedPointWitness) -> dict:
         return {"weight": encode_number(r.weight),
                 "estimate": None if o.estimate is None else
                 [[encode_number(x) for x in side] for side in o.estimate],
-                "answers": [[_encode_path(p), encode_number(q)] for p, q in o.answers.items()],
                 "choices": [[_encode_path(p), [encode_number(x) for x in d]]
                             for p, d in o.choices.items()]}
+    answers = [{"query": encode_poly(poly), "threshold": _encode_threshold(threshold),
+                "machine": machine, "q": encode_number(q)}
+               for (poly, threshold, machine), q in sorted(w.answers.items(), key=repr)]
     return {"profile": [[encode_number(p) for p in s] for s in w.profile],
-            "runs": [[run(r) for r in seat] for seat in w.runs]}
+            "answers": answers, "runs": [[run(r) for r in seat] for seat in w.runs]}
 
 
 def decode_witness(data, where: str = "witness") -> FixedPointWitness:
-    _need(isinstance(data, dict) and set(data) == {"profile", "runs"}, where,
-          "a witness has profile and runs")
+    _need(isinstance(data, dict) and set(data) == {"profile", "answers", "runs"}, where,
+          "a witness has profile, answers and runs")
     profile, runs = data["profile"], data["runs"]
     _need(isinstance(profile, list) and len(profile) == 2 and all(isinstance(s, list)
                                                                   for s in profile),
           where, "profile is two lists of probabilities")
     _need(isinstance(runs, list) and len(runs) == 2 and all(isinstance(s, list) for s in runs),
           where, "runs is two lists of runs")
+    _need(isinstance(data["answers"], list), where, "answers is a list")
+    answers = {}
+    for i, a in enumerate(data["answers"]):
+        w = f"{where}.answers[{i}]"
+        _need(isinstance(a, dict) and set(a) == {"query", "threshold", "machine", "q"}
+              and isinstance(a["machine"], str), w,
+              "an answer has query, threshold, machine (a string) and q")
+        key = (decode_poly(a["query"], w), _decode_threshold(a["threshold"], w), a["machine"])
+        _need(key not in answers, w, "the same query is answered twice")
+        answers[key] = decode_number(a["q"], w)
     seats = []
     for i, seat in enumerate(runs):
         decoded = []
         for j, r in enumerate(seat):
             w = f"{where}.runs[{i}][{j}]"
-            _need(isinstance(r, dict) and set(r) == {"weight", "estimate", "answers", "choices"},
-                  w, "a run has weight, estimate, answers and choices")
+            _need(isinstance(r, dict) and set(r) == {"weight", "estimate", "choices"},
+                  w, "a run has weight, estimate and choices")
             estimate = None
             if r["estimate"] is not None:
                 _need(isinstance(r["estimate"], list) and len(r["estimate"]) == 2
                       and all(isinstance(s, list) for s in r["estimate"]), w,
                       "estimate is two lists")
                 estimate = tuple(tuple(decode_number(x, w) for x in s) for s in r["estimate"])
-            for key in ("answers", "choices"):
-                _need(isinstance(r[key], list) and all(isinstance(e, list) and len(e) == 2
-                                                       for e in r[key]), w,
-                      f"{key} is a list of [path, value]")
-            answers = {_decode_path(p, w): decode_number(q, w) for p, q in r["answers"]}
+            _need(isinstance(r["choices"], list) and all(isinstance(e, list) and len(e) == 2
+                                                         for e in r["choices"]), w,
+                  "choices is a list of [path, value]")
             choices = {}
             for p, d in r["choices"]:
                 _need(isinstance(d, list), w, "a choice is a list of probabilities")
                 choices[_decode_path(p, w)] = tuple(decode_number(x, w) for x in d)
-            decoded.append(Run(decode_number(r["weight"], w),
-                               Observation(estimate, answers, choices)))
+            decoded.append(Run(decode_number(r["weight"], w), Observation(estimate, choices)))
         seats.append(tuple(decoded))
     return FixedPointWitness(tuple(tuple(decode_number(p, where) for p in s) for s in profile),
-                             tuple(seats))
+                             tuple(seats), answers)

@@ -1,19 +1,31 @@
 """Compile a pair of agent programs on a game into a constraint system.
 
-The solutions of the system are exactly the fixed points of the pair in the
-box estimate model: a profile (s0, s1) such that each s_i is a convex
-combination of outputs its agent can produce against the profile. Each
-output comes from one *run*: an estimate in the clipped box of radius
-delta/2 around the truth, one oracle answer per query occurrence (forced
-unless the query is at a tie), and one option per Choose node. By
+The solutions of the system are exactly the fixed points of the pair under
+the programs' readings (docs/semantics.md): a profile (s0, s1), one tie
+probability q per distinct oracle query (shared by both programs: every call
+to a query is an independent draw from its q), and for each seat runs whose
+outputs mix to its strategy. A *run* is one estimate (in the reading's
+admissible set: the clipped box of radius delta/2 around the truth, or its
+grid points) and one option per Choose node; its output is the exact
+expectation over the oracle's draws, a polynomial in the q's. By
 Caratheodory, k runs suffice for an agent with k actions; with two actions
 the mixture is "some run outputs at most s_i(0), some run at least s_i(0)",
-which needs no weights and stays linear when the parameters are concrete.
+which needs no weights.
 
-"delta-surely" conditions are checked at the vertices of the radius-delta
-box around the estimate, clipped to the simplex, which is exact because the
-compared polynomials are affine in each player's strategy. Guards are
-written as implications on fresh variables rather than nested If terms.
+Conditions without oracle queries (LP's and neLP's delta-sure tests) are
+two-valued: a Boolean flag per ``If`` with implications both ways, linear
+when the parameters are concrete. Conditions with queries have a
+probability, a polynomial in the q's, and the ``If`` mixes its branches
+with it. "delta-surely" conditions are checked at the vertices of the
+radius-delta box around the estimate, clipped to the simplex, which is exact
+because the compared polynomials are affine in each player's strategy;
+:class:`~verifier.agents.SurelyCone` adds the rates as a variable where it
+holds and a Farkas-type combination of the rows (Ville's theorem) where it
+fails. :class:`~verifier.agents.SurelyOutside` is exact where it fails (a
+profile of the box in the polygon) and relaxed where it holds (the images of
+the box's four edges miss the polygon, a necessary condition): a system with
+such a test is marked ``relaxed``, and only the exact interpreter's
+re-check makes one of its points a fixed point.
 
 The system is plain data (:mod:`verifier.poly` formulas over named real and
 Boolean variables) and this module never imports z3: the certificate
@@ -25,26 +37,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import product
+from itertools import combinations_with_replacement, product
 
 import sympy
 
 from .agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
-                     PlayEstimate, Program, Query, Surely)
+                     PlayEstimate, Program, Query, Surely, SurelyCone, SurelyOutside, query_key)
 from .interpreter import FixedPointWitness, Observation, Run
 from .numbers import Number, compare, simplify_number
-from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj, disj, implies, named
+from .poly import (INTEGER_PREFIX, And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj, disj,
+                   implies, named, rates_meet, some_rates)
 
 
 @dataclass
 class RunVars:
-    """The variables of one run: its estimate, answers, choices and output."""
+    """The variables of one run: its estimate, choices and output."""
 
     output: list  # Polys, one per own action
     estimate: tuple | None = None  # (own Polys, opponent Polys)
-    answers: dict = field(default_factory=dict)  # query path -> BoolVar
-    queries: dict = field(default_factory=dict)  # query path -> (Query, value - threshold)
-    conds: dict = field(default_factory=dict)  # If path -> BoolVar
+    conds: dict = field(default_factory=dict)  # If path -> BoolVar (query-free conditions)
     choices: dict = field(default_factory=dict)  # Choose path -> [BoolVar]
     weight: Poly | None = None
 
@@ -53,16 +64,21 @@ class System:
     """The fixed-point constraints of two programs on a game.
 
     ``programs[i]`` plays seat i. ``tie_randomization=False`` makes the
-    oracle answer each query occurrence the same way in every run (no mixing
-    of tie answers), for testing what randomisation at ties buys.
-    ``closed=True`` relaxes strict "surely" comparisons: a closed superset of
-    the fixed points, used to find infima that are not attained.
-    ``hull[i]=False`` drops seat i's fixed-point condition and keeps one run
-    of its agent: the system then describes what that agent can output.
+    oracle answer every query deterministically (each q is 0 or 1), for
+    testing what randomisation at ties buys. ``closed=True`` relaxes strict
+    "surely" comparisons: a closed superset of the fixed points, used to find
+    infima that are not attained. ``hull[i]=False`` drops seat i's
+    fixed-point condition and keeps one run of its agent: the system then
+    describes what that agent can output.
 
-    ``constraints`` is a list of formulas; ``reals`` and ``booleans`` name
-    the variables in order of creation; ``free[i]`` are player i's free
-    strategy variables and ``strategy[i]`` the whole strategy as Polys.
+    ``constraints`` is a list of formulas; ``reals``, ``integers`` (grid
+    indices) and ``booleans`` name the variables in order of creation; ``free[i]`` are player i's free
+    strategy variables and ``strategy[i]`` the whole strategy as Polys;
+    ``tie[key]`` is the q variable of each distinct query
+    (:func:`verifier.agents.query_key`) and ``query_value[key]`` its
+    polynomial minus its threshold in the system's variables. ``relaxed`` is
+    True when a condition is over-approximated (module docstring): then a
+    solution is a fixed point only once the interpreter confirms it.
     """
 
     def __init__(self, game, programs: tuple, tie_randomization: bool = True,
@@ -72,15 +88,22 @@ class System:
         self.programs = programs
         self.tie_randomization = tie_randomization
         self.closed = closed
+        self.relaxed = False
         self.constraints: list = []
         self.reals: list = []
+        self.integers: list = []
         self.booleans: list = []
-        self._shared_answers: dict = {}
+        self.tie: dict = {}
+        self.query_value: dict = {}
         self.free = [[self._real(f"s{i}_{k}") for k in range(game.num_actions(i) - 1)]
                      for i in (0, 1)]
         self.strategy = [self._simplex(free) for free in self.free]
         for i in (0, 1):
             self._add(*(x >= 0 for x in self.strategy[i]))
+        for seat, prog in enumerate(programs):
+            for query in prog.queries():
+                self._tie_variable(query, seat)
+        self._same_queries()
         self.runs = [self._encode_agent(i) for i in (0, 1)]
 
     # -- variables --------------------------------------------------------
@@ -104,6 +127,42 @@ class System:
     def _simplex(free: list) -> list:
         return free + [1 - sum(free, Poly())]
 
+    def _indicator(self, flag: BoolVar, stem: str) -> Poly:
+        """A real variable that is 1 when the flag holds and 0 otherwise."""
+        z = self._real(stem)
+        self._add(implies(flag, z.eq(1)), implies(Not(flag), z.eq(0)))
+        return z
+
+    # -- the oracle -------------------------------------------------------
+    def _tie_variable(self, query: Query, seat: int) -> Poly:
+        """The q of a query: 1 above its threshold, 0 below, free in [0, 1] at the tie."""
+        key = query_key(query, seat)
+        if key not in self.tie:
+            q = self._real(f"q{len(self.tie)}")
+            value = self.seat_term(key[0] - key[1])
+            self._add(q >= 0, q <= 1, implies(value > 0, q.eq(1)), implies(value < 0, q.eq(0)))
+            if not self.tie_randomization:
+                self._add(disj([q.eq(0), q.eq(1)]))
+            self.tie[key], self.query_value[key] = q, value
+        return self.tie[key]
+
+    def _same_queries(self) -> None:
+        """Queries with parameters in their coefficients or thresholds may coincide at some
+        parameter values: there they are one query, with one q."""
+        keys = list(self.tie)
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if a[2] != b[2] or not any(_has_symbols(k[0], k[1]) for k in (a, b)):
+                    continue
+                gap = a[0] - Poly.lift(a[1]) - (b[0] - Poly.lift(b[1]))
+                coefficients: dict = {}
+                for m, c in gap.terms.items():
+                    strategy = tuple((v, e) for v, e in m if isinstance(v, tuple))
+                    rest = Poly({tuple((v, e) for v, e in m if not isinstance(v, tuple)): c})
+                    coefficients[strategy] = coefficients.get(strategy, Poly()) + rest
+                same = [c.eq(0) for c in coefficients.values()]
+                self._add(implies(conj(same), self.tie[a].eq(self.tie[b])))
+
     # -- terms ------------------------------------------------------------
     def seat_term(self, poly: Poly) -> Poly:
         """A Poly in seat variables ("s", i, k) in the system's variables."""
@@ -119,7 +178,7 @@ class System:
         prog: Program = self.programs[seat]
         own = self.strategy[seat]
         n = prog.n_self
-        count = 1 if prog.is_deterministic or n == 1 or not self.hull[seat] else n
+        count = 1 if prog.one_run or n == 1 or not self.hull[seat] else n
         runs = [self._encode_run(prog, seat, r) for r in range(count)]
         if n == 1 or not self.hull[seat]:
             return runs
@@ -145,9 +204,13 @@ class System:
             half = prog.delta / 2
             est = []
             for who, true in (("e", own), ("f", opp)):
-                terms = self._simplex([self._real(f"{stem}{who}{k}") for k in range(len(true) - 1)])
+                free = [self._real(f"{stem}{who}{k}") for k in range(len(true) - 1)]
+                terms = self._simplex(free)
                 for e, t in zip(terms, true):
                     self._add(e >= 0, e - t <= half, t - e <= half)
+                if prog.estimates == "grid":
+                    for k, e in enumerate(free):
+                        self._on_grid(e, half, f"{stem}{who}{k}")
                 est.append(terms)
             run.estimate = tuple(est)
             vertices = [self._box_vertices(terms, prog.delta, f"{stem}{who}")
@@ -155,6 +218,12 @@ class System:
         ctx = _RunContext(self, prog, seat, run, own, opp, vertices, stem)
         run.output = ctx.node(prog.body, ())
         return run
+
+    def _on_grid(self, e: Poly, step: Fraction, stem: str) -> None:
+        """``e`` is a multiple n * step of the grid, with n an integer variable."""
+        n = named(INTEGER_PREFIX + stem)
+        self.integers.append(INTEGER_PREFIX + stem)
+        self._add(n >= 0, n <= int(1 / step), e.eq(step * n))
 
     def _box_vertices(self, center: list, delta: Fraction, stem: str) -> list:
         """(validity, point) pairs covering the vertices of the clipped box."""
@@ -207,11 +276,9 @@ class System:
                         if who in moving:
                             out += [conj([e - t < half, t - e < half])
                                     for e, t in zip(terms, self.strategy[who])]
-                for cond, value in run.queries.values():
-                    seats = {0 if (v[0] == "self") == (seat == 0) else 1
-                             for v in cond.poly.variables()}
-                    if seats & moving:
-                        out.append(value.ne(0))
+        for key, value in self.query_value.items():
+            if {v[1] for v in key[0].variables() if isinstance(v, tuple)} & moving:
+                out.append(value.ne(0))
         return out
 
     # -- whole-system helpers ------------------------------------------------------
@@ -225,6 +292,17 @@ class System:
         (a solver model, or any exact assignment).
         """
         profile = tuple(tuple(real(x) for x in self.strategy[i]) for i in (0, 1))
+        values = {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
+        answers = {}
+        for key, q in self.tie.items():
+            # with parameters, the key of the concrete query at the solution's values
+            params = {v: real(named(v)) for v in Poly.lift(key[1]).variables() | key[0].variables()
+                      if isinstance(v, str)}
+            poly = key[0].substitute(params)
+            threshold = simplify_number(Poly.lift(key[1]).substitute(params).constant_value()) \
+                if params else key[1]
+            if compare(poly.evaluate(values), threshold) == 0:  # only ties need a witness
+                answers[(poly, threshold, key[2])] = real(q)
         runs = []
         for seat in (0, 1):
             prog, seat_runs = self.programs[seat], self.runs[seat]
@@ -243,21 +321,29 @@ class System:
                 weights = [real(run.weight) for run in seat_runs]
             runs.append(tuple(Run(w, o) for w, o in zip(weights, observations)
                               if w != 0))
-        return FixedPointWitness(profile, tuple(runs))
+        return FixedPointWitness(profile, tuple(runs), answers)
+
+
+def _has_symbols(poly: Poly, threshold) -> bool:
+    """Does a query's key involve parameter symbols (string variables)?"""
+    return any(isinstance(v, str) for v in Poly.lift(threshold).variables()) or \
+        any(isinstance(v, str) for v in poly.variables())
 
 
 def _observation(prog: Program, run: RunVars, real, boolean) -> Observation:
     estimate = None
     if run.estimate is not None:
         estimate = tuple(tuple(real(t) for t in terms) for terms in run.estimate)
-    answers, choices = {}, {}
+    choices = {}
 
     def visit(node: Node, path: tuple):
         if isinstance(node, If):
-            for qpath, _ in _queries(node.cond, path + ("c",)):
-                answers[qpath] = Fraction(int(boolean(run.answers[qpath])))
-            taken = boolean(run.conds[path])
-            visit(node.then if taken else node.orelse, path + ((0,) if taken else (1,)))
+            if path in run.conds:  # a two-valued condition: the branch taken
+                taken = boolean(run.conds[path])
+                visit(node.then if taken else node.orelse, path + ((0,) if taken else (1,)))
+            else:  # a condition with queries: both branches may run
+                visit(node.then, path + (0,))
+                visit(node.orelse, path + (1,))
         elif isinstance(node, Choose):
             flags = [boolean(c) for c in run.choices[path]]
             pick = flags.index(True)
@@ -268,7 +354,7 @@ def _observation(prog: Program, run: RunVars, real, boolean) -> Observation:
             visit(node.second, path + (1,))
 
     visit(prog.body, ())
-    return Observation(estimate, answers, choices)
+    return Observation(estimate, choices)
 
 
 def map_polys(formula: Formula, f) -> Formula:
@@ -290,11 +376,18 @@ _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _CLOSED = {"<": "<=", "<=": "<=", ">": ">=", ">=": ">="}
 
 
-def _queries(cond: Cond, path: tuple):
-    if isinstance(cond, Query):
-        yield path, cond
-    for i, part in enumerate(cond.parts()):
-        yield from _queries(part, path + (i,))
+def _has_query(cond: Cond) -> bool:
+    return isinstance(cond, Query) or any(_has_query(p) for p in cond.parts())
+
+
+def _meet_on_segment(f: tuple, g: tuple) -> Formula:
+    """Some point of a segment has f >= 0 and g >= 0, for f and g affine along it with
+    values (f0, f1) and (g0, g1) at its ends (the sets where each holds are intervals
+    reaching an end of the segment)."""
+    (f0, f1), (g0, g1) = f, g
+    return disj([conj([f0 >= 0, g0 >= 0]), conj([f1 >= 0, g1 >= 0]),
+                 conj([f0 >= 0, g1 >= 0, f0 * g1 - f1 * g0 >= 0]),
+                 conj([g0 >= 0, f1 >= 0, g0 * f1 - g1 * f0 >= 0])])
 
 
 class _RunContext:
@@ -304,28 +397,37 @@ class _RunContext:
                  own: list, opp: list, vertices, stem: str):
         self.s, self.prog, self.seat, self.run = system, prog, seat, run
         self.own, self.opp, self.vertices, self.stem = own, opp, vertices, stem
-        self._surely: dict = {}  # (id of a Surely, positive) -> its formula in this run
+        self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
 
     def true_term(self, poly: Poly) -> Poly:
         return poly.substitute({("self", k): x for k, x in enumerate(self.own)}
                                | {("opp", k): x for k, x in enumerate(self.opp)})
 
+    def at(self, poly: Poly, v_self: list, v_opp: list) -> Poly:
+        """A polynomial at a vertex of the estimate boxes."""
+        return poly.substitute({("self", k): x for k, x in enumerate(v_self)}
+                               | {("opp", k): x for k, x in enumerate(v_opp)})
+
+    def _op(self, op: str, positive: bool) -> str:
+        op = op if positive else _NEGATED[op]
+        return _CLOSED[op] if self.s.closed and positive else op
+
+    # -- two-valued conditions -------------------------------------------------
     def cond(self, cond: Cond, path: tuple, positive: bool) -> Formula:
-        """The condition (``positive``) or its negation, negations pushed to atoms.
+        """A query-free condition (``positive``) or its negation, negations pushed in.
 
         In a closed system strict "surely" comparisons are relaxed to weak
         ones where they occur positively: every constraint is then closed,
         and the system describes a closed superset of the fixed points.
         """
-        if isinstance(cond, Query):
-            answer = self._answer(cond, path)
-            return answer if positive else Not(answer)
-        if isinstance(cond, Surely):
-            # a Surely depends only on the run's estimate, not on where it occurs
+        if isinstance(cond, (Surely, SurelyCone, SurelyOutside)):
+            # depends only on the run's estimate, not on where it occurs
             key = (id(cond), positive)
-            if key not in self._surely:
-                self._surely[key] = self._surely_formula(cond, positive)
-            return self._surely[key]
+            if key not in self._memo:
+                encode = {Surely: self._surely, SurelyCone: self._cone,
+                          SurelyOutside: self._outside}[type(cond)]
+                self._memo[key] = encode(cond, positive)
+            return self._memo[key]
         if isinstance(cond, (AllOf, AnyOf)):
             parts = [self.cond(c, path + (i,), positive) for i, c in enumerate(cond.conds)]
             conjunctive = isinstance(cond, AllOf) == positive
@@ -336,38 +438,146 @@ class _RunContext:
             return Truth(cond.value == positive)
         raise TypeError(f"unknown condition {cond!r}")
 
-    def _surely_formula(self, cond: Surely, positive: bool) -> Formula:
+    def _pairs(self):
+        """The vertices of both estimate boxes, with their validity guards."""
+        for (ok_self, v_self), (ok_opp, v_opp) in product(*self.vertices):
+            yield conj([ok_self, ok_opp]), v_self, v_opp
+
+    def _surely(self, cond: Surely, positive: bool) -> Formula:
         """The comparison at every vertex of the estimate boxes (guarded by the vertex
         being present)."""
-        op = cond.op if positive else _NEGATED[cond.op]
-        if self.s.closed:
-            op = _CLOSED[op]
+        op = self._op(cond.op, positive)
         atoms = []
-        for (ok_self, v_self), (ok_opp, v_opp) in product(*self.vertices):
-            t = cond.poly.substitute({("self", k): x for k, x in enumerate(v_self)}
-                                     | {("opp", k): x for k, x in enumerate(v_opp)})
-            atom = Atom(t, op)
-            guard = conj([ok_self, ok_opp])
+        for guard, v_self, v_opp in self._pairs():
+            atom = Atom(self.at(cond.poly, v_self, v_opp), op)
             atoms.append(implies(guard, atom) if positive else conj([guard, atom]))
         return conj(atoms) if positive else disj(atoms)
 
-    def _answer(self, cond: Query, path: tuple) -> BoolVar:
-        """The oracle's answer to one query occurrence (forced unless at a tie)."""
-        s = self.s
-        if path in self.run.answers:
-            return self.run.answers[path]
-        key = (self.seat, path)
-        value = self.true_term(cond.poly - cond.threshold)
-        if not s.tie_randomization and key in s._shared_answers:
-            answer = s._shared_answers[key]
-        else:
-            answer = s._bool(f"{self.stem}q{_path_name(path)}")
-            s._add(implies(value > 0, answer), implies(value < 0, Not(answer)))
-            s._shared_answers[key] = answer
-        self.run.answers[path] = answer
-        self.run.queries[path] = (cond, value)
-        return answer
+    def _cone(self, cond: SurelyCone, positive: bool) -> Formula:
+        """Rates (1 - t, t), t in [0, 1], making every row (a, b) positive at every vertex.
 
+        The set of good t for one row is an interval reaching 0 or 1, so by Helly's
+        theorem in one dimension some t serves every row exactly when every two rows
+        share one (:func:`verifier.poly.rates_meet`). With two actions each and gains that vanish when
+        their mover already plays its target (LP's: a = s(x) alpha(y), b = r(y)
+        beta(x)), the rows are first scaled by 1 / (s(x) r(y)), which leaves one row
+        per payoff, the least alpha / r and the least beta / s over the vertices
+        (:meth:`_factored_rows`); otherwise every vertex's rows are paired."""
+        op = ">=" if self.s.closed and positive else ">"
+        factored = self._factored_rows(cond, op)
+        if factored is not None:
+            axis, rows = factored
+            holds = conj(axis + [some_rates(rows, op)])
+        else:
+            rows = [(guard, self.at(a, v_self, v_opp), self.at(b, v_self, v_opp))
+                    for guard, v_self, v_opp in self._pairs() for a, b in cond.gains]
+            holds = conj([implies(conj([gj, gk]), rates_meet((f0, f1), (g0, g1), op))
+                          for j, (gj, f0, f1) in enumerate(rows) for gk, g0, g1 in rows[j:]])
+        return holds if positive else Not(holds)
+
+    def _factored_rows(self, cond: SurelyCone, op: str):
+        """For two actions each, when every gain a vanishes at one pure strategy of mine
+        and every b at one of the opponent's: (conditions of the rows whose scale
+        vanishes, [(A, B) per gain pair]) with A and B new variables defined as the
+        least scaled coefficients; None otherwise."""
+        prog = self.prog
+        if prog.n_self != 2 or prog.n_opp != 2:
+            return None
+
+        def pure(role, k):
+            return {(role, j): int(j == k) for j in range(2)}
+
+        def vanishing(polys, role):
+            for k in (0, 1):
+                if all(p.substitute(pure(role, k)).is_constant() and
+                       p.substitute(pure(role, k)).constant_value() == 0 for p in polys):
+                    return k
+            return None
+        o_self = vanishing([a for a, _ in cond.gains], "self")
+        o_opp = vanishing([b for _, b in cond.gains], "opp")
+        if o_self is None or o_opp is None:
+            return None
+        key = ("rows", id(cond))
+        if key not in self._memo:
+            xs = [v for _, v in self.vertices[0]]  # my box's two vertices
+            ys = [v for _, v in self.vertices[1]]
+            scale_x = [x[1 - o_self] for x in xs]  # a = scale_x * alpha(y)
+            scale_y = [y[1 - o_opp] for y in ys]  # b = scale_y * beta(x)
+            name = f"{self.stem}k{len(self._memo)}"
+            rows, axis = [], []
+            for w, (a, b) in enumerate(cond.gains):
+                alpha = [a.substitute(pure("self", 1 - o_self) | {("opp", j): y[j] for j in (0, 1)})
+                         for y in ys]
+                beta = [b.substitute(pure("opp", 1 - o_opp) | {("self", j): x[j] for j in (0, 1)})
+                        for x in xs]
+                big_a, big_b = self.s._real(f"{name}a{w}"), self.s._real(f"{name}b{w}")
+                for var, coeffs, scales in ((big_a, alpha, scale_y), (big_b, beta, scale_x)):
+                    # var = the least coeff / scale over the vertices whose scale is positive
+                    self.s._add(*(implies(sc > 0, var * sc <= c) for c, sc in zip(coeffs, scales)),
+                                disj([conj([sc > 0, (var * sc).eq(c)])
+                                      for c, sc in zip(coeffs, scales)]))
+                rows.append((big_a, big_b))
+                # a vertex where my scale is 0 needs b > 0 there (the opponent must move), and
+                # where the opponent's scale is 0, a > 0; where both are, nothing moves
+                for sx, bx in zip(scale_x, beta):
+                    for sy in scale_y:
+                        axis.append(implies(conj([sx.eq(0), sy > 0]), Atom(bx, op)))
+                for sy, ay in zip(scale_y, alpha):
+                    for sx in scale_x:
+                        axis.append(implies(conj([sy.eq(0), sx > 0]), Atom(ay, op)))
+            axis += [disj([sx > 0, sy > 0]) for sx in scale_x for sy in scale_y]
+            self._memo[key] = (axis, rows)
+        return self._memo[key]
+
+    def _outside(self, cond: SurelyOutside, positive: bool) -> Formula:
+        """Negated: a profile of the box with every polynomial >= 0 (exact). Positive: along
+        each of the box's four edges, two polynomials that are never both >= 0 (a
+        necessary condition; the system is then ``relaxed``)."""
+        (_, lo_self), (_, hi_self) = self.vertices[0]
+        (_, lo_opp), (_, hi_opp) = self.vertices[1]
+        name = f"{self.stem}k{len(self._memo)}"
+        if not positive:
+            x, y = self.s._real(name + "x"), self.s._real(name + "y")
+            inside = [self.at(p, [x, 1 - x], [y, 1 - y]) >= 0 for p in cond.polys]
+            return conj([lo_self[0] <= x, x <= hi_self[0], lo_opp[0] <= y, y <= hi_opp[0]]
+                        + inside)
+        self.s.relaxed = True
+        corners = [(lo_self, lo_opp), (lo_self, hi_opp), (hi_self, hi_opp), (hi_self, lo_opp)]
+        misses = []
+        for (a_self, a_opp), (b_self, b_opp) in zip(corners, corners[1:] + corners[:1]):
+            ends = [(self.at(p, a_self, a_opp), self.at(p, b_self, b_opp)) for p in cond.polys]
+            misses.append(disj([Not(_meet_on_segment(f, g))
+                                for f, g in combinations_with_replacement(ends, 2)]))
+        return conj(misses)
+
+    # -- probabilities of conditions with queries ---------------------------------
+    def prob(self, cond: Cond, path: tuple) -> Poly:
+        """The probability that a condition holds: a polynomial in the q's (every call an
+        independent draw) and 0/1 indicators of its two-valued parts."""
+        s = self.s
+        if isinstance(cond, Query):
+            return s.tie[query_key(cond, self.seat)]
+        if isinstance(cond, (AllOf, AnyOf)):
+            parts = [self.prob(c, path + (i,)) for i, c in enumerate(cond.conds)]
+            if isinstance(cond, AllOf):
+                out = Poly.const(1)
+                for p in parts:
+                    out = out * p
+                return out
+            miss = Poly.const(1)
+            for p in parts:
+                miss = miss * (1 - p)
+            return 1 - miss
+        if isinstance(cond, Negation):
+            return 1 - self.prob(cond.cond, path + (0,))
+        if isinstance(cond, Constant):
+            return Poly.const(int(cond.value))
+        flag = s._bool(f"{self.stem}b{_path_name(path)}")
+        s._add(implies(flag, self.cond(cond, path, True)),
+               implies(Not(flag), self.cond(cond, path, False)))
+        return s._indicator(flag, f"{self.stem}z{_path_name(path)}")
+
+    # -- outputs -----------------------------------------------------------------
     def node(self, node: Node, path: tuple) -> list:
         s = self.s
         if isinstance(node, Play):
@@ -378,6 +588,13 @@ class _RunContext:
             p = self.true_term(node.prob)
             first, second = self.node(node.first, path + (0,)), self.node(node.second, path + (1,))
             return [p * a + (1 - p) * b for a, b in zip(first, second)]
+        if isinstance(node, If) and _has_query(node.cond):
+            p = self.prob(node.cond, path + ("c",))
+            then, orelse = self.node(node.then, path + (0,)), self.node(node.orelse, path + (1,))
+            out = [s._real(f"{self.stem}o{_path_name(path)}_{k}")
+                   for k in range(self.prog.n_self - 1)]
+            s._add(*(o.eq(b + p * (a - b)) for o, a, b in zip(out, then, orelse)))
+            return out + [1 - sum(out, Poly())]
         if isinstance(node, If):
             flag = s._bool(f"{self.stem}if{_path_name(path)}")
             s._add(implies(flag, self.cond(node.cond, path + ("c",), True)),

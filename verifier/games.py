@@ -156,11 +156,18 @@ class Game:
         strategy toward pure ``o_self`` and the opponent toward pure ``o_opp``:
         U(e_o_self, p_opp) - U(p) + U(p_self, e_o_opp) - U(p). Bilinear.
         """
+        return self.move_gain(whose, player, "self", o_self) + \
+            self.move_gain(whose, player, "opp", o_opp)
+
+    def move_gain(self, whose: int, player: int, mover: str, target: int) -> Poly:
+        """The derivative of ``whose``'s expected payoff when only one player moves toward
+        a pure action: ``mover`` is ``"self"`` (``player``) or ``"opp"`` (the other),
+        ``target`` the action's index. U(e_target, p_opp) - U(p) for the self-mover, in
+        ``player``'s self/opp variables; affine in each player's strategy.
+        """
         u = self.relative_payoff_poly(player, whose)
-        n_self, n_opp = self.num_actions(player), self.num_actions(1 - player)
-        toward_self = u.substitute({("self", k): int(k == o_self) for k in range(n_self)})
-        toward_opp = u.substitute({("opp", k): int(k == o_opp) for k in range(n_opp)})
-        return toward_self + toward_opp - 2 * u
+        n = self.num_actions(player if mover == "self" else 1 - player)
+        return u.substitute({(mover, k): int(k == target) for k in range(n)}) - u
 
     def pareto_directions(self, player: int, profile_self: Strategy, profile_opp: Strategy):
         """Pairs (o_self, o_opp) whose direction strictly improves both payoffs."""

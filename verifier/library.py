@@ -18,10 +18,11 @@ from functools import cache
 from typing import Callable
 
 from .agents import (Agent, AgentError, AnyOf, Choose, If, Mix, Node, Play, PlayEstimate,
-                     Query, SeatView, Surely, prob)
+                     Query, SeatView, Surely, SurelyCone, SurelyOutside, prob)
 from .numbers import InexactNumberError, exact
 from .params import ParameterError, parse_expression
 from .poly import Poly
+from .readings import DEFAULT, KEYS
 
 # ----------------------------------------------------------------- helpers
 
@@ -46,12 +47,21 @@ def _opp_cooperate(me: SeatView) -> int:
     raise AgentError("this agent needs the opponent to have an action named C")
 
 
-def _lp_body(me: SeatView, eps: Fraction) -> Node:
+def _pareto(me: SeatView, o1: int, o2: int, directions: str):
+    """"D(p1,p2)(o1,o2) is delta-Pareto": both payoffs rise at every profile of the
+    delta-box, moving at equal rates (``equal``) or at some rates, the same for the
+    whole box (``cone``)."""
+    if directions == "equal":
+        return Surely(me.gain("self", o1, o2), ">") & Surely(me.gain("opp", o1, o2), ">")
+    return SurelyCone(tuple((me.move_gain(whose, "self", o1), me.move_gain(whose, "opp", o2))
+                            for whose in ("self", "opp")))
+
+
+def _lp_body(me: SeatView, eps: Fraction, directions: str) -> Node:
     """LP's body with "choose among the candidate o1" as a Choose over guarded options."""
     cands = []
     for o1 in range(me.n_self):
-        per_o2 = [Surely(me.gain("self", o1, o2), ">") & Surely(me.gain("opp", o1, o2), ">")
-                  for o2 in range(me.n_opp)]
+        per_o2 = [_pareto(me, o1, o2, directions) for o2 in range(me.n_opp)]
         cands.append((o1, per_o2[0] if len(per_o2) == 1 else AnyOf(tuple(per_o2))))
     if len(cands) == 1:
         toward: Node = me.play(cands[0][0])
@@ -67,6 +77,21 @@ def _lp_body(me: SeatView, eps: Fraction) -> Node:
         toward = Choose(tuple(options))
     exists = AnyOf(tuple(c for _, c in cands))
     return If(exists, Mix(prob(1 - eps), PlayEstimate(), toward), PlayEstimate())
+
+
+def _reading(agent: str, given: dict, keys: tuple) -> tuple:
+    """The agent's reading: the given values of its keys, defaults for the others."""
+    for key, value in given.items():
+        if key not in keys:
+            raise AgentError(f"{agent}: takes no reading key {key!r} (takes {', '.join(keys)})")
+        if value not in KEYS[key]:
+            raise AgentError(f"{agent}: {key}={value!r}: one of {', '.join(KEYS[key])}")
+    return tuple((k, given.get(k, getattr(DEFAULT, k))) for k in keys)
+
+
+def _reading_text(reading: tuple) -> str:
+    """The non-default reading values, as spec arguments (",directions=cone")."""
+    return "".join(f",{k}={v}" for k, v in reading if v != getattr(DEFAULT, k))
 
 
 # ------------------------------------------------------------------ agents
@@ -117,66 +142,89 @@ def nicerbot(eps) -> Agent:
                  requirements=tuple(needs))
 
 
-def lp(eps, delta) -> Agent:
-    """LP, the locally Pareto agent of the post.
+LP_KEYS = ("directions", "estimates")
+REGION_KEYS = ("directions", "estimates", "region_test")
+
+
+def lp(eps, delta, **reading) -> Agent:
+    """LP, the locally Pareto agent of the post (docs/references.md [armstrong2016]).
 
     estimate p1, p2 (within delta/2)
     if some (o1, o2) is delta-surely a Pareto direction:
         with probability 1 - eps output p1, with probability eps output o1
     else output p1
+
+    ``reading``: ``directions`` ("equal" or "cone") and ``estimates`` ("box"
+    or "grid"), see :mod:`verifier.readings`. Raises AgentError for values
+    out of range.
     """
     needs: list = []
     eps = _probability("lp", "eps", eps, needs)
     delta = _precision("lp", delta, needs)
-    return Agent(f"lp(eps={eps},delta={delta})", lambda me: _lp_body(me, eps), delta,
-                 (("eps", eps), ("delta", delta)), tuple(needs))
+    read = _reading("lp", reading, LP_KEYS)
+    directions = dict(read)["directions"]
+    return Agent(f"lp(eps={eps},delta={delta}{_reading_text(read)})",
+                 lambda me: _lp_body(me, eps, directions), delta,
+                 (("eps", eps), ("delta", delta)), tuple(needs), read)
 
 
-def nelp(eps, delta, min=None) -> Agent:  # noqa: A002 - the post's name
-    """neLP, the non-exploitable LP of the post.
+def nelp(eps, delta, min=None, **reading) -> Agent:  # noqa: A002 - the post's name
+    """neLP, the non-exploitable LP of the post (docs/references.md [armstrong2016]).
 
     if my payoff is delta-surely below min: play my maximin strategy
     otherwise behave as LP
-    ``min`` defaults to the game's minmax (security) value.
+    ``min`` defaults to the game's minmax (security) value; ``reading`` as for
+    :func:`lp`.
     """
     needs: list = []
     eps = _probability("nelp", "eps", eps, needs)
     delta = _precision("nelp", delta, needs)
     floor = None if min is None else _number("nelp", "min", min)
+    read = _reading("nelp", reading, LP_KEYS)
+    directions = dict(read)["directions"]
 
     def build(me: SeatView) -> Node:
         level = me.security_value if floor is None else floor
-        return If(Surely(me.u_self - level, "<"), Play(me.security_strategy), _lp_body(me, eps))
+        return If(Surely(me.u_self - level, "<"), Play(me.security_strategy),
+                  _lp_body(me, eps, directions))
 
-    spec = f"nelp(eps={eps},delta={delta}" + ("" if floor is None else f",min={floor}") + ")"
+    spec = f"nelp(eps={eps},delta={delta}" + ("" if floor is None else f",min={floor}") + \
+        _reading_text(read) + ")"
     params = (("eps", eps), ("delta", delta)) + (() if floor is None else (("min", floor),))
-    return Agent(spec, build, delta, params, tuple(needs))
+    return Agent(spec, build, delta, params, tuple(needs), read)
 
 
-def region(eps, delta, polygon) -> Agent:
+def region(eps, delta, polygon, **reading) -> Agent:
     """neLP with an allowable region of the payoff plane (the green/yellow agents).
 
     ``polygon``: vertices of a convex polygon in the plane (my payoff, the
-    opponent's payoff). If the payoffs are delta-surely outside it (the whole
-    delta-box lies strictly beyond one of its edges), play my maximin
-    strategy; otherwise behave as LP.
+    opponent's payoff). If the payoffs are delta-surely outside it, play my
+    maximin strategy; otherwise behave as LP. "delta-surely outside" is, by
+    ``region_test``: ``edge``, the whole delta-box lies strictly beyond one
+    of its edges; ``exact``, no profile of the delta-box has its payoff pair
+    in the (closed) polygon (two-action games). ``directions`` and
+    ``estimates`` as for :func:`lp`.
     """
     needs: list = []
     eps = _probability("region", "eps", eps, needs)
     delta = _precision("region", delta, needs)
     vertices = _convex_polygon(polygon, needs)
+    read = _reading("region", reading, REGION_KEYS)
+    directions, test = dict(read)["directions"], dict(read)["region_test"]
 
     def build(me: SeatView) -> Node:
-        outside = []
+        insides = []
         for (x1, y1), (x2, y2) in zip(vertices, vertices[1:] + vertices[:1]):
             # inside of a counter-clockwise edge: cross(edge, point - start) >= 0
-            inside = (x2 - x1) * (me.u_opp - y1) - (y2 - y1) * (me.u_self - x1)
-            outside.append(Surely(inside, "<"))
-        return If(AnyOf(tuple(outside)), Play(me.security_strategy), _lp_body(me, eps))
+            insides.append((x2 - x1) * (me.u_opp - y1) - (y2 - y1) * (me.u_self - x1))
+        outside = AnyOf(tuple(Surely(g, "<") for g in insides)) if test == "edge" else \
+            SurelyOutside(tuple(insides))
+        return If(outside, Play(me.security_strategy), _lp_body(me, eps, directions))
 
     text = ";".join(f"{x},{y}" for x, y in vertices)
-    return Agent(f"region(eps={eps},delta={delta},polygon={text})", build, delta,
-                 (("eps", eps), ("delta", delta), ("polygon", tuple(vertices))), tuple(needs))
+    return Agent(f"region(eps={eps},delta={delta}{_reading_text(read)},polygon={text})", build,
+                 delta, (("eps", eps), ("delta", delta), ("polygon", tuple(vertices))),
+                 tuple(needs), read)
 
 
 def best_response() -> Agent:
@@ -344,6 +392,7 @@ _PARAMS = {
     "rock": ("action",), "mixed": ("p",), "nicerbot": ("eps",), "lp": ("eps", "delta"),
     "nelp": ("eps", "delta", "min"), "region": ("eps", "delta", "polygon"),
 }
+READING_KEYS = {"lp": LP_KEYS, "nelp": LP_KEYS, "region": REGION_KEYS}  # agents with readings
 
 _NUMERIC = ("eps", "delta", "min", "p", "polygon")
 
@@ -394,11 +443,32 @@ def _polygon_text(text: str) -> list[tuple[str, str]]:
     return [(x.strip(), y.strip()) for x, y in pairs]
 
 
-def parse_agent(spec: str, values: dict | None = None) -> Agent:
+def reading_keys(spec: str) -> tuple:
+    """The reading keys an agent spec's agent takes (empty: its verdicts do not depend on
+    any reading)."""
+    match = _SPEC.match(spec)
+    name = match.group(1).lower().replace("_", "-") if match else ""
+    return READING_KEYS.get(name, ())
+
+
+def with_reading(spec: str, settings: dict) -> str:
+    """The spec with reading keys set for an agent that takes them (others unchanged):
+    ``with_reading("lp(1/10,1/1000)", {"directions": "cone"})`` is
+    ``"lp(eps=1/10,delta=1/1000,directions=cone)"``. Raises AgentError like
+    :func:`parse_agent`."""
+    if not settings or not reading_keys(spec):
+        return spec
+    return parse_agent(spec, reading=settings).spec
+
+
+def parse_agent(spec: str, values: dict | None = None, reading: dict | None = None) -> Agent:
     """An agent from a spec such as ``"nelp(eps=1/10, delta=1/1000)"``.
 
     Parameters may be expressions in symbols (``"nelp(eps=e, delta=e/100)"``);
     ``values`` gives symbols exact values, to instantiate such a spec.
+    ``reading`` (``{"directions": "cone"}``) sets reading keys for an agent
+    that takes them, others ignore it; a spec that names a key with another
+    value is refused. Raises AgentError with a one-line message.
     """
     match = _SPEC.match(spec)
     if not match:
@@ -406,9 +476,21 @@ def parse_agent(spec: str, values: dict | None = None) -> Agent:
     name, argtext = match.group(1).lower().replace("_", "-"), match.group(2)
     if name not in LIBRARY:
         raise AgentError(f"unknown agent {match.group(1)!r} (known: {', '.join(LIBRARY)})")
-    allowed = _PARAMS[name]
+    takes = READING_KEYS.get(name, ())
+    allowed = _PARAMS[name] + takes
     kwargs: dict = {}
     argtext = argtext or ""
+    for found in list(re.finditer(r"(?:^|,)\s*(%s)\s*=\s*([A-Za-z_]+)\s*(?=,|$)"
+                                  % "|".join(KEYS), argtext)):
+        key, value = found.group(1), found.group(2)
+        if key not in takes:
+            raise AgentError(f"{name}: takes no reading key {key!r}"
+                             + (f" (takes {', '.join(takes)})" if takes else ""))
+        if key in kwargs:
+            raise AgentError(f"{name}: parameter {key!r} given twice")
+        kwargs[key] = value
+    argtext = re.sub(r"(?:^|,)\s*(%s)\s*=\s*[A-Za-z_]+\s*(?=,|$)" % "|".join(KEYS), "",
+                     argtext).strip().strip(",")
     polygon = re.search(r"\bpolygon\s*=\s*(.*)$", argtext, re.S)
     if polygon and "polygon" in allowed:
         # the polygon is the last parameter and holds commas of its own
@@ -419,8 +501,8 @@ def parse_agent(spec: str, values: dict | None = None) -> Agent:
             raise AgentError(f"{name}: empty argument in {spec!r}")
         if "=" in arg and not arg.startswith(("(", "[")):
             key, value = (s.strip() for s in arg.split("=", 1))
-        elif i < len(allowed):
-            key, value = allowed[i], arg
+        elif i < len(_PARAMS[name]):
+            key, value = _PARAMS[name][i], arg
         else:
             raise AgentError(f"{name}: too many arguments (takes {', '.join(allowed) or 'none'})")
         if key not in allowed:
@@ -431,6 +513,13 @@ def parse_agent(spec: str, values: dict | None = None) -> Agent:
         kwargs[key] = _polygon_text(value) if key == "polygon" else value
         if values and key in _NUMERIC:
             kwargs[key] = _at(kwargs[key], values, name)
+    for key, value in (reading or {}).items():
+        if key not in takes:
+            continue
+        if key in kwargs and kwargs[key] != value:
+            raise AgentError(f"{name}: the spec says {key}={kwargs[key]}, the reading "
+                             f"{key}={value}")
+        kwargs[key] = value
     required = {"nicerbot": ("eps",), "mixed": ("p",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
                 "region": ("eps", "delta", "polygon"), "rock": ("action",)}.get(name, ())
     if values and "polygon" in kwargs:

@@ -332,9 +332,18 @@ def atom_text(atom: "Atom") -> str:
     return f"{atom.poly - constant} {atom.op} {-constant}"
 
 
+INTEGER_PREFIX = "int_"  # system variables with this prefix are integers (grid indices)
+
+
 def named(name: str) -> Poly:
-    """The polynomial consisting of one real variable named ``name``."""
+    """The polynomial consisting of one variable named ``name`` (an integer when the name
+    starts with :data:`INTEGER_PREFIX`, else a real)."""
     return Poly({((name, 1),): 1})
+
+
+def is_integer_name(name) -> bool:
+    """Whether a system variable is an integer (its name starts with ``int_``)."""
+    return isinstance(name, str) and name.startswith(INTEGER_PREFIX)
 
 
 def conj(parts) -> Formula:
@@ -372,3 +381,27 @@ def negate(f: Formula) -> Formula:
 
 def implies(a: Formula, b: Formula) -> Formula:
     return disj([negate(a), b])
+
+
+def rates_meet(f: tuple, g: tuple, op: str = ">") -> Formula:
+    """Some t in [0, 1] has (1 - t) f0 + t f1 op 0 and (1 - t) g0 + t g1 op 0 (op ``>`` or
+    ``>=``), for ``f = (f0, f1)`` and ``g = (g0, g1)``.
+
+    The t where one of them holds form an interval reaching 0 or 1 (or are empty), so
+    they share one exactly when both hold at 0, or both at 1, or one at 0 and the other
+    at 1 with f0 g1 - f1 g0 op 0 (the first's zero lies beyond the second's). By
+    Helly's theorem in one dimension, rates that serve every row exist when every two
+    rows meet. Source: docs/semantics.md, section "Readings".
+    """
+    (f0, f1), (g0, g1) = f, g
+
+    def pos(x):
+        return Atom(Poly.lift(x), op)
+    return disj([conj([pos(f0), pos(g0)]), conj([pos(f1), pos(g1)]),
+                 conj([pos(f0), pos(g1), pos(f0 * g1 - f1 * g0)]),
+                 conj([pos(g0), pos(f1), pos(g0 * f1 - g1 * f0)])])
+
+
+def some_rates(rows: list, op: str = ">") -> Formula:
+    """Rates (1 - t, t), t in [0, 1], making every row (a, b) satisfy (1 - t) a + t b op 0."""
+    return conj([rates_meet(f, g, op) for j, f in enumerate(rows) for g in rows[j:]])

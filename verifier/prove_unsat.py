@@ -93,7 +93,7 @@ class _Theory:
             for lit in (v, -v):
                 self.flag_of[lit] = z3.Bool(f"__lit{lit}")
                 f = _fact(facts, lit)
-                t = smt.term(f.t)
+                t = smt.term(f.t, integers=False)  # the real relaxation
                 self.solver.add(z3.Implies(self.flag_of[lit], t < 0 if f.strict else t <= 0))
         self.literal_of = {flag.get_id(): lit for lit, flag in self.flag_of.items()}
 

@@ -15,7 +15,7 @@ import z3
 from .compiler import number_constraints
 from .errors import SOLVER_MEMORY_VARIABLE, SolverUnknown
 from .numbers import Number, simplify_number
-from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
+from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
 
 def limit_solver_memory(megabytes: int) -> None:
@@ -34,7 +34,9 @@ def z3_number(value: Number) -> z3.ArithRef:
 
 
 def exact_value(value: z3.ExprRef) -> Number:
-    """An exact Python number for a Z3 model value (rational or algebraic)."""
+    """An exact Python number for a Z3 model value (integer, rational or algebraic)."""
+    if z3.is_int_value(value):
+        return Fraction(value.as_long())
     if z3.is_rational_value(value):
         return value.as_fraction()
     if z3.is_algebraic_value(value):
@@ -45,17 +47,21 @@ def exact_value(value: z3.ExprRef) -> Number:
     raise ValueError(f"not a numeral: {value}")
 
 
-def _real(name) -> z3.ArithRef:
+def _variable(name, integers: bool = True) -> z3.ArithRef:
     if not isinstance(name, str):
         raise TypeError(f"variable {name!r} is not a system variable (map seat variables first)")
+    if integers and is_integer_name(name):
+        return z3.ToReal(z3.Int(name))
     return z3.Real(name)
 
 
-def term(poly: Poly) -> z3.ArithRef:
-    """A Poly over named real variables as a Z3 term (one flat sum of products)."""
+def term(poly: Poly, integers: bool = True) -> z3.ArithRef:
+    """A Poly over named variables as a Z3 term (one flat sum of products). Integer
+    variables (:func:`verifier.poly.is_integer_name`) are Z3 integers, or, with
+    ``integers=False``, reals (the relaxation that Farkas lemmas refute)."""
     parts = []
     for m, c in poly.terms.items():
-        factors = [_real(v) for v, e in m for _ in range(e)]
+        factors = [_variable(v, integers) for v, e in m for _ in range(e)]
         if c != 1 or not factors:
             factors.insert(0, z3_number(c))
         parts.append(factors[0] if len(factors) == 1 else z3.Product(factors))
@@ -101,7 +107,8 @@ def formulas(fs) -> list:
 
 def variables(system) -> list:
     """Every variable of a compiled system, as Z3 constants (for quantifiers)."""
-    return [z3.Real(n) for n in system.reals] + [z3.Bool(n) for n in system.booleans]
+    return [z3.Real(n) for n in system.reals] + [z3.Int(n) for n in system.integers] + \
+        [z3.Bool(n) for n in system.booleans]
 
 
 class Model:

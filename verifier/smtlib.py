@@ -1,4 +1,4 @@
-"""Constraint systems as SMT-LIB 2 text (QF_NRA), without z3.
+"""Constraint systems as SMT-LIB 2 text (QF_NRA; QF_NIRA with grid indices), without z3.
 
 The text is what certificates store and what other solvers (Yices, cvc5)
 read; the checker rebuilds the system and prints it again with this module to
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
+from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
 
 def number(c: Fraction) -> str:
@@ -38,7 +38,8 @@ def term(poly: Poly) -> str:
     parts = []
     for monomial, c in sorted(poly.terms.items(), key=lambda mc: (len(mc[0]), repr(mc[0]))):
         factors = [] if c == 1 and monomial else [number(c)]
-        factors += [str(v) for v, e in monomial for _ in range(e)]
+        factors += [f"(to_real {v})" if is_integer_name(v) else str(v)
+                    for v, e in monomial for _ in range(e)]
         parts.append(factors[0] if len(factors) == 1 else "(* " + " ".join(factors) + ")")
     if not parts:
         return "0.0"
@@ -77,7 +78,7 @@ def declarations(formulas: list) -> list[str]:
         if isinstance(f, Atom):
             for monomial in sorted(f.poly.terms, key=lambda m: (len(m), repr(m))):
                 for v, _ in monomial:
-                    seen.setdefault(v, "Real")
+                    seen.setdefault(v, "Int" if is_integer_name(v) else "Real")
         elif isinstance(f, BoolVar):
             seen.setdefault(f.name, "Bool")
         elif isinstance(f, (And, Or)):
@@ -93,8 +94,10 @@ def declarations(formulas: list) -> list[str]:
 
 def smtlib(formulas: list, comments: tuple = ()) -> str:
     """The SMT-LIB 2 script asserting every formula and asking check-sat."""
-    lines = [f"; {c}" for c in comments] + ["(set-logic QF_NRA)"]
-    lines += declarations(formulas)
+    declared = declarations(formulas)
+    logic = "QF_NIRA" if any(d.endswith(" Int)") for d in declared) else "QF_NRA"
+    lines = [f"; {c}" for c in comments] + [f"(set-logic {logic})"]
+    lines += declared
     lines += [f"(assert {formula(f)})" for f in formulas]
     lines += ["(check-sat)", "(exit)"]
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ import sympy
 import z3
 
 from . import smt
-from .agents import Agent
+from .agents import Agent, query_key
 from .compiler import System
 from .errors import UnsoundnessError, UsageError
 from .extremum import Minimum, minimize
@@ -32,16 +32,25 @@ from .params import ParameterError, Region, parse_region
 from .parametric import family_problems, ratio_text, witness_terms
 from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, atom_text, named
 
-ESTIMATE_MODEL = "box"
 DEFAULT_TIMEOUT = 120.0
 GENERALIZE_SECONDS = 30.0
 METHODS = ("auto", "enumeration", "smt")  # to write a fixed point for every parameter, before giving up
-BOX_NOTE = ("box estimate model: an estimate may be any point within delta/2 of the truth "
+BOX_NOTE = ("box estimates: an estimate may be any point within delta/2 of the truth "
             "(an over-approximation of the post's grid estimates); an 'exists' answer is "
-            "about this model")
+            "about this reading")
+
+
+def readings_of(programs: tuple) -> tuple:
+    """Each program's reading as a dict (empty for an agent that takes no reading key)."""
+    return tuple(dict(p.reading) for p in programs)
+
+
+def ties_of(tie_randomization: bool) -> str:
+    """The oracle's tie model, as recorded in results."""
+    return "one-q-per-query" if tie_randomization else "deterministic"
 
 __all__ = ["Pair", "FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck", "SolverUnknown",
-           "UnsoundnessError", "ESTIMATE_MODEL", "BOX_NOTE"]
+           "UnsoundnessError", "BOX_NOTE", "readings_of", "ties_of"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,8 @@ class SolveResult:
     continuum: bool | None
     note: str
     seconds: float
-    estimate_model: str = ESTIMATE_MODEL
+    readings: tuple = ({}, {})  # each agent's reading (verifier.readings), {} if it takes none
+    ties: str = "one-q-per-query"  # the oracle's tie model
     bounds: tuple = ()  # (label, min Optimum, max Optimum) when asked for
     assumptions: str | None = None  # the parameter region, None for concrete agents
     # best-response pairs: every maximal convex set of fixed points, as (player 1's
@@ -110,7 +120,8 @@ class SolveResult:
         out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
                "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
                "complete": self.complete, "continuum": self.continuum, "note": self.note,
-               "estimate_model": self.estimate_model, "seconds": round(self.seconds, 3)}
+               "readings": [dict(r) for r in self.readings], "ties": self.ties,
+               "seconds": round(self.seconds, 3)}
         if self.components:
             out["components"] = [{f"player{i + 1}": [[fmt(p, decimals) for p in s] for s in side]
                                   for i, side in enumerate(c)} for c in self.components]
@@ -314,6 +325,26 @@ class Pair:
         return any(p.uses_estimates for p in self.programs)
 
     @property
+    def readings(self) -> tuple:
+        """Each agent's reading (a dict; empty for agents that take no reading key)."""
+        return readings_of(self.programs)
+
+    @property
+    def ties(self) -> str:
+        return ties_of(self.tie_randomization)
+
+    @property
+    def _reading_note(self) -> str:
+        """What an answer's readings mean, for the notes of results."""
+        note = ""
+        if any(p.uses_estimates and p.estimates == "box" for p in self.programs):
+            note += "; " + BOX_NOTE
+        if self.system.relaxed:
+            note += ("; region_test=exact is relaxed in the encoding where the agent is sure; "
+                     "every point shown passed the exact interpreter")
+        return note
+
+    @property
     def closed_system(self) -> System:
         """The closed relaxation; same variable names, so atoms can be shared."""
         if self._closed is None:
@@ -433,8 +464,13 @@ class Pair:
         witness = (system or self.system).witness(exact.real, exact.boolean)
         params = tuple((n, exact.real(named(n))) for n in self.symbols)
         try:
-            verify_fixed_point(self.programs_at(dict(params)), witness)
+            verify_fixed_point(self.programs_at(dict(params)), witness,
+                               deterministic=not self.tie_randomization)
         except InadmissibleObservation as err:
+            if (system or self.system).relaxed:
+                raise SolverUnknown(f"a point of the relaxed region test is not an exact fixed "
+                                    f"point ({err}); region_test=exact decides only what the "
+                                    f"relaxation excludes") from None
             raise UnsoundnessError(f"Z3 returned a point the exact interpreter rejects: {err}")
         payoffs = tuple(self.game.expected_payoff(i, *witness.profile) for i in (0, 1))
         return FixedPoint(witness.profile, payoffs, witness, params)
@@ -512,12 +548,11 @@ class Pair:
             if inner is not None:
                 note = ("continuum: a family of fixed points passes through this one (one or "
                         "both strategies can move, the witness staying valid)")
-                if self.uses_estimates:
-                    note += "; " + BOX_NOTE
+                note += self._reading_note
                 ranges = self.describe(progress) if bounds else ()
                 return SolveResult(self.game.name, self.specs, (inner,), False, True, note,
-                                   time.perf_counter() - start, bounds=ranges,
-                                   assumptions=self._region_text)
+                                   time.perf_counter() - start, self.readings, self.ties,
+                                   bounds=ranges, assumptions=self._region_text)
         while True:
             if progress:
                 progress(len(points))
@@ -540,8 +575,7 @@ class Pair:
                 note = f"stopped after {limit} fixed points; finiteness not decided"
                 break
             blocks.append(self._exclude(point, len(points)))
-        if self.uses_estimates:
-            note += "; " + BOX_NOTE
+        note += self._reading_note
         if self.region is not None:
             note += ("; parameters: a point 'for every parameter in the region' is a fixed "
                      "point throughout it, others were found at the values shown; "
@@ -549,8 +583,8 @@ class Pair:
                         if complete else "other profiles may be fixed points elsewhere"))
         ranges = self.describe(progress) if bounds and continuum else ()
         return SolveResult(self.game.name, self.specs, tuple(points), complete, continuum,
-                           note, time.perf_counter() - start, bounds=ranges,
-                           assumptions=self._region_text)
+                           note, time.perf_counter() - start, self.readings, self.ties,
+                           bounds=ranges, assumptions=self._region_text)
 
     @cached_property
     def best_response_pair(self) -> bool:
@@ -588,25 +622,31 @@ class Pair:
                          f"'components'")
         ranges = self.describe(progress) if bounds and continuum else ()
         return SolveResult(self.game.name, self.specs, tuple(points), complete, continuum,
-                           note, time.perf_counter() - start, bounds=ranges,
-                           components=components, nash=found if find_all else None)
+                           note, time.perf_counter() - start, self.readings, self.ties,
+                           bounds=ranges, components=components,
+                           nash=found if find_all else None)
 
     def _nash_point(self, profile: tuple) -> FixedPoint:
         """The fixed point of an equilibrium, with runs that each play one action of its
         support, verified by the interpreter."""
         runs = []
+        values = {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
+        # the oracle answers 0 at every tie; the knockout's Choose then picks any best reply
+        answers = {query_key(q, seat): Fraction(0) for seat, prog in enumerate(self.programs)
+                   for q in prog.queries()
+                   if query_key(q, seat)[0].evaluate(values) == q.threshold}
         for seat, prog in enumerate(self.programs):
             own, opp = profile[seat], profile[1 - seat]
             seat_runs = []
             for action, weight in enumerate(own):
                 if weight:
-                    seen = pure_run(prog, own, opp, action)
+                    seen = pure_run(prog, seat, own, opp, action, answers)
                     if seen is None:
                         raise UnsoundnessError(f"equilibrium {profile}: {prog.name} cannot play "
                                                f"action {action + 1}, which is a best reply")
                     seat_runs.append(Run(weight, seen))
             runs.append(tuple(seat_runs))
-        witness = FixedPointWitness(profile, tuple(runs))
+        witness = FixedPointWitness(profile, tuple(runs), answers)
         try:
             verify_fixed_point(self.programs, witness)
         except InadmissibleObservation as err:
