@@ -26,8 +26,8 @@ def geometry(game, threshold):
               "over all opponent strategies is 1", Extreme(
                   lambda v: v.u1, "min", value=1, attained=True,
                   subject_to=lambda v: v.p1("D").eq(1)), source="post: 'p1' = D and min = 1'"),
-        claim("C13-minmax-cap", "... and no strategy guarantees more: against D every strategy "
-              "of player 1 gets at most 1 (so the minmax value is 1, reached by D)",
+        claim("C13-minmax-cap", "... and against D no strategy of player 1 gets more than 1 (with "
+              "the previous claim: the minmax value is 1, reached by D)",
               Always(lambda v: ~v.p2("D").eq(1) | (v.u1 <= 1)),
               source="post: 'p1' = D and min = 1'"),
         claim("C13-only-CC", "moving toward (C, D), (D, C) or (D, D) at equal rates never "

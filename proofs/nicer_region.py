@@ -28,7 +28,7 @@ CLAIMS = [
                "LP, which has a fixed point at every cooperation rate"),
     Claim("NR-self-nicer", "NicerBot against itself cooperates fully", SOURCE, "pd-a",
           (NICER, NICER), Always(lambda v: v.p1("C").eq(1) & v.p2("C").eq(1)), role="context"),
-    Claim("NR-self-region", "... and the region agent against itself comes close",
+    Claim("NR-self-region", "... and the region agent against itself cooperates at least 9/10",
           SOURCE, "pd-a", (HALF_PLANE, HALF_PLANE), Always(lambda v: v.p1("C") >= "9/10"),
           role="context",
           note="the comment's identification is wrong as stated: the region agent is an "

@@ -135,3 +135,13 @@ def test_wrong_schema_version_and_garbage():
     assert "version" in check({"format": "rov-certificate", "version": 99}).problem
     assert not check([1, 2, 3]).ok
     assert "format" in check({"format": "something else"}).problem
+
+
+def test_certificates_validate_against_the_json_schema(certs):
+    """docs/certificate.schema.json describes what the writer produces (every kind)."""
+    import jsonschema
+    from pathlib import Path
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "certificate.schema.json")
+                        .read_text())
+    for name, cert in certs.items():
+        jsonschema.validate(json.loads(json.dumps(cert)), schema)

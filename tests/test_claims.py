@@ -46,3 +46,33 @@ def test_the_shipped_catalogue_loads():
     claims = load_claims(["proofs"])
     assert len({c.id for c in claims}) == len(claims) >= 10
     assert builtin_game("pd-a")
+
+
+def test_expected_verdicts_by_reading_take_the_most_specific_pattern():
+    from verifier.readings import parse_reading
+    claim = Claim("R", "", "", "pd-a", ("lp(1/10,1/1000)", "defectbot"),
+                  Always(lambda v: v.u1 >= 0),
+                  expected={"": "fails", "directions=cone": "holds",
+                            "directions=cone,estimates=grid": "fails"})
+    assert claim.expected_under(parse_reading("")) == "fails"
+    assert claim.expected_under(parse_reading("directions=cone")) == "holds"
+    assert claim.expected_under(parse_reading("directions=cone,estimates=grid")) == "fails"
+    with pytest.raises(ClaimError, match="default under"):
+        Claim("S", "", "", "pd-a", ("defectbot",) * 2, Always(lambda v: v.u1 >= 0),
+              expected={"directions=cone": "holds"})
+    with pytest.raises(ClaimError, match="unknown reading key"):
+        Claim("T", "", "", "pd-a", ("defectbot",) * 2, Always(lambda v: v.u1 >= 0),
+              expected={"": "holds", "speed=fast": "holds"})
+
+
+def test_formal_texts_are_generated_from_the_formulas():
+    claims = {c.id: c for c in load_claims(["proofs"])}
+    assert claims["L1-corrected-pd-b"].formal_text() == (
+        "lp(eps=1/10,delta=1/1000) vs any on pd-b: every fixed point satisfies "
+        "P1(C) >= 997/2000 or P2(C) >= 997/2000")
+    assert claims["C13-whenever-pd-a"].formal_text().endswith(
+        "every fixed point satisfies not (P1(C) < 1 and P2(C) < 1) or (D1(C,C) > 0 and "
+        "D2(C,C) > 0)")
+    from verifier.readings import parse_reading
+    assert claims["L3-pd-a"].formal_text(parse_reading("directions=cone")).startswith(
+        "lp(eps=1/10,delta=1/1000,directions=cone) vs defectbot")

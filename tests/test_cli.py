@@ -71,6 +71,14 @@ def test_smtlib_is_printed(capsys):
     (["bound", "defectbot", "defectbot", "--game", "pd-a", "--objective", "__import__('os')"],
      "cannot read"),
     (["prove", "no/such/path"], "no such claim file"),
+    (["solve", "lp(1/10,1/1000,directions=diagonal)", "defectbot", "--game", "pd-a"],
+     "one of equal, cone"),
+    (["solve", "lp(1/10,1/1000,directions=equal)", "defectbot", "--game", "pd-a",
+      "--reading", "directions=cone"], "the spec says directions=equal"),
+    (["solve", "nicerbot(1/10,estimates=grid)", "defectbot", "--game", "pd-a"],
+     "takes no reading key"),
+    (["solve", "lp(eps=e,delta=d,estimates=grid)", "defectbot", "--game", "pd-a"],
+     "needs a concrete delta"),
 ])
 def test_bad_input_gives_one_line_error(capsys, argv, message):
     code, out, err = rov(capsys, *argv)
@@ -143,3 +151,41 @@ def test_prove_writes_certificates_that_check(tmp_path, capsys):
     assert {r["certificate"]["kind"] for r in results} == {"farkas", "witness"}
     assert main(["check", "--json", *map(str, sorted(folder.glob("*.json")))]) == 0
     assert all(r["ok"] for r in json.loads(capsys.readouterr().out))
+
+
+def test_reading_option_sets_every_agent_and_is_recorded(capsys):
+    code, out, _ = rov(capsys, "solve", "lp(1/10,1/1000)", "defectbot", "--game", "pd-a",
+                       "--reading", "directions=cone,estimates=grid", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["agents"][0] == "lp(eps=1/10,delta=1/1000,directions=cone," \
+                                              "estimates=grid)"
+    assert data["readings"] == [{"directions": "cone", "estimates": "grid"}, {}]
+    with pytest.raises(SystemExit) as stop:
+        main(["solve", "defectbot", "defectbot", "--game", "pd-a", "--reading", "speed=fast"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "unknown reading key" in err and err.count("\n") == 1
+
+
+def test_prove_under_a_reading_and_the_reading_matrix(capsys, tmp_path):
+    claim = tmp_path / "claim.py"
+    claim.write_text(
+        "from verifier import Always, Claim, Extreme\n"
+        "CLAIMS = [Claim('X2', 'LP against DefectBot cooperates at least 19/20', 'test',\n"
+        "                'pd-a', ('lp(1/10,1/100)', 'defectbot'),\n"
+        "                Always(lambda v: v.p1('C') >= '19/20'),\n"
+        "                expected={'': 'fails', 'directions=cone': 'holds'}, sentence='L3'),\n"
+        "          Claim('X3', 'NicerBot', 'test', 'pd-a', ('nicerbot(1/10)', 'defectbot'),\n"
+        "                Extreme(lambda v: v.p1('C'), 'max', value='1/10'), sentence='L3',\n"
+        "                role='context')]\n")
+    code, out, _ = rov(capsys, "prove", str(claim), "--reading", "directions=cone", "--json")
+    data = json.loads(out)
+    assert code == 0 and data[0]["verdict"] == "holds" and data[0]["expected"] == "holds"
+    assert data[0]["reading"] == "directions=cone,estimates=box"
+    assert data[1]["reading"] == ""  # NicerBot takes no reading key
+    findings = tmp_path / "findings.md"
+    code, out, _ = rov(capsys, "prove", str(claim), "--reading-matrix", "--findings",
+                       str(findings))
+    assert code == 0 and "6 claims" not in out  # X2 four times, X3 once
+    page = findings.read_text()
+    assert "## The post under each reading" in page and "| L3 | pd-a |" in page
+    assert page.count("| X2 |") == 4 and page.count("| X3 |") == 1

@@ -122,3 +122,20 @@ def test_a_figure_whose_write_fails_leaves_the_old_file_and_no_debris(tmp_path, 
     plt.close(fig)
     assert (tmp_path / "old.svg").read_text() == "the previous picture"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.png", "old.svg"]
+
+
+def test_a_bounded_call_is_stopped_at_its_wall_clock_limit():
+    """run_bounded (behind rov prove --claim-seconds) stops a call that runs past its limit,
+    as it would a solver that ignores its own time limit, and passes results and errors."""
+    import time
+
+    import pytest
+
+    from verifier.jobs import OutOfTime, run_bounded
+    assert run_bounded(lambda: sum(range(10)), 30) == 45
+    start = time.monotonic()
+    with pytest.raises(OutOfTime, match="stopped after 1 s"):
+        run_bounded(lambda: time.sleep(60), 1)
+    assert time.monotonic() - start < 30
+    with pytest.raises(ZeroDivisionError):
+        run_bounded(lambda: 1 / 0, 30)

@@ -320,3 +320,41 @@ def test_a_bound_nothing_reaches_is_not_an_extreme():
 def test_hostile_expressions_are_refused_quickly(text):
     with pytest.raises(ParameterError, match="too large|deeper"):
         parse_expression(text)
+
+
+def test_symbolic_queries_are_one_query_only_where_polynomial_and_threshold_both_agree():
+    """'P1(C) - e > 0' and 'P1(C) > 1/10' are different queries even at e = 1/10 (their
+    polynomials and thresholds differ), so their tie probabilities stay independent there;
+    'P1(C) > e' and 'P1(C) > 1/10' are one query at e = 1/10."""
+    import z3
+
+    from verifier import smt
+    from verifier.agents import AllOf, If, Negation, Play, Program, Query
+    from verifier.compiler import System
+    from verifier.params import parse_expression
+    from verifier.poly import named, var
+    x, e = var("self", 0), parse_expression("e")
+    game = builtin_game("pd-a")
+    defect = parse_agent("defectbot").program(game, 1)
+
+    def sat(first, second) -> bool:
+        body = If(AllOf((first, Negation(second))), Play((F(0), F(1))), Play((F(1, 5), F(4, 5))))
+        system = System(game, (Program(body, 2, 2, None, "custom"), defect))
+        solver = z3.Solver()
+        solver.add(smt.formulas(system.constraints + [system.free[0][0].eq(F(1, 10)),
+                                                      named("e").eq(F(1, 10))]))
+        return solver.check() == z3.sat
+    # different queries: q_a = 1/2, q_b = 0 makes P1(C) = 1/10 a fixed point
+    assert sat(Query(x - e, F(0)), Query(x, F(1, 10)))
+    # one query at e = 1/10: the If runs D with probability q(1 - q) <= 1/4, and the output
+    # P(C) = 1/5 * (1 - q(1 - q)) = 1/10 would need q(1 - q) = 1/2: impossible
+    assert not sat(Query(x, e), Query(x, F(1, 10)))
+
+
+def test_parametric_certificates_validate_against_the_json_schema(param_certs):
+    import jsonschema
+    from pathlib import Path
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "certificate.schema.json")
+                        .read_text())
+    for cert in param_certs.values():
+        jsonschema.validate(json.loads(json.dumps(cert)), schema)

@@ -40,10 +40,19 @@ def test_specs_carry_their_reading_and_only_non_defaults_show():
         "region(eps=1/10,delta=1/1000,region_test=exact,polygon=")
 
 
-def test_grid_needs_a_concrete_delta():
+def test_readings_refuse_what_they_cannot_state():
     from verifier.agents import AgentError
+    from verifier.games import Game
     with pytest.raises(AgentError, match="concrete delta"):
         parse_agent("lp(eps=e,delta=d,estimates=grid)").program(builtin_game("pd-a"), 0)
+    three = Game("rps", (("R", "P", "S"),) * 2, tuple(
+        tuple(tuple(F((b - a) % 3 == 1) - F((a - b) % 3 == 1) for b in range(3))
+              for a in range(3)) for _ in (0, 1)))
+    with pytest.raises(AgentError, match="two actions"):
+        parse_agent("region(1/10,1/100,region_test=exact,polygon=(0,0),(1,0),(0,1))").program(
+            three, 0)
+    with pytest.raises(AgentError, match="2/delta"):
+        parse_agent("nelp(1/10,3/1000,estimates=grid)").program(three, 0)
 
 
 def _pairs(game):

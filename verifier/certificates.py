@@ -152,6 +152,9 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
         return Obligation(name, "unsat", tuple(base + list(extra)))
 
     def family(general, key="family"):
+        if system.relaxed:
+            raise CertificateError("a fixed point for every parameter cannot rest on a relaxed "
+                                   "region test (region_test=exact)")
         terms, booleans, aux = result[key] if isinstance(key, str) else result[key[0]][key[1]]
         return [Obligation(name, "unsat", tuple(problem)) for name, problem in
                 family_problems(system, region, terms, booleans, general, aux)]

@@ -34,7 +34,7 @@ import sympy
 from .agents import Agent, AgentError
 from .errors import ClaimError
 from .games import Game, GameError, load_game
-from .jobs import write_atomically
+from .jobs import OutOfTime, run_bounded, write_atomically
 from .library import parse_agent, reading_keys
 from .numbers import compare, exact, fmt
 from .parametric import parse_value
@@ -732,6 +732,7 @@ class ProveTask:
     certificates: str | None = None
     farkas_seconds: float = 5.0
     reading: str = DEFAULT.text
+    claim_seconds: float | None = None  # wall-clock limit of one claim (None: no limit)
 
 
 _LOADED: dict = {}  # claim files -> {id: Claim}, loaded once per worker process
@@ -748,16 +749,16 @@ def failed_result(claim: Claim, reason: str, reading: Reading = DEFAULT) -> Clai
 
 
 def claim_key(claim: Claim, reading: Reading = DEFAULT) -> str:
-    """A digest of what decides a claim's verdict (a changed claim is decided again)."""
+    """A digest of what decides a claim's verdict (a changed claim is decided again); its
+    expected verdict, sentence, role and note do not, and are read from the claim."""
     import hashlib
     import json
     try:
         formal = claim.formal_text(reading)
     except ClaimError as err:  # not stated under this reading
         formal = str(err)
-    data = [claim.id, claim.statement, claim.game, [str(a) for a in claim.agents],
-            claim.expected_under(reading), formal, claim.assume, claim.tie_randomization,
-            reading.text]
+    data = [claim.id, claim.statement, claim.game, [str(a) for a in claim.agents], formal,
+            claim.assume, claim.tie_randomization, reading.text]
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
@@ -795,7 +796,11 @@ def stored_result(folder: Path, claim: Claim,
     if not isinstance(data, dict) or data.get("claim_key") != claim_key(claim, reading) or \
             not isinstance(data.get("result"), dict) or not isinstance(data.get("summaries"), dict):
         return None
-    return StoredResult(data["result"], data["summaries"])
+    # the expectation is the claim's, as it is now (it does not decide the verdict)
+    expected = "n/a" if data["result"].get("verdict") == "n/a" else claim.expected_under(reading)
+    return StoredResult(data["result"] | {"expected": expected, "sentence": claim.sentence,
+                                          "role": claim.role, "note": claim.note},
+                        data["summaries"])
 
 
 @dataclass(frozen=True)
@@ -839,7 +844,14 @@ def prove_task(task: ProveTask) -> ClaimResult:
         _LOADED[task.paths] = {c.id: c for c in load_claims(list(task.paths))}
     claim = _LOADED[task.paths][task.claim_id]
     reading = parse_reading(task.reading)
-    result = claim.run(task.timeout, reading=reading)
+    if task.claim_seconds is None:
+        result = claim.run(task.timeout, reading=reading)
+    else:
+        try:
+            result = run_bounded(lambda: claim.run(task.timeout, reading=reading),
+                                 task.claim_seconds)
+        except OutOfTime as err:
+            return failed_result(claim, f"--claim-seconds: {err}", reading)
     if task.certificates is None:
         return result
     return write_claim_certificate(claim, result, Path(task.certificates),

@@ -162,7 +162,16 @@ def cmd_solve(args) -> int:
         print(f"  {label} over all fixed points: {_end(low, args.decimals)} .. "
               f"{_end(high, args.decimals)}")
     print(f"  note: {result.note}")
+    _print_readings(pair)
     return EXIT_OK
+
+
+def _print_readings(pair) -> None:
+    """One line naming each agent's reading, for agents that take reading keys."""
+    shown = [f"agent {i + 1}: " + ",".join(f"{k}={v}" for k, v in r.items())
+             for i, r in enumerate(pair.readings) if r]
+    if shown:
+        print(f"  readings: {'; '.join(shown)} (ties: {pair.ties})")
 
 
 def _end(optimum, decimals) -> str:
@@ -182,8 +191,8 @@ def cmd_bound(args) -> int:
     optimum = pair.optimize(objective, args.sense, progress=_progress(live, "solver steps"))
     _end_progress(live)
     if args.json:
-        print(json.dumps({"objective": args.objective, **optimum.to_json(args.decimals)},
-                         indent=2))
+        print(json.dumps({"objective": args.objective, **optimum.to_json(args.decimals),
+                          "readings": list(pair.readings), "ties": pair.ties}, indent=2))
         return EXIT_OK if optimum.value is not None else EXIT_UNKNOWN
     if optimum.value is None:
         print(f"unknown: {args.sense} of {args.objective} lies in "
@@ -200,6 +209,7 @@ def cmd_bound(args) -> int:
         label = "attained at" if optimum.attained else "approached by, e.g."
         print(f"  {label} {optimum.point.describe(pair.game, args.decimals)}")
     print(f"  note: {optimum.note}")
+    _print_readings(pair)
     return EXIT_OK
 
 
@@ -211,7 +221,8 @@ def _bound_formula(args, pair, objective) -> int:
     found = pair.certify_formula(objective, args.sense, parse_value(args.value))
     if args.json:
         print(json.dumps({"objective": args.objective, "assumptions": pair.region.text,
-                          **found.to_json(args.decimals)}, indent=2))
+                          **found.to_json(args.decimals), "readings": list(pair.readings),
+                          "ties": pair.ties}, indent=2))
     elif not found.is_bound:
         print(f"not a bound: a fixed point lies beyond {found.formula}: "
               f"{found.beyond.describe(pair.game, args.decimals)}")
@@ -234,7 +245,8 @@ def cmd_check_point(args) -> int:
     profile = parse_profile(args.profile, pair.game)
     check = pair.check_profile(profile)
     if args.json:
-        print(json.dumps(check.to_json(pair.game, args.decimals), indent=2))
+        print(json.dumps(check.to_json(pair.game, args.decimals)
+                         | {"readings": list(pair.readings), "ties": pair.ties}, indent=2))
         return EXIT_OK if check.fixed_point else EXIT_MISMATCH
     if check.fixed_point is not None:
         print(f"fixed point: {check.fixed_point.describe(pair.game, args.decimals)}")
@@ -308,9 +320,11 @@ def cmd_prove(args) -> int:
     stored = {(c.id, r): stored_result(kept, c, r) for c, r in runs} if args.resume else {}
     todo = [(c, r) for c, r in runs if stored.get((c.id, r)) is None]
     paths = tuple(str(Path(p).resolve()) for p in args.paths)
+    if args.claim_seconds is not None and args.claim_seconds <= 0:
+        raise UsageError("--claim-seconds must be positive")
     tasks = [ProveTask(paths, c.id, args.timeout,
                        None if folder is None else str(folder.resolve()), args.farkas_seconds,
-                       r.text) for c, r in todo]
+                       r.text, args.claim_seconds) for c, r in todo]
 
     def keep(k, result):
         if kept is not None and isinstance(result, ClaimResult):
@@ -414,7 +428,7 @@ def _print_table(results, decimals) -> None:
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5])
     differ = sum(not r.as_expected for r in results)
-    print(f"\n{len(results)} claims: {len(results) - differ} as expected, {differ} differ")
+    print(f"\n{len(results)} verdicts: {len(results) - differ} as expected, {differ} differ")
 
 
 def cmd_tournament(args) -> int:
@@ -617,6 +631,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="with --results: skip the claims whose result is already there "
                         "(and whose claim is unchanged)")
+    p.add_argument("--claim-seconds", type=float, metavar="SECONDS",
+                   help="wall-clock limit of one claim (a forked process, stopped when it runs "
+                        "past; the claim is then unknown); bounds solvers that ignore --timeout")
     p.add_argument("--reading-matrix", action="store_true",
                    help="decide each claim under every reading that can change its verdict "
                         "(the findings page then opens with the reading matrix)")

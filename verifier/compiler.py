@@ -154,13 +154,14 @@ class System:
             for b in keys[i + 1:]:
                 if a[2] != b[2] or not any(_has_symbols(k[0], k[1]) for k in (a, b)):
                     continue
-                gap = a[0] - Poly.lift(a[1]) - (b[0] - Poly.lift(b[1]))
+                # the same polynomial (coefficient by coefficient) and the same threshold
                 coefficients: dict = {}
-                for m, c in gap.terms.items():
+                for m, c in (a[0] - b[0]).terms.items():
                     strategy = tuple((v, e) for v, e in m if isinstance(v, tuple))
                     rest = Poly({tuple((v, e) for v, e in m if not isinstance(v, tuple)): c})
                     coefficients[strategy] = coefficients.get(strategy, Poly()) + rest
                 same = [c.eq(0) for c in coefficients.values()]
+                same.append((Poly.lift(a[1]) - Poly.lift(b[1])).eq(0))
                 self._add(implies(conj(same), self.tie[a].eq(self.tie[b])))
 
     # -- terms ------------------------------------------------------------
@@ -525,7 +526,7 @@ class _RunContext:
                 for sy, ay in zip(scale_y, alpha):
                     for sx in scale_x:
                         axis.append(implies(conj([sy.eq(0), sx > 0]), Atom(ay, op)))
-            axis += [disj([sx > 0, sy > 0]) for sx in scale_x for sy in scale_y]
+            axis += [disj([Atom(sx, op), Atom(sy, op)]) for sx in scale_x for sy in scale_y]
             self._memo[key] = (axis, rows)
         return self._memo[key]
 

@@ -65,6 +65,11 @@ for a whole region was found (the verdicts above are not affected):
   has not been written as a formula.
 - Grid estimates need a concrete delta: the parametric claims are decided
   under box estimates only (their grid cells say n/a).
+- Under `directions=cone` the systems have products of the rates' bounds
+  with the payoff gains (degree 4): several exact optima of neLP and region
+  pairs, and the parametric witnesses "for every parameter", stay unknown
+  within the time limits of `make findings` (`--timeout 120`,
+  `--claim-seconds 300`); they are listed below with their brackets.
 - The region agents (green, yellow) and LP against LP over parameter
   regions: their tight bounds as formulas are not known. Payoff entries
   cannot be parameters.
@@ -79,7 +84,8 @@ SENTENCES = {
     "C13": "in the PD, increasing mutual cooperation is always a Pareto improvement "
            "(until a or b is 1)",
     "L1": "LP() will always reach delta-Pareto outcomes with Q()",
-    "L2": "against the cooperation rock, p1 could be any mix of defect and cooperate",
+    "L2": "against the cooperation rock, p1 could be any mix of defect and cooperate "
+          "(checked: pure D, an even mix and pure C)",
     "L3": "against the defection rock, LP() must cooperate (to within delta)",
     "N1": "against the defection rock neLP cooperates with probability of order delta",
     "N2": "neLP against neLP: no fixed point with both payoffs below min; the red boundary",
@@ -123,14 +129,14 @@ def _summary(results: list) -> str:
 
 
 def _verdict(members: list) -> str:
-    verdicts = {r.verdict for r in members}
+    """A sentence's verdict from its literal claims: fails if one fails, holds if all that
+    can be stated under the reading hold."""
+    verdicts = {r.verdict for r in members} - {"n/a"}
     if "fails" in verdicts:
         return "fails"
     if verdicts == {"holds"}:
         return "holds"
-    if verdicts <= {"n/a"}:
-        return "n/a"
-    return "unknown"
+    return "unknown" if verdicts else "n/a"
 
 
 def _matrix(results: list) -> list[str]:
@@ -141,9 +147,11 @@ def _matrix(results: list) -> list[str]:
            "Each row is one sentence of the post (or of its comments and the papers they "
            "cite) on one game; each column a reading of D and of the estimates. A cell "
            "gives the verdict of the sentence read literally (every `literal` claim of the "
-           "row) and the exact tight values behind it (the `tight` claims, by id). Where the "
-           "region test matters the cell has two parts, `edge:` and `exact:`. Rows whose "
-           "claims take no reading key are reading-independent: one verdict for all.", "",
+           "row; `-` when the sentence has only tight claims), the exact tight values "
+           "behind it (the `tight` claims, by id) and the verdicts of the corrected "
+           "sentences (the `corrected` claims, stated in the tables below). Where the region "
+           "test matters the cell has two parts, `edge:` and `exact:`. Rows whose claims "
+           "take no reading key are reading-independent: one verdict for all.", "",
            "| sentence | game | " + " | ".join(c.short(("directions", "estimates"))
                                              for c in columns) + " |",
            "|---|---|" + "---|" * len(columns)]
@@ -151,43 +159,74 @@ def _matrix(results: list) -> list[str]:
     for r in results:
         if r.sentence:
             rows.setdefault((r.sentence, r.game), []).append(r)
-    right: dict = {}
+    right: dict = {}  # sentence -> reading text -> literal verdicts on each of its games
+    independent = {sentence for (sentence, _), members in rows.items()} - \
+        {sentence for (sentence, _), members in rows.items()
+         if any(_settings(r) for r in members)}
     for (sentence, game), members in sorted(rows.items(), key=lambda kv: (
             list(SENTENCES).index(kv[0][0]) if kv[0][0] in SENTENCES else 99, kv[0][1])):
         cells = []
+        tests = ("edge", "exact") if any("region_test" in _settings(r) for r in members) \
+            else (None,)
         for column in columns:
             parts = []
-            tests = ("edge", "exact") if any("region_test" in _settings(r) for r in members) \
-                else (None,)
             for test in tests:
                 chosen = [r for r in members if _matches(r, column, test)]
                 literal = [r for r in chosen if r.role == "literal"]
                 tight = [r for r in chosen if r.role == "tight"]
+                corrected = [r for r in chosen if r.role == "corrected"]
                 verdict = _verdict(literal) if literal else "-"
-                text = verdict + "".join(f"; {r.id}: {_evidence(r)}" for r in tight)
+                text = verdict + "".join(
+                    f"; {r.id}: " + {"unknown": f"unknown ({_evidence(r)})",
+                                     "n/a": "n/a"}.get(r.verdict, _evidence(r))
+                    for r in tight)
+                text += "".join(f"; {r.id} {r.verdict}" for r in corrected)
                 parts.append((f"{test}: " if test else "") + text)
-                key = column.text + ("" if test is None else f",region_test={test}")
+                key = "directions=" + column.directions + ", estimates=" + column.estimates + \
+                    ("" if test is None else f", region_test={test}")
                 right.setdefault(sentence, {}).setdefault(key, []).append(verdict)
             cells.append(" / ".join(parts))
         if all(c == cells[0] for c in cells) and not any(_settings(r) for r in members):
             cells = [cells[0] + " (all readings)"] + [""] * (len(cells) - 1)
         out.append(f"| {sentence} | {game} | " + " | ".join(_cell(c) for c in cells) + " |")
-    out += ["", "Which readings make each sentence true (every literal claim holds on every "
-                "game):", ""]
+    out += ["", "Which readings make each sentence true, read literally (every literal claim "
+                "holds on every game):", ""]
     for sentence, by_reading in right.items():
-        good = [k for k, verdicts in by_reading.items() if verdicts and
-                all(v == "holds" for v in verdicts if v != "-") and
-                any(v == "holds" for v in verdicts)]
         said = SENTENCES.get(sentence, "")
-        if len(good) == len(by_reading):
-            verdict = "true under every reading"
-        elif good:
-            verdict = "true only under " + "; ".join(f"`{g}`" for g in good)
-        else:
-            verdict = "false under every reading (see its tight values)"
-        out.append(f"- **{sentence}** ({said}): {verdict}.")
+        verdicts = {k: _verdict_of(v) for k, v in by_reading.items()}
+        if set(verdicts.values()) == {"-"}:
+            out.append(f"- **{sentence}** ({said}): no literal claim; see its tight values.")
+            continue
+        if sentence in independent:
+            out.append(f"- **{sentence}** ({said}): reading-independent; "
+                       f"{_WORDS[next(iter(verdicts.values()))]}.")
+            continue
+        if len(set(verdicts.values())) == 1 and len(verdicts) > 1:
+            out.append(f"- **{sentence}** ({said}): {_WORDS[next(iter(verdicts.values()))]} "
+                       f"under every reading.")
+            continue
+        groups = [f"{_WORDS[v]} under " + "; ".join(f"`{k}`" for k, w in verdicts.items()
+                                                    if w == v)
+                  for v in ("holds", "fails", "unknown", "n/a") if v in verdicts.values()]
+        out.append(f"- **{sentence}** ({said}): " + "; ".join(groups) + ".")
     out.append("")
     return out
+
+
+_WORDS = {"holds": "true", "fails": "false", "unknown": "undecided", "n/a": "not stated",
+          "-": "no literal claim"}
+
+
+def _verdict_of(verdicts: list) -> str:
+    """One reading's verdict for a sentence from its rows' verdicts ('-': no literal claim)."""
+    decided = [v for v in verdicts if v != "-"]
+    if not decided:
+        return "-"
+    if "fails" in decided:
+        return "fails"
+    if all(v == "holds" for v in decided if v != "n/a") and "holds" in decided:
+        return "holds"
+    return "n/a" if set(decided) == {"n/a"} else "unknown"
 
 
 def _settings(result) -> dict:

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-__all__ = ["run_jobs", "progress_bar", "write_atomically", "save_figure", "JobError",
-           "JobFailure"]
+__all__ = ["run_jobs", "run_bounded", "progress_bar", "write_atomically", "save_figure",
+           "JobError", "JobFailure", "OutOfTime"]
 
 ATTEMPTS = 2  # runs of an item whose worker died (the second alone), before it is given up
 
@@ -88,6 +88,44 @@ def run_jobs(function: Callable, items: Sequence, jobs: int = 1, scheduler: str 
     return results
 
 
+class OutOfTime(Exception):
+    """A bounded call ran past its wall-clock limit and was stopped."""
+
+
+def run_bounded(function: Callable, seconds: float):
+    """``function()`` in a forked child process, stopped after ``seconds`` of wall-clock
+    time (raises :class:`OutOfTime`). A solver that ignores its own time limit (Z3 has,
+    deep in nonlinear arithmetic) cannot hold the caller longer. The result must be
+    picklable; an exception in the child is raised again here."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send((True, function()))
+        except BaseException as err:  # noqa: BLE001 - sent back and raised in the parent
+            send.send((False, err))
+        finally:
+            send.close()
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            raise OutOfTime(f"stopped after {seconds:g} s of wall-clock time")
+        ok, value = receive.recv()
+    except EOFError:
+        raise OutOfTime("the bounded process died without a result") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+    if not ok:
+        raise value
+    return value
+
+
 def _in_processes(function: Callable, items: list, jobs: int, done) -> None:
     """A pool of fresh (spawned) processes. When a worker dies, every item that was in
     flight is run again alone in a process of its own, so an item that kills its
@@ -104,13 +142,17 @@ def _pool(function: Callable, items: list, todo: list, jobs: int, context, done)
     lost = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
         futures = {pool.submit(function, items[k]): k for k in todo}
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                lost.append(futures[future])
-                continue
-            done(futures[future], result)
+        try:
+            for future in as_completed(futures):
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+                    continue
+                done(futures[future], result)
+        except BaseException:  # an item raised: stop at once, do not run the rest unseen
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return sorted(lost)
 
 

@@ -236,8 +236,9 @@ def _terms(unknowns, symbols, solution, values, mode, wanted, natural) -> dict |
     for name in unknowns:
         s = symbols[name]
         expr = free_value(name) if s not in solution else sympy.together(solution[s].subs(free))
-        if expr is None or expr.free_symbols & wanted:
-            return None
+        if expr is None or expr.free_symbols & wanted or \
+                expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+            return None  # not a candidate: a free value made a denominator vanish
         num, den = sympy.fraction(sympy.together(expr))
         terms[name] = (_poly(num), _poly(den))
     return terms

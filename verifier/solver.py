@@ -393,6 +393,8 @@ class Pair:
         The terms are guessed from the atoms of the system and ``guide`` that
         are tight at the model (:func:`verifier.parametric.witness_terms`).
         """
+        if self.system.relaxed:  # a proof on the relaxation is not one for the agents
+            return None
         exact = smt.Model(model)
         values = {n: exact.real(named(n)) for n in list(self.system.reals) + list(self.symbols)}
         booleans = {b: exact.boolean(BoolVar(b)) for b in self.system.booleans}
@@ -738,6 +740,11 @@ class Pair:
                                    self._closed_constraints + closed_extra,
                                    smt.variables(self.system), self.term(f), floor, progress)
         point = self.point_from(result.model) if result.model is not None else None
+        if result.attained is False and self.system.relaxed:
+            # "solutions come arbitrarily close" was shown for the relaxation only
+            result = replace(result, value=None, attained=None,
+                             note="proven bound; whether exact fixed points approach it is not "
+                                  "shown (region_test=exact is relaxed where the agent is sure)")
 
         def unsign(x):
             return None if x is None else (x if sign == 1 else -x)
