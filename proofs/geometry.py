@@ -39,7 +39,7 @@ def geometry(game, threshold):
                                            | pareto(v, "C", "C")),
               expected="fails", under="directions=equal",
               note="false at equal rates: once the other player cooperates enough, moving it "
-                   "toward C costs it more than my cooperation gives"),
+                   "toward C costs it more than my cooperation gives it (and likewise for me)"),
         claim("C13-whenever-cone", "moving both toward C at some rates is a Pareto improvement "
               "whenever a, b < 1", Always(lambda v: ~((v.p1("C") < 1) & (v.p2("C") < 1))
                                            | v.cone_pareto("C", "C")),
@@ -48,8 +48,7 @@ def geometry(game, threshold):
               f"improvement whenever a, b < {threshold}",
               Always(lambda v: ~((v.p1("C") < threshold) & (v.p2("C") < threshold))
                      | pareto(v, "C", "C")), role="corrected", under="directions=equal"),
-        claim("C13-tight-a", f"... and {threshold} is tight: the least a at which D2(C,C) <= 0 "
-              f"is {threshold}", Extreme(lambda v: v.p1("C"), "min", value=threshold,
+        claim("C13-tight-a", f"... the least a at which D2(C,C) <= 0 is {threshold}, attained", Extreme(lambda v: v.p1("C"), "min", value=threshold,
                                          attained=True,
                                          subject_to=lambda v: v.gain(2, "C", "C") <= 0),
               role="tight", under="directions=equal"),

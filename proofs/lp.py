@@ -86,7 +86,8 @@ for game in ("pd-a", "pd-b"):
               f"point of LP has a >= {a}", SOURCE, game, (lp(), "defectbot"),
               Always(lambda v, a=a: v.p1("C") >= a), sentence="L3", role="corrected"),
         Claim(f"L3-corrected-cone-{game}", f"corrected, cone of rates: against the defection "
-              f"rock every fixed point of LP has a >= {L3_CONE} = 1 - (1 - eps) delta / (2 eps)",
+              f"rock every fixed point of LP has a >= {L3_CONE} (the value of 1 - (1 - eps) delta "
+              f"/ (2 eps) at eps = 1/10, delta = 1/1000)",
               SOURCE, game, (lp(), "defectbot"), Always(lambda v: v.p1("C") >= L3_CONE),
               expected={"": "fails", "directions=cone": "holds"}, sentence="L3",
               role="corrected"),

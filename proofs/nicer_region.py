@@ -11,8 +11,8 @@ NICER = "nicerbot(eps=1/10)"
 HALF_PLANE = "region(eps=1/10,delta=1/1000,polygon=(3,3),(1,1),(5,0))"
 
 CLAIMS = [
-    Claim("NR-defectbot-nicer", "NicerBot cooperates with probability exactly eps against "
-          "DefectBot", SOURCE, "pd-a", (NICER, "defectbot"),
+    Claim("NR-defectbot-nicer", "NicerBot cooperates at most eps against DefectBot, and eps "
+          "is attained", SOURCE, "pd-a", (NICER, "defectbot"),
           Extreme(lambda v: v.p1("C"), "max", value="1/10", attained=True), role="context"),
     Claim("NR-defectbot-region", "... and so would the region agent, if it were NicerBot",
           SOURCE, "pd-a", (HALF_PLANE, "defectbot"),
@@ -25,10 +25,12 @@ CLAIMS = [
           SOURCE, "pd-a", (HALF_PLANE, "cooperatebot"), Always(lambda v: v.p1("C").eq(1)),
           expected="fails",
           note="every outcome against CooperateBot lies in the region, so the agent acts as "
-               "LP, which has a fixed point at every cooperation rate"),
+               "LP, which has fixed points at several cooperation rates (0, 1/2 and 1 are checked "
+               "in L2)"),
     Claim("NR-self-nicer", "NicerBot against itself cooperates fully", SOURCE, "pd-a",
           (NICER, NICER), Always(lambda v: v.p1("C").eq(1) & v.p2("C").eq(1)), role="context"),
-    Claim("NR-self-region", "... and the region agent against itself cooperates at least 9/10",
+    Claim("NR-self-region", "... and player 1's region agent, against a copy, cooperates at "
+          "least 9/10",
           SOURCE, "pd-a", (HALF_PLANE, HALF_PLANE), Always(lambda v: v.p1("C") >= "9/10"),
           role="context",
           note="the comment's identification is wrong as stated: the region agent is an "

@@ -23,8 +23,9 @@ def c5(game, eps):
 
 
 def c9(game, eps, expected, reward):
-    return Claim(f"C9-{game}-eps{eps}", "(NicerBot, NicerBot) is a Nash equilibrium of the "
-                 "program game: no deviation, pure or mixed, pays the deviant more than R",
+    return Claim(f"C9-{game}-eps{eps}", f"at eps = {eps}: (NicerBot, NicerBot) is a Nash "
+                 f"equilibrium of the program game: no deviation, pure or mixed, pays the "
+                 f"deviant more than R",
                  "Oesterheld 2019; claims.md C9", game, (nicer(eps), "any"),
                  Always(lambda v: v.u2 <= reward), expected=expected,
                  role="literal" if expected == "holds" else "context")
@@ -33,9 +34,10 @@ def c9(game, eps, expected, reward):
 CLAIMS = [
     c5("pd-a", "1/10"), c5("pd-b", "1/10"), c5("pd-a", "1/20"), c5("pd-b", "1/20"),
     c5("pd-a", "1"),
-    Claim("C5-eps0", "... for every eps in (0, 1]; at eps = 0 the fixed point is not unique",
+    Claim("C5-eps0", "at eps = 0, (C, C) is not the only fixed point",
           SOURCE, "pd-a", (nicer(0), nicer(0)), Unique((C, C)), expected="fails", role="context",
-          note="at eps = 0 both players mirror each other: every a = b is a fixed point"),
+          note="at eps = 0 both players mirror each other (every fixed point has a = b: "
+               "C5-eps0-mirror)"),
     Claim("C5-eps0-mirror", "at eps = 0 every fixed point has a = b", SOURCE, "pd-a",
           (nicer(0), nicer(0)), Always(lambda v: v.p1("C").eq(v.p2("C"))), role="context"),
     Claim("C6-pd-a", "NicerBot(eps1) vs NicerBot(eps2) with eps1 + eps2 > 0: unique fixed "
@@ -54,8 +56,9 @@ CLAIMS = [
           (nicer("1/20"), "cooperatebot"), Unique((C, C))),
     c9("pd-a", "1/3", "holds", 3),
     c9("pd-a", "2/5", "fails", 3),
-    Claim("C9-pd-a-eps2/5-best-deviation", "at eps = 2/5 the best deviation against NicerBot "
-          "is mixed", "claims.md C9", "pd-a", (nicer("2/5"), "any"),
+    Claim("C9-pd-a-eps2/5-best-deviation", "at eps = 2/5 a deviation against NicerBot earns "
+          "181/60 > R = 3 (the most any deviation earns, attained)", "claims.md C9", "pd-a",
+          (nicer("2/5"), "any"),
           Extreme(lambda v: v.u2, "max", value="181/60", attained=True), role="context"),
     Claim("C9-pd-a-eps2/5-pure", "... though pure DefectBot does not profit", "claims.md C9",
           "pd-a", (nicer("2/5"), "defectbot"), Always(lambda v: v.u2 <= 3),

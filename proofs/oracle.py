@@ -28,7 +28,8 @@ CLAIMS = [
     Claim("C1-pure", "An encoding that forbids randomising at ties finds no fixed point for "
           "the liar", "encoder test", "pd-a", ("liar", "liar"), NoFixedPoint(),
           tie_randomization=False, sentence="C1", role="context",
-          note="this is why ties are three-valued: a deterministic oracle loses fixed points"),
+          note="this is why a tie is answered with a probability q in [0, 1]: a deterministic "
+               "oracle loses fixed points"),
     Claim("C1-one-q", "A query asked twice is one query: the coin-flip agent (C iff yes on "
           "heads, C iff no on tails) plays C with probability exactly 1/2 against a "
           "1/2-cooperator", "reflective oracles: one probability per query", "pd-a",

@@ -64,25 +64,25 @@ for game in ("pd-a", "pd-b"):
     ]
 CLAIMS += [
     Claim("P-N1-pd-a", "against the defection rock neLP cooperates with probability of order "
-          "delta; exactly 3d(10 + 3d)/(4 + 6d), whatever eps", "post", "pd-a",
+          "delta: the most it cooperates is exactly 3d(10 + 3d)/(4 + 6d), attained, whatever eps", "post", "pd-a",
           (NELP, "defectbot"), Extreme(lambda v: v.p1("C"), "max",
                                        value="3*d*(10 + 3*d)/(4 + 6*d)"), assume=REGION),
     Claim("P-N1-payoff-pd-a", "against the defection rock neLP's payoff is min minus order "
-          "delta; exactly 1 - 3d(10 + 3d)/(4 + 6d)", "post", "pd-a", (NELP, "defectbot"),
+          "delta: its least payoff is exactly 1 - 3d(10 + 3d)/(4 + 6d), attained", "post", "pd-a", (NELP, "defectbot"),
           Extreme(lambda v: v.u1, "min", value="1 - 3*d*(10 + 3*d)/(4 + 6*d)"), assume=REGION),
-    Claim("P-N1-pd-b", "on the second dilemma neLP's cooperation against the defection rock "
-          "is exactly 9d/2", "post", "pd-b", (NELP, "defectbot"),
+    Claim("P-N1-pd-b", "on the second dilemma the most neLP cooperates against the defection "
+          "rock is exactly 9d/2, attained", "post", "pd-b", (NELP, "defectbot"),
           Extreme(lambda v: v.p1("C"), "max", value="9*d/2"), assume=REGION),
-    Claim("P-N1-payoff-pd-b", "... and its payoff exactly 1 - 9d/2", "post", "pd-b",
+    Claim("P-N1-payoff-pd-b", "... and its least payoff exactly 1 - 9d/2, attained", "post", "pd-b",
           (NELP, "defectbot"), Extreme(lambda v: v.u1, "min", value="1 - 9*d/2"),
           assume=REGION),
-    Claim("P-N1-not-4d-pd-b", "a bound of 4d on that cooperation is false: some parameter has "
-          "a fixed point beyond it", "post", "pd-b", (NELP, "defectbot"),
+    Claim("P-N1-not-4d-pd-b", "4d is not the exact maximum of that cooperation over the region", "post", "pd-b", (NELP, "defectbot"),
           Extreme(lambda v: v.p1("C"), "max", value="4*d"), expected="fails", assume=REGION),
 ]
 CLAIMS += [
-    Claim("P-N2-min-pd-a", "neLP against neLP: player 1's payoff is at least min minus order "
-          "delta, exactly the smaller root of a quadratic in delta, and this is tight",
+    Claim("P-N2-min-pd-a", "neLP against neLP: player 1's least payoff is the smaller root x of a "
+          "quadratic in x whose coefficients are polynomials in delta, attained for every "
+          "parameter",
           "post (the red boundary)", "pd-a", (NELP, NELP),
           Extreme(lambda v: v.u1, "min", value=RED), assume=REGION),
     Claim("P-N3-lp-min-pd-a", "neLP against LP: the same tight lower bound on neLP's payoff",

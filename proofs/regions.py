@@ -35,7 +35,8 @@ CLAIMS = [
           Always(lambda v: (v.p1("C") >= "19/20") | (v.p2("C") >= "19/20")), sentence="G1",
           role="corrected",
           note="the stall points of a band of half-width c reach down to a = 1 - 2c/5 "
-               "(as delta -> 0): only a kite shrunk toward (3, 3) makes G1 hold"),
+               "(as delta -> 0, worked out by hand, not checked here): a kite shrunk toward (3, 3) "
+               "makes G1 hold"),
     Claim("G1-narrow-no-defection", "... and two narrow greens never fall back to mutual "
           "defection", "post", "pd-a", (NARROW, NARROW),
           Always(lambda v: (v.p1("C") >= "1/2") & (v.p2("C") >= "1/2")), sentence="G1",
@@ -45,19 +46,20 @@ CLAIMS = [
           (GREEN, YELLOW),
           Always(lambda v: (v.p1("C") >= "99/100") & (v.p2("C") >= "3/4") & (v.p2("C") <= "19/20")),
           expected="fails", sentence="G2",
-          note="no green shape with green's floor at min = 1 can make G2 hold with this yellow: "
-               "while yellow defects, green hesitates at the edge of its region (neLP's order "
-               "delta cooperation against DefectBot), and that is a fixed point"),
+          note="while yellow defects, green hesitates at the edge of its region (neLP's order "
+               "delta cooperation against DefectBot), and that is a fixed point; we expect no "
+               "green shape with its floor at min = 1 to avoid it (not checked)"),
     Claim("G2-corrected", "corrected: every fixed point of green against yellow has u1 >= "
-          "99/100 (green is not exploited) and u2 >= u1 (yellow gets its larger share)", "post",
+          "99/100 (green gets at least min - 1/100) and u2 >= u1 (yellow gets at least as much)", "post",
           "pd-a", (GREEN, YELLOW),
           Always(lambda v: (v.u1 >= "99/100") & (v.u2 >= v.u1)), sentence="G2",
           role="corrected"),
     Claim("G3", "two yellow agents will not be able to cooperate, and will mutually defect",
           "post", "pd-a", (YELLOW, YELLOW),
           Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")), sentence="G3"),
-    Claim("G3-other-shape", "... but not for every greedy shape: two agents allowing every "
-          "outcome where they get at least as much cooperate", "post", "pd-a", (FAIR, FAIR),
+    Claim("G3-other-shape", "... but not for every greedy shape: for two agents allowing every "
+          "outcome where they get at least as much, some fixed point has P1(C) or P2(C) above "
+          "1/100", "post", "pd-a", (FAIR, FAIR),
           Always(lambda v: (v.p1("C") <= "1/100") & (v.p2("C") <= "1/100")), expected="fails",
           sentence="G3", role="context"),
 ]

@@ -750,15 +750,16 @@ def failed_result(claim: Claim, reason: str, reading: Reading = DEFAULT) -> Clai
 
 def claim_key(claim: Claim, reading: Reading = DEFAULT) -> str:
     """A digest of what decides a claim's verdict (a changed claim is decided again); its
-    expected verdict, sentence, role and note do not, and are read from the claim."""
+    statement, expected verdict, sentence, role and note do not, and are read from the
+    claim."""
     import hashlib
     import json
     try:
         formal = claim.formal_text(reading)
     except ClaimError as err:  # not stated under this reading
         formal = str(err)
-    data = [claim.id, claim.statement, claim.game, [str(a) for a in claim.agents], formal,
-            claim.assume, claim.tie_randomization, reading.text]
+    data = [claim.id, claim.game, [str(a) for a in claim.agents], formal, claim.assume,
+            claim.tie_randomization, reading.text]
     return hashlib.sha256(json.dumps(data).encode()).hexdigest()
 
 
@@ -799,7 +800,8 @@ def stored_result(folder: Path, claim: Claim,
     # the expectation is the claim's, as it is now (it does not decide the verdict)
     expected = "n/a" if data["result"].get("verdict") == "n/a" else claim.expected_under(reading)
     return StoredResult(data["result"] | {"expected": expected, "sentence": claim.sentence,
-                                          "role": claim.role, "note": claim.note},
+                                          "role": claim.role, "note": claim.note,
+                                          "statement": claim.statement},
                         data["summaries"])
 
 

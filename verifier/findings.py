@@ -131,11 +131,12 @@ def _summary(results: list) -> str:
 def _verdict(members: list) -> str:
     """A sentence's verdict from its literal claims: fails if one fails, holds if all that
     can be stated under the reading hold."""
-    verdicts = {r.verdict for r in members} - {"n/a"}
+    all_verdicts = {r.verdict for r in members}
+    verdicts = all_verdicts - {"n/a"}
     if "fails" in verdicts:
         return "fails"
     if verdicts == {"holds"}:
-        return "holds"
+        return "holds" if "n/a" not in all_verdicts else "holds (some claims n/a)"
     return "unknown" if verdicts else "n/a"
 
 
@@ -189,8 +190,9 @@ def _matrix(results: list) -> list[str]:
         if all(c == cells[0] for c in cells) and not any(_settings(r) for r in members):
             cells = [cells[0] + " (all readings)"] + [""] * (len(cells) - 1)
         out.append(f"| {sentence} | {game} | " + " | ".join(_cell(c) for c in cells) + " |")
-    out += ["", "Which readings make each sentence true, read literally (every literal claim "
-                "holds on every game):", ""]
+    out += ["", "Which readings make each sentence true, read literally, on the instances "
+                "checked (every literal claim holds on every game and parameter set of its "
+                "rows):", ""]
     for sentence, by_reading in right.items():
         said = SENTENCES.get(sentence, "")
         verdicts = {k: _verdict_of(v) for k, v in by_reading.items()}
@@ -207,14 +209,15 @@ def _matrix(results: list) -> list[str]:
             continue
         groups = [f"{_WORDS[v]} under " + "; ".join(f"`{k}`" for k, w in verdicts.items()
                                                     if w == v)
-                  for v in ("holds", "fails", "unknown", "n/a") if v in verdicts.values()]
+                  for v in _WORDS if v != "-" and v in verdicts.values()]
         out.append(f"- **{sentence}** ({said}): " + "; ".join(groups) + ".")
     out.append("")
     return out
 
 
-_WORDS = {"holds": "true", "fails": "false", "unknown": "undecided", "n/a": "not stated",
-          "-": "no literal claim"}
+_WORDS = {"holds": "true", "holds (some claims n/a)": "true where its claims are stated (the "
+          "parametric ones need box estimates)", "fails": "false", "unknown": "undecided",
+          "n/a": "not stated", "-": "no literal claim"}
 
 
 def _verdict_of(verdicts: list) -> str:
@@ -224,8 +227,10 @@ def _verdict_of(verdicts: list) -> str:
         return "-"
     if "fails" in decided:
         return "fails"
-    if all(v == "holds" for v in decided if v != "n/a") and "holds" in decided:
-        return "holds"
+    holding = [v for v in decided if v != "n/a"]
+    if holding and all(v.startswith("holds") for v in holding):
+        partial = any(v != "holds" for v in decided)
+        return "holds (some claims n/a)" if partial else "holds"
     return "n/a" if set(decided) == {"n/a"} else "unknown"
 
 
