@@ -1,4 +1,5 @@
-"""The ``rov`` command line: solve, bound, prove, check-point, smtlib, list.
+"""The ``rov`` command line: solve, bound, prove, check, check-point, smtlib, sweep,
+tournament, plot, game, list.
 
 Output is exact by default (fractions as "1/3", algebraic numbers as
 CRootOf(...)); ``--decimals N`` prints decimals for reading, ``--json`` prints

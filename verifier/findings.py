@@ -251,7 +251,8 @@ def render(results: list, reading: Reading | None = DEFAULT) -> str:
     reading matrix first."""
     if reading is None:
         title, command = " under every reading", \
-            "rov prove proofs/ --reading-matrix --findings docs/findings.md"
+            "rov prove proofs/ --reading-matrix --jobs 2 --claim-seconds 300 " \
+            "--results results/findings --resume --findings docs/findings.md"
     else:
         title = "" if reading == DEFAULT else f" under the reading {reading.text}"
         command = "rov prove proofs/ --findings docs/findings.md" + \
