@@ -158,3 +158,27 @@ def test_a_solver_out_of_memory_is_unknown(capsys):
         z3.set_param("memory_max_size", 0)  # no limit again
     assert code == 3
     assert "unknown" in capsys.readouterr().err
+
+
+def test_every_exception_of_the_package_is_in_the_one_hierarchy():
+    """Every public exception class of ``verifier`` derives from RovError through one
+    of its four branches, so a catch site names a branch, not a hand-made list."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import verifier
+    from verifier.errors import (EvidenceRejected, InputError, InternalError, RovError,
+                                 SolverUnknown)
+    branches = (InputError, EvidenceRejected, SolverUnknown, InternalError)
+    found = {}
+    for info in pkgutil.iter_modules(verifier.__path__):
+        module = importlib.import_module(f"verifier.{info.name}")
+        for name, cls in vars(module).items():
+            if (inspect.isclass(cls) and issubclass(cls, BaseException)
+                    and cls.__module__ == module.__name__ and not name.startswith("_")):
+                found[f"{info.name}.{name}"] = cls
+    assert len(found) >= 15, sorted(found)
+    outside = [n for n, cls in found.items()
+               if cls is not RovError and not issubclass(cls, branches)]
+    assert not outside, outside

@@ -1,7 +1,6 @@
 """The readings of the post (docs/semantics.md, Readings): switches, what they change, and
 how the readings relate (grid fixed points are box fixed points)."""
 
-import json
 from fractions import Fraction as F
 from itertools import product
 
@@ -124,8 +123,7 @@ def test_the_cone_formula_agrees_with_the_interval_of_rates():
             assert cone.holds(at) == direct, (name, a, b)
 
 
-def test_every_result_records_its_reading(pd_a, tmp_path):
-    from verifier.cli import main
+def test_every_result_records_its_reading(pd_a):
     pair = Pair(pd_a, (parse_agent("lp(1/10,1/1000,directions=cone)"), parse_agent("defectbot")))
     result = pair.solve()
     assert result.to_json()["readings"][0] == {"directions": "cone", "estimates": "box"}

@@ -48,10 +48,11 @@ from .games import Game, GameError
 from .numbers import exact
 from .params import is_symbol, symbols_of
 from .poly import Poly, var
+from .errors import InputError
 from .readings import KEYS
 
 
-class AgentError(ValueError):
+class AgentError(InputError):
     """An agent or program is malformed."""
 
 

@@ -46,6 +46,7 @@ from .numbers import compare
 from .parametric import AUX, QuadraticRoot, Ratio, family_problems
 from .params import ParameterError, parse_region
 from .poly import Formula, Not, Poly, atom_text, disj, named
+from .errors import EvidenceRejected
 from .smtlib import smtlib
 
 FORMAT, VERSION = "rov-certificate", 3
@@ -56,7 +57,7 @@ KINDS = ("witness", "enumeration", "farkas", "solver-agreed")  # strongest first
 VERDICTS = {"holds", "fails", "solved"}
 
 
-class CertificateError(ValueError):
+class CertificateError(EvidenceRejected):
     """A certificate that is malformed or does not check."""
 
 

@@ -17,15 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-from .agents import AgentError
-from .errors import (SOLVER_MEMORY_VARIABLE, ClaimError, SolverUnknown, UnsoundnessError,
+from .errors import (SOLVER_MEMORY_VARIABLE, InputError, InternalError, SolverUnknown,
                      UsageError)
-from .games import BUILTIN_GAMES, GameError, load_game
-from .jobs import JobError, JobFailure, run_jobs, write_atomically
+from .games import BUILTIN_GAMES, load_game
+from .jobs import JobFailure, run_jobs, write_atomically
 from .library import LIBRARY, parse_agent, with_reading
 from .numbers import InexactNumberError, exact, fmt
-from .params import ParameterError, parse_region
-from .readings import DEFAULT, combinations, parse_settings
+from .params import parse_region
+from .readings import DEFAULT, parse_settings
 from .poly import Poly
 from .smtlib import smtlib
 
@@ -93,7 +92,7 @@ def parse_objective(text: str, game) -> Poly:
 
     try:
         return build(tree)
-    except (GameError, InexactNumberError) as err:
+    except InputError as err:
         raise UsageError(f"objective: {err}") from None
 
 
@@ -735,8 +734,7 @@ def main(argv: list | None = None) -> int:
         limit_solver_memory(args.solver_memory)
     try:
         return args.func(args)
-    except (AgentError, GameError, ClaimError, UsageError, InexactNumberError,
-            ParameterError, JobError) as err:
+    except InputError as err:  # every module's bad input (errors.py)
         print(f"rov: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except SolverUnknown as err:
@@ -747,7 +745,7 @@ def main(argv: list | None = None) -> int:
     except BrokenPipeError:  # the reader went away (rov ... | head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except UnsoundnessError as err:
+    except InternalError as err:  # unsoundness, solver disagreement: never a verdict
         print(f"rov: internal error, please report: {err}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:

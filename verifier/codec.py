@@ -25,6 +25,7 @@ from .agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, Pl
                      Program, Query, Surely, SurelyCone, SurelyOutside)
 from .interpreter import FixedPointWitness, Observation, Run
 from .numbers import Number, compare, simplify_number
+from .errors import InputError
 from .poly import And, Atom, BoolVar, Not, Or, Poly, Truth
 
 MAX_DEPTH = 200
@@ -34,7 +35,7 @@ _RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")
 _OPS = ("<", "<=", ">", ">=", "==", "!=")
 
 
-class DecodeError(ValueError):
+class DecodeError(InputError):
     """JSON data that does not describe what it should."""
 
 

@@ -4,17 +4,38 @@
 SOLVER_MEMORY_VARIABLE = "ROV_SOLVER_MEMORY_MB"  # the solver's memory limit, for workers too
 
 
-class ClaimError(ValueError):
+class RovError(Exception):
+    """The base of every exception this package raises on purpose. Its four branches
+    tell a catch site what happened: :class:`InputError`, :class:`EvidenceRejected`,
+    :class:`SolverUnknown` and :class:`InternalError`."""
+
+
+class InputError(RovError, ValueError):
+    """Bad input (an agent, a game, a claim, a number, an option): the command line
+    prints one line and exits with status 2. Each module's own kind of bad input
+    (``AgentError``, ``GameError``, ...) is a subclass."""
+
+
+class EvidenceRejected(RovError, ValueError):
+    """A certificate, a witness or a piece of evidence does not check: the checker
+    reports the certificate as failed."""
+
+
+class SolverUnknown(RovError):
+    """Z3 answered unknown or ran out of time: the verdict is unknown (exit status 3)."""
+
+
+class InternalError(RovError, RuntimeError):
+    """A bug of ours or of a solver, never a verdict: exit status 4 on the command line."""
+
+
+class ClaimError(InputError):
     """A claim or claim file is malformed."""
 
 
-class SolverUnknown(Exception):
-    """Z3 answered unknown or ran out of time."""
-
-
-class UnsoundnessError(RuntimeError):
+class UnsoundnessError(InternalError):
     """Z3 returned a point the exact interpreter rejects: a bug, never a verdict."""
 
 
-class UsageError(ValueError):
+class UsageError(InputError):
     """A request that cannot be carried out as asked (a one-line error for the user)."""

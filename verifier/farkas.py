@@ -28,10 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .errors import EvidenceRejected
 from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
 
 
-class CheckError(ValueError):
+class CheckError(EvidenceRejected):
     """Evidence that does not check."""
 
 

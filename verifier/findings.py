@@ -10,7 +10,6 @@ true.
 
 from __future__ import annotations
 
-from .claims import ClaimResult
 from .readings import DEFAULT, Reading, combinations, parse_settings
 
 HEADER = """# Findings: the post's claims, checked exactly{title}

@@ -22,12 +22,13 @@ from functools import cached_property
 from pathlib import Path
 
 from .numbers import InexactNumberError, exact
+from .errors import InputError
 from .poly import Poly, var
 
 Strategy = tuple  # tuple of Fractions, one per action, summing to 1
 
 
-class GameError(ValueError):
+class GameError(InputError):
     """A game could not be built or read."""
 
 

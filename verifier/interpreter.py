@@ -33,12 +33,13 @@ import sympy
 from .agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
                      PlayEstimate, Program, Query, QueryKey, Surely, SurelyCone, SurelyOutside,
                      query_key)
-from .numbers import Number, compare, simplify_number, to_sympy
+from .errors import EvidenceRejected
+from .numbers import Number, compare, simplify_number
 
 TieAnswers = Mapping  # QueryKey -> the oracle's probability of answering 1 (a Number)
 
 
-class InadmissibleObservation(ValueError):
+class InadmissibleObservation(EvidenceRejected):
     """The observation is not one an oracle consistent with the profile can give."""
 
 

@@ -28,13 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .errors import InputError, SolverUnknown
+
 __all__ = ["run_jobs", "run_bounded", "progress_bar", "write_atomically", "save_figure",
            "JobError", "JobFailure", "OutOfTime"]
 
 ATTEMPTS = 2  # runs of an item whose worker died (the second alone), before it is given up
 
 
-class JobError(ValueError):
+class JobError(InputError):
     """Bad parallelism options (a one-line error)."""
 
 
@@ -88,8 +90,8 @@ def run_jobs(function: Callable, items: Sequence, jobs: int = 1, scheduler: str 
     return results
 
 
-class OutOfTime(Exception):
-    """A bounded call ran past its wall-clock limit and was stopped."""
+class OutOfTime(SolverUnknown):
+    """A bounded call ran past its wall-clock limit and was stopped: the verdict is unknown."""
 
 
 def run_bounded(function: Callable, seconds: float):

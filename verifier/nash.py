@@ -36,10 +36,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
+from .errors import EvidenceRejected
+
 __all__ = ["NashEquilibria", "equilibria", "verify", "check_bases", "shifted", "BasisError"]
 
 
-class BasisError(ValueError):
+class BasisError(EvidenceRejected):
     """A basis list that does not show every vertex of its polytope."""
 
 

@@ -17,13 +17,15 @@ from typing import Union
 
 import sympy
 
+from .errors import InputError
+
 Number = Union[Fraction, sympy.Expr]
 
 _RATIONAL = re.compile(r"^\s*([+-]?\d+)(?:\s*/\s*(\d+))?\s*$")
 _DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 
 
-class InexactNumberError(ValueError):
+class InexactNumberError(InputError):
     """A number was given that is not exactly a rational we can read."""
 
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import sympy
 
+from .errors import EvidenceRejected
 from .params import ParameterError, parse_expression, parse_ratio
 from .poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj, named
 
@@ -202,7 +203,7 @@ def _square_root(expr):
 def _solve(exprs: list, wanted: list) -> list:
     try:
         return sympy.solve(exprs, wanted, dict=True)
-    except (NotImplementedError, ValueError):
+    except (NotImplementedError, ValueError):  # sympy's ways of giving up: no candidate
         return []
 
 
@@ -254,17 +255,24 @@ def ratio_text(num: Poly, den: Poly, aux: tuple | None = None) -> str:
     return str(expr)
 
 
+class FamilyShapeError(EvidenceRejected):
+    """A family of fixed points that is not of the shape :func:`family_problems` states:
+    a candidate the search discards, or a certificate's family the checker rejects."""
+
+
 def _check_family(system, terms: dict, aux) -> None:
     """A family gives every system variable a term in the parameters (and w) only."""
     symbols = set().union(*(p.symbols for p in system.programs))
     if set(terms) != set(system.reals):
-        raise ValueError("a family gives a term for every system variable, and only those")
+        raise FamilyShapeError("a family gives a term for every system variable, and only "
+                               "those")
     if aux is not None and (aux[0] != AUX or not aux[1].variables() <= symbols):
-        raise ValueError(f"the square root is {AUX!r} of a polynomial in the parameters")
+        raise FamilyShapeError(f"the square root is {AUX!r} of a polynomial in the "
+                               "parameters")
     allowed = symbols | ({AUX} if aux is not None else set())
     for name, (num, den) in terms.items():
         if not (num.variables() | den.variables()) <= allowed:
-            raise ValueError(f"the term of {name} uses more than the parameters")
+            raise FamilyShapeError(f"the term of {name} uses more than the parameters")
 
 
 def family_problems(system, region: list, terms: dict, booleans: dict, general: list,
@@ -277,7 +285,7 @@ def family_problems(system, region: list, terms: dict, booleans: dict, general: 
     holds. With ``aux`` (name, R), terms may use a variable standing for the
     square root of R, a polynomial in the parameters that is >= 0 on the region.
     Used by the solver (to find such families) and by certificates (to state and
-    check them); a family that is not of this shape is refused (ValueError).
+    check them); a family that is not of this shape is refused (FamilyShapeError).
     """
     _check_family(system, terms, aux)
     out = []
@@ -292,7 +300,7 @@ def family_problems(system, region: list, terms: dict, booleans: dict, general: 
             out.append((f"the term of {name} is defined throughout the region",
                         list(region) + [den.eq(0)]))
         elif den.constant_value() == 0:
-            raise ValueError(f"the term of {name} divides by zero")
+            raise FamilyShapeError(f"the term of {name} divides by zero")
     definitions = [(named(n) * den - num).eq(0) for n, (num, den) in sorted(terms.items())]
     pins = [BoolVar(b) if v else Not(BoolVar(b)) for b, v in sorted(booleans.items())]
     out.append(("the terms are a fixed point for every parameter in the region",

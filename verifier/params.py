@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import comb
 
+from .errors import InputError
 from .poly import Atom, Formula, Poly, named
 
 SYMBOL = re.compile(r"[A-Za-z]+\Z")
@@ -37,7 +38,7 @@ _TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>
 _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "=": "=="}
 
 
-class ParameterError(ValueError):
+class ParameterError(InputError):
     """An expression or a region that cannot be read."""
 
 

@@ -24,17 +24,18 @@ from pathlib import Path
 import z3
 
 from . import smt, smtlib
+from .errors import InternalError
 from .farkas import Fact, Skeleton, check_lemma
 from .poly import named
 
 MAX_PRODUCT_FACTS = 48
 
 
-class Disagreement(RuntimeError):
+class Disagreement(InternalError):
     """Two complete solvers answered differently: a bug somewhere, never a verdict."""
 
 
-class Satisfiable(RuntimeError):
+class Satisfiable(InternalError):
     """The system has a solution after all."""
 
 

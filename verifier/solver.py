@@ -29,7 +29,7 @@ from . import nash
 from .numbers import Number, fmt
 from .library import best_reply_body, best_response, parse_agent
 from .params import ParameterError, Region, parse_region
-from .parametric import family_problems, ratio_text, witness_terms
+from .parametric import FamilyShapeError, family_problems, ratio_text, witness_terms
 from .poly import Atom, BoolVar, Formula, Not, Poly, Truth, atom_text, named
 
 DEFAULT_TIMEOUT = 120.0
@@ -438,7 +438,7 @@ class Pair:
             return all(self.queries.model(smt.formulas(problem)) is None
                        for _, problem in family_problems(self.system, self.assumptions,
                                                          terms, booleans, general, aux))
-        except (SolverUnknown, ValueError):  # gave up, or a candidate of the wrong shape
+        except (SolverUnknown, FamilyShapeError):  # gave up, or a candidate of the wrong shape
             return False
 
     def _profile_terms(self, terms: dict, aux: tuple | None = None) -> tuple:
