@@ -44,11 +44,11 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Callable, Iterator
 
+from .errors import InputError
 from .games import Game, GameError
 from .numbers import exact
 from .params import is_symbol, symbols_of
 from .poly import Poly, var
-from .errors import InputError
 from .readings import KEYS
 
 

@@ -38,6 +38,7 @@ from .codec import (DecodeError, decode_formula, decode_number, decode_poly, dec
                     decode_witness, encode_formula, encode_number, encode_poly, encode_program,
                     encode_witness)
 from .compiler import System, number_constraints
+from .errors import EvidenceRejected
 from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
 from .games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
 from .interpreter import InadmissibleObservation, interior_point, verify_fixed_point
@@ -46,7 +47,6 @@ from .numbers import compare
 from .parametric import AUX, QuadraticRoot, Ratio, family_problems
 from .params import ParameterError, parse_region
 from .poly import Formula, Not, Poly, atom_text, disj, named
-from .errors import EvidenceRejected
 from .smtlib import smtlib
 
 FORMAT, VERSION = "rov-certificate", 3

@@ -23,9 +23,9 @@ import sympy
 
 from .agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
                      Program, Query, Surely, SurelyCone, SurelyOutside)
+from .errors import InputError
 from .interpreter import FixedPointWitness, Observation, Run
 from .numbers import Number, compare, simplify_number
-from .errors import InputError
 from .poly import And, Atom, BoolVar, Not, Or, Poly, Truth
 
 MAX_DEPTH = 200

@@ -21,8 +21,8 @@ from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
-from .numbers import InexactNumberError, exact
 from .errors import InputError
+from .numbers import InexactNumberError, exact
 from .poly import Poly, var
 
 Strategy = tuple  # tuple of Fractions, one per action, summing to 1
