@@ -19,5 +19,14 @@ def pd_b():
     return builtin_game("pd-b")
 
 
+@pytest.fixture(scope="session")
+def certificate_schema():
+    """docs/certificate.schema.json, parsed."""
+    import json
+    from pathlib import Path
+    return json.loads((Path(__file__).parent.parent / "docs" / "certificate.schema.json")
+                      .read_text())
+
+
 def agents(*specs):
     return tuple(parse_agent(s) for s in specs)

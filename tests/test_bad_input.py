@@ -84,6 +84,8 @@ CASES = [
                           "--assume", "e < 0, e > 1"], 2, "no parameter value"),
     ("timeout-not-positive", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
                                   "--timeout", "0"], 2, "--timeout must be positive"),
+    ("seconds-not-finite", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
+                                "--timeout", "nan"], 2, "is not between 0 and 1e+06 seconds"),
     ("jobs-zero", {"c.py": "X = 1\n"}, ["tournament", "defectbot", "--game", "pd-a",
                                         "--jobs", "0"], 2, "--jobs must be at least 1"),
     ("sweep-bad-grid", {}, ["sweep", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",

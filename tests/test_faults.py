@@ -139,3 +139,12 @@ def test_a_bounded_call_is_stopped_at_its_wall_clock_limit():
     assert time.monotonic() - start < 30
     with pytest.raises(ZeroDivisionError):
         run_bounded(lambda: 1 / 0, 30)
+
+    class Local(Exception):  # a local class: the child cannot pickle it
+        pass
+
+    def boom():
+        raise Local("no pickle")
+    from verifier.errors import InternalError
+    with pytest.raises(InternalError, match="Local: no pickle"):
+        run_bounded(boom, 30)

@@ -512,8 +512,23 @@ def cmd_list(args) -> int:
 # ------------------------------------------------------------------- main
 
 
+MAX_SECONDS = 1e6  # about 11.6 days: the longest time limit an option takes
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, 0 to MAX_SECONDS (``nan``, ``inf``
+    and larger values are refused here, not deep in a solver or a pipe's poll)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= MAX_SECONDS:  # false for nan too
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and {MAX_SECONDS:g} seconds")
+    return value
+
+
 def certify_options(p) -> None:
-    p.add_argument("--farkas-seconds", type=float, default=5.0, metavar="SECONDS",
+    p.add_argument("--farkas-seconds", type=seconds, default=5.0, metavar="SECONDS",
                    help="time to look for Farkas evidence per obligation before falling back "
                         "to solver agreement (default 5; 0 skips it)")
 
@@ -547,7 +562,7 @@ def reading_option(p) -> None:
 
 
 def solver_options(p) -> None:
-    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=120.0, metavar="SECONDS",
                    help="time limit of each solver query (default 120)")
     p.add_argument("--solver-memory", type=int, metavar="MIB",
                    help="memory limit of the solver (Z3) in every query and worker; a query "
@@ -631,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="with --results: skip the claims whose result is already there "
                         "(and whose claim is unchanged)")
-    p.add_argument("--claim-seconds", type=float, metavar="SECONDS",
+    p.add_argument("--claim-seconds", type=seconds, metavar="SECONDS",
                    help="wall-clock limit of one claim (a forked process, stopped when it runs "
                         "past; the claim is then unknown); bounds solvers that ignore --timeout")
     p.add_argument("--reading-matrix", action="store_true",
@@ -691,7 +706,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--no-solvers", action="store_true",
                    help="never run a solver: solver-agreed evidence then fails to re-verify")
-    p.add_argument("--time-limit", type=float, default=1800.0, metavar="SECONDS",
+    p.add_argument("--time-limit", type=seconds, default=1800.0, metavar="SECONDS",
                    help="give up on a certificate after this long (a failed check)")
     p.add_argument("--memory-limit", type=int, default=8192, metavar="MIB",
                    help="address space for the whole check (default 8192 MiB)")

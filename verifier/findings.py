@@ -127,18 +127,6 @@ def _summary(results: list) -> str:
                    f"verdicts differing from the expected ones: {', '.join(differ)}.")
 
 
-def _verdict(members: list) -> str:
-    """A sentence's verdict from its literal claims: fails if one fails, holds if all that
-    can be stated under the reading hold."""
-    all_verdicts = {r.verdict for r in members}
-    verdicts = all_verdicts - {"n/a"}
-    if "fails" in verdicts:
-        return "fails"
-    if verdicts == {"holds"}:
-        return "holds" if "n/a" not in all_verdicts else "holds (some claims n/a)"
-    return "unknown" if verdicts else "n/a"
-
-
 def _matrix(results: list) -> list[str]:
     """The reading matrix: one row per sentence and game, one column per (directions,
     estimates) reading; region sentences show edge / exact inside each cell."""
@@ -160,9 +148,8 @@ def _matrix(results: list) -> list[str]:
         if r.sentence:
             rows.setdefault((r.sentence, r.game), []).append(r)
     right: dict = {}  # sentence -> reading text -> literal verdicts on each of its games
-    independent = {sentence for (sentence, _), members in rows.items()} - \
-        {sentence for (sentence, _), members in rows.items()
-         if any(_settings(r) for r in members)}
+    independent = {sentence for sentence, _ in rows} - \
+        {sentence for (sentence, _), members in rows.items() if any(map(_settings, members))}
     for (sentence, game), members in sorted(rows.items(), key=lambda kv: (
             list(SENTENCES).index(kv[0][0]) if kv[0][0] in SENTENCES else 99, kv[0][1])):
         cells = []
@@ -175,7 +162,7 @@ def _matrix(results: list) -> list[str]:
                 literal = [r for r in chosen if r.role == "literal"]
                 tight = [r for r in chosen if r.role == "tight"]
                 corrected = [r for r in chosen if r.role == "corrected"]
-                verdict = _verdict(literal) if literal else "-"
+                verdict = _verdict_of([r.verdict for r in literal])
                 text = verdict + "".join(
                     f"; {r.id}: " + {"unknown": f"unknown ({_evidence(r)})",
                                      "n/a": "n/a"}.get(r.verdict, _evidence(r))
@@ -220,7 +207,9 @@ _WORDS = {"holds": "true", "holds (some claims n/a)": "true where its claims are
 
 
 def _verdict_of(verdicts: list) -> str:
-    """One reading's verdict for a sentence from its rows' verdicts ('-': no literal claim)."""
+    """A sentence's verdict under one reading from its literal claims' verdicts (or its
+    rows' verdicts; '-': no literal claim): fails if one fails, holds if all that can be
+    stated under the reading hold, n/a if none can."""
     decided = [v for v in verdicts if v != "-"]
     if not decided:
         return "-"

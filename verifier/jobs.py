@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .errors import InputError, SolverUnknown
+from .errors import InputError, InternalError, SolverUnknown
 
 __all__ = ["run_jobs", "run_bounded", "progress_bar", "write_atomically", "save_figure",
            "JobError", "JobFailure", "OutOfTime"]
@@ -106,7 +106,10 @@ def run_bounded(function: Callable, seconds: float):
         try:
             send.send((True, function()))
         except BaseException as err:  # noqa: BLE001 - sent back and raised in the parent
-            send.send((False, err))
+            try:
+                send.send((False, err))
+            except Exception:  # noqa: BLE001 - an error that cannot be pickled: its text
+                send.send((False, InternalError(f"{type(err).__name__}: {err}")))
         finally:
             send.close()
     process = context.Process(target=child, daemon=True)
@@ -152,7 +155,7 @@ def _pool(function: Callable, items: list, todo: list, jobs: int, context, done)
                     lost.append(futures[future])
                     continue
                 done(futures[future], result)
-        except BaseException:  # an item raised: stop at once, do not run the rest unseen
+        except BaseException:  # an item raised: cancel the items not started, and raise
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return sorted(lost)
