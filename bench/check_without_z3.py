@@ -13,7 +13,7 @@ import time
 
 sys.modules["z3"] = None  # every "import z3" from here on raises ImportError
 
-from verifier.cli import main  # noqa: E402 - after blocking z3
+from verifier.apps.cli import main  # noqa: E402 - after blocking z3
 
 
 def _kind(path: str) -> str:

@@ -36,7 +36,7 @@ def _rss() -> int:
 
 def ours(games: list) -> tuple:
     from verifier import Pair, parse_agent
-    from verifier.games import Game
+    from verifier.model.games import Game
     base, times, found = _rss(), [], []
     br = parse_agent("best-response")
     for payoffs in games:

@@ -90,7 +90,7 @@ CLAIMS += [
           Extreme(lambda v: v.u1, "min", value=RED), assume=REGION),
 ]
 
-# the sentence of the post each claim is about, and its role there (see verifier.claims.Claim)
+# the sentence of the post each claim is about, and its role there (see verifier.claims.claims.Claim)
 SENTENCES = {"P-nicer": "NicerBot", "P-N1": "N1", "P-N2": "N2", "P-N3": "N3", "P-lp": "L3"}
 CONTEXT = ("P-nicer-eps0", "P-nicer-closed", "P-N2-below", "P-lp-exploited", "P-N1-not-4d")
 TIGHT = ("P-N2-min", "P-N3-lp-min")

@@ -1,7 +1,7 @@
 import pytest
 
-from verifier.agents import AgentError
-from verifier.library import LIBRARY, parse_agent
+from verifier.model.agents import AgentError
+from verifier.model.library import LIBRARY, parse_agent
 
 
 @pytest.mark.parametrize("spec, message", [

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verifier import builtin_game, parse_agent
-from verifier.agents import Choose, query_key
+from verifier.model.agents import Choose, query_key
 from verifier import smt
-from verifier.compiler import System
-from verifier.smt import z3_number
-from verifier.games import BUILTIN_GAMES
-from verifier.interpreter import Observation, output
+from verifier.encoding.compiler import System
+from verifier.encoding.smt import z3_number
+from verifier.model.games import BUILTIN_GAMES
+from verifier.semantics.interpreter import Observation, output
 
 probabilities = st.sampled_from([F(0), F(1), F(1, 2), F(1, 3), F(2, 3), F(1, 10), F(9, 10),
                                  F(3, 5), F(2, 5), F(1, 4)]) | st.fractions(0, 1, max_denominator=40)

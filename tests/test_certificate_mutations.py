@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verifier import builtin_game, parse_agent
-from verifier.certificates import check, content_hash
-from verifier.claims import claim_certificate, load_claims
-from verifier.solver import Pair
+from verifier.checker.certificates import check, content_hash
+from verifier.claims.claims import claim_certificate, load_claims
+from verifier.decision.solver import Pair
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 MUTABLE = (("problem", "game", "payoffs"), ("problem", "agents"), ("problem", "question"),

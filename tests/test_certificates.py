@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from verifier import builtin_game, parse_agent
-from verifier.certificates import check, content_hash
-from verifier.claims import claim_certificate, load_claims
-from verifier.solver import Pair
+from verifier.checker.certificates import check, content_hash
+from verifier.claims.claims import claim_certificate, load_claims
+from verifier.decision.solver import Pair
 
 
 def _claim_cert(claim_id, farkas_seconds=20.0):
@@ -53,7 +53,7 @@ def test_witness_and_farkas_check_without_z3(certs, tmp_path):
         path.write_text(json.dumps(certs[name]))
         files.append(str(path))
     code = ("import sys; sys.modules['z3'] = None\n"  # any import of z3 now fails
-            "from verifier.cli import main\n"
+            "from verifier.apps.cli import main\n"
             f"status = main(['check', *{files!r}])\n"
             "assert 'z3' not in sys.modules or sys.modules['z3'] is None\n"
             "sys.exit(status)\n")

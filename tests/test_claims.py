@@ -1,7 +1,7 @@
 import pytest
 
 from verifier import Always, Claim, Extreme, builtin_game
-from verifier.claims import ClaimError, load_claims
+from verifier.claims.claims import ClaimError, load_claims
 
 GOOD = ("from verifier import Claim, Always\n"
         "CLAIMS = [Claim('{id}', 's', 'src', 'pd-a', ('defectbot', 'defectbot'),\n"
@@ -49,7 +49,7 @@ def test_the_shipped_catalogue_loads():
 
 
 def test_expected_verdicts_by_reading_take_the_most_specific_pattern():
-    from verifier.readings import parse_reading
+    from verifier.model.readings import parse_reading
     claim = Claim("R", "", "", "pd-a", ("lp(1/10,1/1000)", "defectbot"),
                   Always(lambda v: v.u1 >= 0),
                   expected={"": "fails", "directions=cone": "holds",
@@ -73,6 +73,6 @@ def test_formal_texts_are_generated_from_the_formulas():
     assert claims["C13-whenever-pd-a"].formal_text().endswith(
         "every fixed point satisfies not (P1(C) < 1 and P2(C) < 1) or (D1(C,C) > 0 and "
         "D2(C,C) > 0)")
-    from verifier.readings import parse_reading
+    from verifier.model.readings import parse_reading
     assert claims["L3-pd-a"].formal_text(parse_reading("directions=cone")).startswith(
         "lp(eps=1/10,delta=1/1000,directions=cone) vs defectbot")

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from verifier.cli import main
+from verifier.apps.cli import main
 
 
 def rov(capsys, *argv):
@@ -122,7 +122,7 @@ def test_prove_exit_status_reports_differences(capsys, tmp_path):
 
 
 def test_console_script_runs():
-    done = subprocess.run([sys.executable, "-m", "verifier.cli", "list"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "verifier", "list"], capture_output=True,
                           text=True, check=True)
     assert "nelp" in done.stdout
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.jobs import JobFailure, run_jobs, save_figure
+from verifier.decision.jobs import JobFailure, run_jobs, save_figure
 
 ROV = str(Path(sys.executable).with_name("rov"))
 
@@ -131,7 +131,7 @@ def test_a_bounded_call_is_stopped_at_its_wall_clock_limit():
 
     import pytest
 
-    from verifier.jobs import OutOfTime, run_bounded
+    from verifier.decision.jobs import OutOfTime, run_bounded
     assert run_bounded(lambda: sum(range(10)), 30) == 45
     start = time.monotonic()
     with pytest.raises(OutOfTime, match="stopped after 1 s"):

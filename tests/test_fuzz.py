@@ -23,15 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verifier import Pair
-from verifier.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play,
+from verifier.model.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play,
                              PlayEstimate, Program, Query, Surely)
 from verifier.errors import SolverUnknown
-from verifier.games import Game
-from verifier.numbers import compare
-from verifier.certificates import _differs
-from verifier.poly import Poly, var
-from verifier.prove_unsat import decide_cvc5, decide_z3
-from verifier.smtlib import smtlib
+from verifier.model.games import Game
+from verifier.model.numbers import compare
+from verifier.checker.certificates import _differs
+from verifier.model.poly import Poly, var
+from verifier.evidence.prove_unsat import decide_cvc5, decide_z3
+from verifier.encoding.smtlib import smtlib
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 ESTIMATING_EXAMPLES = int(os.environ.get("FUZZ_ESTIMATING_EXAMPLES", "10"))
@@ -224,7 +224,7 @@ def grid(n: int) -> list:
 def in_hull(point: tuple, vertices: set) -> bool:
     """Exact: is the point a convex combination of the vertices (2 or 3 coordinates
     summing to 1)? Caratheodory: a vertex, a segment or a triangle carries it. Signs
-    go through :func:`verifier.numbers.compare`, exact for algebraic numbers too."""
+    go through :func:`verifier.model.numbers.compare`, exact for algebraic numbers too."""
     pts = [v[:2] for v in vertices]
     p = point[:2]
     if len(point) == 2:

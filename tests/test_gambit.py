@@ -7,8 +7,8 @@ import pygambit as gbt
 import pytest
 
 from verifier import Pair, builtin_game, parse_agent
-from verifier.games import BUILTIN_GAMES, GameError, load_game
-from verifier.gambit import from_pygambit, nfg_text
+from verifier.model.games import BUILTIN_GAMES, GameError, load_game
+from verifier.model.gambit import from_pygambit, nfg_text
 
 TWO_PLAYER = list(gbt.catalog.games(n_players=2, is_perfect_recall=True)["Game"])
 
@@ -83,7 +83,7 @@ def test_best_responders_play_gambits_equilibria_on_every_catalogue_game(slug):
 
 
 def _random_game(rng, n, m, low=-4, high=4):
-    from verifier.games import Game
+    from verifier.model.games import Game
     payoffs = tuple(tuple(tuple(F(rng.randint(low, high)) for _ in range(m)) for _ in range(n))
                     for _ in (0, 1))
     return Game("random", (tuple(f"a{k}" for k in range(n)), tuple(f"b{k}" for k in range(m))),
@@ -170,7 +170,7 @@ def _in_hull(point, vertices) -> bool:
 def test_agents_build_for_n_by_m_games_and_run_in_the_interpreter(spec):
     """LP-like agents look at every pure direction (o1, o2), so they play any n x m game;
     their programs run in the exact interpreter on a 3x2 game."""
-    from verifier.interpreter import InadmissibleObservation, Observation, output
+    from verifier.semantics.interpreter import InadmissibleObservation, Observation, output
     game = _random_game(__import__("random").Random(3), 3, 2)
     third, half = (F(1, 3),) * 3, (F(1, 2),) * 2
     for seat, (own, opp) in enumerate(((third, half), (half, third))):
@@ -186,7 +186,7 @@ def test_agents_build_for_n_by_m_games_and_run_in_the_interpreter(spec):
 
 
 def test_cooperate_defect_agents_explain_what_they_need():
-    from verifier.agents import AgentError
+    from verifier.model.agents import AgentError
     game = _random_game(__import__("random").Random(3), 3, 3)
     with pytest.raises(AgentError, match="actions named C and D"):
         parse_agent("nicerbot(1/10)").program(game, 0)

@@ -3,7 +3,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from verifier.games import BUILTIN_GAMES, Game, GameError, builtin_game, load_game
+from verifier.model.games import BUILTIN_GAMES, Game, GameError, builtin_game, load_game
 
 
 def test_prisoners_dilemmas_have_the_post_payoffs(pd_a, pd_b):
@@ -71,7 +71,7 @@ def test_security_values_are_optimal_by_duality():
     """The row player's guarantee equals the column player's hold-down (minimax)."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
-    from verifier.games import maximin
+    from verifier.model.games import maximin
 
     @settings(max_examples=200, deadline=None)
     @given(st.integers(1, 4).flatmap(lambda n: st.integers(1, 4).flatmap(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.certificates import check
+from verifier.checker.certificates import check
 
 GOLDEN = Path(__file__).with_name("golden")
 EXPECTED = json.loads((GOLDEN / "expected.json").read_text())

@@ -3,12 +3,12 @@ from fractions import Fraction as F
 import pytest
 
 from verifier import Agent, If, Mix, Query, prob
-from verifier.agents import Choose, Program, SurelyCone, SurelyOutside, query_key
-from verifier.interpreter import (FixedPointWitness, InadmissibleObservation, Observation, Run,
+from verifier.model.agents import Choose, Program, SurelyCone, SurelyOutside, query_key
+from verifier.semantics.interpreter import (FixedPointWitness, InadmissibleObservation, Observation, Run,
                                   box_vertices, check_estimate, mixture, output,
                                   verify_fixed_point)
-from verifier.library import parse_agent
-from verifier.poly import var
+from verifier.model.library import parse_agent
+from verifier.model.poly import var
 
 C, D = (F(1), F(0)), (F(0), F(1))
 HALF = (F(1, 2), F(1, 2))
@@ -127,7 +127,7 @@ def test_surely_outside_finds_a_profile_inside_or_none(pd_a):
                          "polygon=(1,1),(4,1),(3,3),(1,4))")
     prog = region.program(pd_a, 0)
     cond, = [c for _, c in prog.conditions() if isinstance(c, SurelyOutside)]
-    from verifier.interpreter import _Evaluator
+    from verifier.semantics.interpreter import _Evaluator
     for estimate in ((F(1, 2), F(1, 2)), (F(0), F(0)), (F(1), F(1)), (F(0), F(1))):
         point = ((estimate[0], 1 - estimate[0]), (estimate[1], 1 - estimate[1]))
         found = _Evaluator(prog, 0, *point, Observation(estimate=point), {}).meets(cond)
@@ -160,7 +160,7 @@ def test_mixtures_need_distribution_weights(pd_a):
 
 def test_malformed_box_conditions_are_refused():
     from verifier import Play
-    from verifier.agents import AgentError
+    from verifier.model.agents import AgentError
     with pytest.raises(AgentError, match="SurelyCone"):
         Program(If(SurelyCone(()), Play(C), Play(D)), 2, 2, F(1, 10))
     with pytest.raises(AgentError, match="affine"):
@@ -174,7 +174,7 @@ def test_malformed_box_conditions_are_refused():
 def test_the_interpreter_runs_without_z3():
     import subprocess
     import sys
-    code = ("import sys, verifier.interpreter, verifier.library, verifier.games\n"
+    code = ("import sys, verifier.semantics.interpreter, verifier.model.library, verifier.model.games\n"
             "from verifier import output, parse_agent, builtin_game\n"
             "prog = parse_agent('nelp(1/10,1/100)').program(builtin_game('pd-a'), 0)\n"
             "assert 'z3' not in sys.modules, 'z3 was imported'\n")

@@ -13,18 +13,21 @@ GOLDEN = ROOT / "tests" / "golden" / "good"
 
 # everything `rov check --no-solvers` may load: the model, the exact interpreter, the
 # encoding it rebuilds and compares with the stored SMT-LIB, and the checkers themselves
-TRUSTED = {"verifier", "verifier.agents", "verifier.certificates", "verifier.codec",
-           "verifier.compiler", "verifier.errors", "verifier.farkas", "verifier.games",
-           "verifier.interpreter", "verifier.library", "verifier.nash", "verifier.numbers",
-           "verifier.parametric", "verifier.params", "verifier.poly", "verifier.readings",
-           "verifier.smtlib"}
+TRUSTED = {"verifier", "verifier.moved", "verifier.errors",
+           *(f"verifier.{p}" for p in ("model", "semantics", "encoding", "checker")),
+           *(f"verifier.model.{m}" for m in ("agents", "games", "library", "numbers",
+                                             "params", "poly", "readings")),
+           "verifier.semantics.interpreter", "verifier.encoding.compiler",
+           "verifier.encoding.smtlib", "verifier.checker.certificates",
+           "verifier.checker.codec", "verifier.checker.farkas", "verifier.decision",
+           "verifier.decision.nash", "verifier.decision.parametric"}
 
 CHECK = """
 import json, sys
 from pathlib import Path
 for name in ("z3", "cvc5", "yices", "yices_api"):
     sys.modules[name] = None  # any import of a solver raises ImportError
-from verifier.certificates import check
+from verifier.checker.certificates import check
 for path in sorted(Path(sys.argv[1]).glob("*.json")):
     cert = json.loads(path.read_text())
     if cert["kind"] != "solver-agreed":
@@ -49,7 +52,7 @@ def test_the_checker_runs_without_solvers_and_loads_only_its_trusted_base():
 
 def test_the_import_check_fails_on_a_doctored_copy(tmp_path):
     """Teeth: a checker module that imports z3, or a search module, fails the check."""
-    for module, line in (("farkas.py", "import z3\n"), ("codec.py", "from . import jobs\n")):
+    for module, line in (("checker/farkas.py", "import z3\n"), ("checker/codec.py", "from ..decision import jobs\n")):
         copy = tmp_path / module.removesuffix(".py")
         shutil.copytree(ROOT / "verifier", copy / "verifier",
                         ignore=shutil.ignore_patterns("__pycache__"))

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier import Pair, builtin_game, parse_agent
-from verifier.certificates import check, content_hash
-from verifier.cli import main
-from verifier.games import Game
-from verifier.nash import BasisError, check_bases, equilibria, shifted
+from verifier.checker.certificates import check, content_hash
+from verifier.apps.cli import main
+from verifier.model.games import Game
+from verifier.decision.nash import BasisError, check_bases, equilibria, shifted
 
 BR = parse_agent("best-response")
 

@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from verifier.numbers import InexactNumberError, compare, exact, fmt, sign
+from verifier.model.numbers import InexactNumberError, compare, exact, fmt, sign
 
 
 @pytest.mark.parametrize("text, value", [

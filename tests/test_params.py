@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier import builtin_game, parse_agent
-from verifier.agents import AgentError
-from verifier.certificates import check, content_hash
-from verifier.claims import Always, Claim, Exists, Extreme, Unique, claim_certificate
-from verifier.cli import main
-from verifier.params import ParameterError, parse_expression, parse_ratio, parse_region
-from verifier.poly import Poly, named
-from verifier.solver import Pair
+from verifier.model.agents import AgentError
+from verifier.checker.certificates import check, content_hash
+from verifier.claims.claims import Always, Claim, Exists, Extreme, Unique, claim_certificate
+from verifier.apps.cli import main
+from verifier.model.params import ParameterError, parse_expression, parse_ratio, parse_region
+from verifier.model.poly import Poly, named
+from verifier.decision.solver import Pair
 
 NELP = "nelp(eps=e,delta=d)"
 REGION = "0 < d <= e/100, e <= 1/10"
@@ -329,10 +329,10 @@ def test_symbolic_queries_are_one_query_only_where_polynomial_and_threshold_both
     import z3
 
     from verifier import smt
-    from verifier.agents import AllOf, If, Negation, Play, Program, Query
-    from verifier.compiler import System
-    from verifier.params import parse_expression
-    from verifier.poly import named, var
+    from verifier.model.agents import AllOf, If, Negation, Play, Program, Query
+    from verifier.encoding.compiler import System
+    from verifier.model.params import parse_expression
+    from verifier.model.poly import named, var
     x, e = var("self", 0), parse_expression("e")
     game = builtin_game("pd-a")
     defect = parse_agent("defectbot").program(game, 1)

@@ -6,9 +6,9 @@ from fractions import Fraction as F
 import pytest
 
 from verifier import Pair, builtin_game, parse_agent
-from verifier.cli import main
-from verifier.plotting import _hull, _pareto, fixed_point_sample, plot, split_pair
-from verifier.sweep import grid_points, run_sweep
+from verifier.apps.cli import main
+from verifier.apps.plotting import _hull, _pareto, fixed_point_sample, plot, split_pair
+from verifier.apps.sweep import grid_points, run_sweep
 
 
 def test_the_kite_hull_and_its_pareto_frontier_are_exact():
@@ -63,7 +63,7 @@ def test_grids_combine_in_order():
 def test_a_sweep_matches_the_proven_formula_at_every_point():
     """neLP against DefectBot cooperates at most 3d(10 + 3d)/(4 + 6d) (claim P-N1-pd-a)."""
     pd = builtin_game("pd-a")
-    from verifier.claims import Vars
+    from verifier.claims.claims import Vars
     p1c = Vars(pd).p1("C")
     sweep = run_sweep(pd, ("nelp(eps=1/10,delta=d)", "defectbot"),
                       [("d", ["1/1000", "1/100"])], p1c, "p1(C)", "max", jobs=2)

@@ -7,15 +7,15 @@ from itertools import product
 import pytest
 
 from verifier import builtin_game, parse_agent
-from verifier.claims import Vars, load_claims
-from verifier.compiler import System
+from verifier.claims.claims import Vars, load_claims
+from verifier.encoding.compiler import System
 from verifier.errors import UsageError
-from verifier.interpreter import verify_fixed_point
-from verifier.library import with_reading
-from verifier.readings import DEFAULT, combinations, parse_reading, parse_settings
-from verifier.smtlib import formula
-from verifier.solver import Pair
-from verifier.tournament import default_roster
+from verifier.semantics.interpreter import verify_fixed_point
+from verifier.model.library import with_reading
+from verifier.model.readings import DEFAULT, combinations, parse_reading, parse_settings
+from verifier.encoding.smtlib import formula
+from verifier.decision.solver import Pair
+from verifier.apps.tournament import default_roster
 
 
 def test_reading_keys_parse_and_refuse_unknowns():
@@ -40,8 +40,8 @@ def test_specs_carry_their_reading_and_only_non_defaults_show():
 
 
 def test_readings_refuse_what_they_cannot_state():
-    from verifier.agents import AgentError
-    from verifier.games import Game
+    from verifier.model.agents import AgentError
+    from verifier.model.games import Game
     with pytest.raises(AgentError, match="concrete delta"):
         parse_agent("lp(eps=e,delta=d,estimates=grid)").program(builtin_game("pd-a"), 0)
     three = Game("rps", (("R", "P", "S"),) * 2, tuple(
@@ -131,7 +131,7 @@ def test_every_result_records_its_reading(pd_a):
     cert = pair.certificate(result)
     assert cert["problem"]["agents"][0]["program"]["reading"] == [["directions", "cone"],
                                                                   ["estimates", "box"]]
-    from verifier.certificates import check
+    from verifier.checker.certificates import check
     assert "agent 1 reading: directions=cone,estimates=box" in check(cert).line()
 
 

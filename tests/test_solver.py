@@ -5,7 +5,7 @@ from fractions import Fraction as F
 import pytest
 
 from verifier import Pair, builtin_game, verify_fixed_point
-from verifier.poly import Truth, var
+from verifier.model.poly import Truth, var
 from conftest import agents
 
 C, D, HALF = (F(1), F(0)), (F(0), F(1)), (F(1, 2), F(1, 2))
@@ -105,8 +105,8 @@ def test_a_query_asked_twice_is_one_query_the_coin_flip(pd_a):
     P1(C) = 1/2 holds and its certificate re-verifies."""
     import json
 
-    from verifier.certificates import check
-    from verifier.claims import claim_certificate, load_claims
+    from verifier.checker.certificates import check
+    from verifier.claims.claims import claim_certificate, load_claims
     claims = {c.id: c for c in load_claims(["proofs/oracle.py"])}
     pair = claims["C1-one-q"].pair()
     result = pair.solve(find_all=True)

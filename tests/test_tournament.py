@@ -9,9 +9,9 @@ from fractions import Fraction as F
 import pytest
 
 from verifier import builtin_game
-from verifier.cli import main
-from verifier.jobs import JobError, run_jobs
-from verifier.tournament import default_roster, run_tournament
+from verifier.apps.cli import main
+from verifier.decision.jobs import JobError, run_jobs
+from verifier.apps.tournament import default_roster, run_tournament
 
 ROSTER = ["cooperatebot", "defectbot", "nicerbot(eps=1/10)", "best-response"]
 

@@ -14,17 +14,18 @@ that the exact interpreter can be used, and certificates checked, without Z3.
 
 from importlib import import_module
 
-from .agents import (Agent, AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
-                     Program, Query, SeatView, Surely, prob)
-from .games import Game, builtin_game, load_game, prisoners_dilemma
-from .interpreter import FixedPointWitness, Observation, Run, output, verify_fixed_point
-from .library import LIBRARY, parse_agent
+from . import moved
+from .model.agents import (Agent, AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play,
+                           PlayEstimate, Program, Query, SeatView, Surely, prob)
+from .model.games import Game, builtin_game, load_game, prisoners_dilemma
+from .model.library import LIBRARY, parse_agent
+from .semantics.interpreter import FixedPointWitness, Observation, Run, output, verify_fixed_point
 
 _LAZY = {
-    "Always": "claims", "Claim": "claims", "ClaimResult": "claims", "Exists": "claims",
-    "Extreme": "claims", "NoFixedPoint": "claims", "Unique": "claims", "Vars": "claims",
-    "FixedPoint": "solver", "Optimum": "solver", "Pair": "solver", "PointCheck": "solver",
-    "SolveResult": "solver", "SolverUnknown": "solver",
+    **dict.fromkeys(("Always", "Claim", "ClaimResult", "Exists", "Extreme", "NoFixedPoint",
+                     "Unique", "Vars"), "claims.claims"),
+    **dict.fromkeys(("FixedPoint", "Optimum", "Pair", "PointCheck", "SolveResult",
+                     "SolverUnknown"), "decision.solver"),
 }
 
 __all__ = [
@@ -34,6 +35,9 @@ __all__ = [
     "FixedPointWitness", "Observation", "Run", "output", "verify_fixed_point",
     "LIBRARY", "parse_agent", *_LAZY,
 ]
+
+
+moved.install()
 
 
 def __getattr__(name: str):

@@ -1,0 +1,370 @@
+"""Exact data to JSON and back: numbers, polynomials, formulas, programs, witnesses.
+
+Certificates are JSON data that is never evaluated: every decoder here checks
+the shape of what it reads and raises :class:`DecodeError` with the place
+that is wrong. Numbers are strings ("3/4"); real algebraic numbers are
+``{"root_of": [integer coefficients, highest degree first], "index": k}``,
+the k-th real root (from 0, in increasing order) of that polynomial.
+
+>>> from fractions import Fraction
+>>> decode_number(encode_number(Fraction(-3, 4)))
+Fraction(-3, 4)
+>>> import sympy
+>>> encode_number(sympy.sqrt(2) / 3)
+{'root_of': ['9', '0', '-2'], 'index': 1}
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import sympy
+
+from ..model.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
+                     Program, Query, Surely, SurelyCone, SurelyOutside)
+from ..errors import InputError
+from ..semantics.interpreter import FixedPointWitness, Observation, Run
+from ..model.numbers import Number, compare, simplify_number
+from ..model.poly import And, Atom, BoolVar, Not, Or, Poly, Truth
+
+MAX_DEPTH = 200
+MAX_DIGITS = 5000
+MAX_DEGREE = 64
+_RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")
+_OPS = ("<", "<=", ">", ">=", "==", "!=")
+
+
+class DecodeError(InputError):
+    """JSON data that does not describe what it should."""
+
+
+def _need(ok: bool, where: str, what: str) -> None:
+    if not ok:
+        raise DecodeError(f"{where}: {what}")
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def encode_number(x: Number):
+    x = simplify_number(x)
+    if isinstance(x, Fraction):
+        return str(x)
+    poly = sympy.minimal_polynomial(x, sympy.Symbol("x"), polys=True)
+    _, poly = poly.clear_denoms()
+    roots = sympy.Poly(poly).real_roots()
+    index = next(i for i, r in enumerate(roots) if compare(r, x) == 0)
+    return {"root_of": [str(int(c)) for c in poly.all_coeffs()], "index": index}
+
+
+def decode_number(data, where: str = "number") -> Number:
+    if isinstance(data, str):
+        _need(len(data) <= MAX_DIGITS and _RATIONAL.fullmatch(data) is not None, where,
+              f"{data[:40]!r} is not an exact rational such as '3/4'")
+        _need(not data.endswith("/0"), where, "zero denominator")
+        return Fraction(data)
+    _need(isinstance(data, dict) and set(data) == {"root_of", "index"}, where,
+          "a number is a string like '3/4' or {'root_of': [...], 'index': k}")
+    coeffs, index = data["root_of"], data["index"]
+    _need(isinstance(coeffs, list) and 2 <= len(coeffs) <= MAX_DEGREE + 1, where,
+          f"root_of needs 2 to {MAX_DEGREE + 1} coefficients")
+    ints = []
+    for c in coeffs:
+        _need(isinstance(c, str) and len(c) <= MAX_DIGITS and re.fullmatch(r"-?[0-9]+", c)
+              is not None, where, "root_of coefficients are integer strings")
+        ints.append(int(c))
+    _need(ints[0] != 0, where, "the leading coefficient is zero")
+    poly = sympy.Poly(ints, sympy.Symbol("x"))
+    count = len(poly.real_roots())
+    _need(isinstance(index, int) and not isinstance(index, bool) and 0 <= index < count,
+          where, f"index must be 0..{count - 1}")
+    return simplify_number(sympy.CRootOf(poly, index))
+
+
+# -------------------------------------------------------------- polynomials
+
+
+def _encode_key(v):
+    return list(v) if isinstance(v, tuple) else v
+
+
+def _decode_key(data, where):
+    if isinstance(data, str):
+        return data
+    _need(isinstance(data, list) and 1 <= len(data) <= 3 and isinstance(data[0], str)
+          and all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x < 1000
+                  for x in data[1:]), where, f"bad variable {data!r}")
+    return tuple(data)
+
+
+def encode_poly(p: Poly) -> list:
+    return [[str(c), [[_encode_key(v), e] for v, e in m]]
+            for m, c in sorted(p.terms.items(), key=repr)]
+
+
+def decode_poly(data, where: str = "poly") -> Poly:
+    _need(isinstance(data, list), where, "a polynomial is a list of [coefficient, monomial]")
+    total = Poly()
+    for i, term in enumerate(data):
+        w = f"{where}[{i}]"
+        _need(isinstance(term, list) and len(term) == 2 and isinstance(term[1], list), w,
+              "a term is [coefficient, [[variable, exponent], ...]]")
+        mono = Poly.const(decode_number(term[0], w))
+        for factor in term[1]:
+            _need(isinstance(factor, list) and len(factor) == 2 and isinstance(factor[1], int)
+                  and not isinstance(factor[1], bool) and 1 <= factor[1] <= MAX_DEGREE, w,
+                  "a factor is [variable, exponent >= 1]")
+            key = _decode_key(factor[0], w)
+            mono = mono * Poly({((key, factor[1]),): 1})
+        total = total + mono
+    return total
+
+
+# ----------------------------------------------------------------- formulas
+
+
+def encode_formula(f) -> dict:
+    if isinstance(f, Atom):
+        return {"atom": encode_poly(f.poly), "op": f.op}
+    if isinstance(f, And):
+        return {"and": [encode_formula(p) for p in f.parts]}
+    if isinstance(f, Or):
+        return {"or": [encode_formula(p) for p in f.parts]}
+    if isinstance(f, Not):
+        return {"not": encode_formula(f.part)}
+    if isinstance(f, BoolVar):
+        return {"bool": f.name}
+    if isinstance(f, Truth):
+        return {"truth": f.value}
+    raise TypeError(f"not a formula: {f!r}")
+
+
+def decode_formula(data, where: str = "formula", depth: int = 0):
+    _need(depth < MAX_DEPTH, where, "nested too deeply")
+    _need(isinstance(data, dict) and len(data) in (1, 2), where, "a formula is an object")
+    if "atom" in data:
+        _need(set(data) == {"atom", "op"} and data["op"] in _OPS, where, "bad atom")
+        return Atom(decode_poly(data["atom"], where), data["op"])
+    key, = data
+    if key in ("and", "or"):
+        _need(isinstance(data[key], list), where, f"'{key}' takes a list")
+        parts = tuple(decode_formula(p, f"{where}.{key}[{i}]", depth + 1)
+                      for i, p in enumerate(data[key]))
+        return And(parts) if key == "and" else Or(parts)
+    if key == "not":
+        return Not(decode_formula(data["not"], f"{where}.not", depth + 1))
+    if key == "bool":
+        _need(isinstance(data["bool"], str), where, "a Boolean variable has a string name")
+        return BoolVar(data["bool"])
+    if key == "truth":
+        _need(isinstance(data["truth"], bool), where, "truth is true or false")
+        return Truth(data["truth"])
+    raise DecodeError(f"{where}: unknown formula {key!r}")
+
+
+# ----------------------------------------------------------------- programs
+
+
+def encode_program(p: Program) -> dict:
+    return {"name": p.name, "n_self": p.n_self, "n_opp": p.n_opp,
+            "delta": None if p.delta is None else
+            encode_poly(p.delta) if isinstance(p.delta, Poly) else str(p.delta),
+            "estimates": p.estimates, "reading": [list(kv) for kv in p.reading],
+            "body": _encode_node(p.body)}
+
+
+def _encode_node(n) -> dict:
+    if isinstance(n, Play):
+        return {"play": [str(x) for x in n.dist]}
+    if isinstance(n, PlayEstimate):
+        return {"play_estimate": True}
+    if isinstance(n, Mix):
+        return {"mix": encode_poly(n.prob), "first": _encode_node(n.first),
+                "second": _encode_node(n.second)}
+    if isinstance(n, If):
+        return {"if": _encode_cond(n.cond), "then": _encode_node(n.then),
+                "else": _encode_node(n.orelse)}
+    if isinstance(n, Choose):
+        return {"choose": [_encode_node(o) for o in n.options]}
+    raise TypeError(f"not a node: {n!r}")
+
+
+def _encode_cond(c) -> dict:
+    if isinstance(c, Query):
+        out = {"query": encode_poly(c.poly), "threshold": _encode_threshold(c.threshold)}
+        return out | ({"machine": c.machine} if c.machine else {})
+    if isinstance(c, Surely):
+        return {"surely": encode_poly(c.poly), "op": c.op}
+    if isinstance(c, SurelyCone):
+        return {"surely_cone": [[encode_poly(a), encode_poly(b)] for a, b in c.gains]}
+    if isinstance(c, SurelyOutside):
+        return {"surely_outside": [encode_poly(p) for p in c.polys]}
+    if isinstance(c, (AllOf, AnyOf)):
+        return {"all" if isinstance(c, AllOf) else "any": [_encode_cond(x) for x in c.conds]}
+    if isinstance(c, Negation):
+        return {"not": _encode_cond(c.cond)}
+    if isinstance(c, Constant):
+        return {"constant": c.value}
+    raise TypeError(f"not a condition: {c!r}")
+
+
+def _encode_threshold(t) -> object:
+    return encode_poly(t) if isinstance(t, Poly) else str(t)
+
+
+def _decode_threshold(data, where):
+    return decode_poly(data, where) if isinstance(data, list) else decode_number(data, where)
+
+
+def decode_program(data, where: str = "program") -> Program:
+    from ..model.agents import AgentError
+    _need(isinstance(data, dict) and set(data) == {"name", "n_self", "n_opp", "delta",
+                                                   "estimates", "reading", "body"},
+          where, "a program has name, n_self, n_opp, delta, estimates, reading and body")
+    _need(data["estimates"] in ("box", "grid"), where, "estimates is 'box' or 'grid'")
+    _need(isinstance(data["reading"], list) and all(
+        isinstance(kv, list) and len(kv) == 2 and all(isinstance(x, str) for x in kv)
+        for kv in data["reading"]), where, "reading is a list of [key, value]")
+    for key in ("n_self", "n_opp"):
+        _need(isinstance(data[key], int) and not isinstance(data[key], bool)
+              and 1 <= data[key] <= 64, where, f"{key} must be 1..64")
+    delta = None if data["delta"] is None else \
+        decode_poly(data["delta"], f"{where}.delta") if isinstance(data["delta"], list) else \
+        decode_number(data["delta"], f"{where}.delta")
+    try:
+        return Program(_decode_node(data["body"], f"{where}.body", 0), data["n_self"],
+                       data["n_opp"], delta, str(data["name"]), (), data["estimates"],
+                       tuple(tuple(kv) for kv in data["reading"]))
+    except AgentError as err:
+        raise DecodeError(f"{where}: {err}") from None
+
+
+def _decode_node(data, where, depth):
+    _need(depth < MAX_DEPTH, where, "nested too deeply")
+    _need(isinstance(data, dict), where, "a node is an object")
+    keys = set(data)
+    if keys == {"play"}:
+        _need(isinstance(data["play"], list), where, "play takes a list")
+        return Play(tuple(decode_number(x, where) for x in data["play"]))
+    if keys == {"play_estimate"}:
+        return PlayEstimate()
+    if keys == {"mix", "first", "second"}:
+        return Mix(decode_poly(data["mix"], where), _decode_node(data["first"], where, depth + 1),
+                   _decode_node(data["second"], where, depth + 1))
+    if keys == {"if", "then", "else"}:
+        return If(_decode_cond(data["if"], where, depth + 1),
+                  _decode_node(data["then"], where + ".then", depth + 1),
+                  _decode_node(data["else"], where + ".else", depth + 1))
+    if keys == {"choose"}:
+        _need(isinstance(data["choose"], list), where, "choose takes a list")
+        return Choose(tuple(_decode_node(o, where, depth + 1) for o in data["choose"]))
+    raise DecodeError(f"{where}: unknown node with fields {sorted(keys)}")
+
+
+def _decode_cond(data, where, depth):
+    _need(depth < MAX_DEPTH, where, "nested too deeply")
+    _need(isinstance(data, dict), where, "a condition is an object")
+    keys = set(data)
+    if keys in ({"query", "threshold"}, {"query", "threshold", "machine"}):
+        machine = data.get("machine", "")
+        _need(isinstance(machine, str) and machine != "" or "machine" not in data, where,
+              "a machine label is a non-empty string")
+        return Query(decode_poly(data["query"], where),
+                     _decode_threshold(data["threshold"], where), machine)
+    if keys == {"surely", "op"}:
+        return Surely(decode_poly(data["surely"], where), data["op"])
+    if keys == {"surely_cone"}:
+        pairs = data["surely_cone"]
+        _need(isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2
+                                              for p in pairs), where,
+              "surely_cone is a list of [when_self_moves, when_opp_moves]")
+        return SurelyCone(tuple((decode_poly(a, where), decode_poly(b, where)) for a, b in pairs))
+    if keys == {"surely_outside"}:
+        _need(isinstance(data["surely_outside"], list), where, "surely_outside is a list")
+        return SurelyOutside(tuple(decode_poly(p, where) for p in data["surely_outside"]))
+    if keys in ({"all"}, {"any"}):
+        key, = keys
+        _need(isinstance(data[key], list), where, f"{key} takes a list")
+        parts = tuple(_decode_cond(c, where, depth + 1) for c in data[key])
+        return AllOf(parts) if key == "all" else AnyOf(parts)
+    if keys == {"not"}:
+        return Negation(_decode_cond(data["not"], where, depth + 1))
+    if keys == {"constant"}:
+        _need(isinstance(data["constant"], bool), where, "constant is true or false")
+        return Constant(data["constant"])
+    raise DecodeError(f"{where}: unknown condition with fields {sorted(keys)}")
+
+
+# ---------------------------------------------------------------- witnesses
+
+
+def _encode_path(path: tuple) -> list:
+    return list(path)
+
+
+def _decode_path(data, where) -> tuple:
+    _need(isinstance(data, list) and all(x == "c" or (isinstance(x, int) and not
+                                                      isinstance(x, bool)) for x in data),
+          where, "a path is a list of child indices and 'c'")
+    return tuple(data)
+
+
+def encode_witness(w: FixedPointWitness) -> dict:
+    def run(r: Run) -> dict:
+        o = r.observation
+        return {"weight": encode_number(r.weight),
+                "estimate": None if o.estimate is None else
+                [[encode_number(x) for x in side] for side in o.estimate],
+                "choices": [[_encode_path(p), [encode_number(x) for x in d]]
+                            for p, d in o.choices.items()]}
+    answers = [{"query": encode_poly(poly), "threshold": _encode_threshold(threshold),
+                "machine": machine, "q": encode_number(q)}
+               for (poly, threshold, machine), q in sorted(w.answers.items(), key=repr)]
+    return {"profile": [[encode_number(p) for p in s] for s in w.profile],
+            "answers": answers, "runs": [[run(r) for r in seat] for seat in w.runs]}
+
+
+def decode_witness(data, where: str = "witness") -> FixedPointWitness:
+    _need(isinstance(data, dict) and set(data) == {"profile", "answers", "runs"}, where,
+          "a witness has profile, answers and runs")
+    profile, runs = data["profile"], data["runs"]
+    _need(isinstance(profile, list) and len(profile) == 2 and all(isinstance(s, list)
+                                                                  for s in profile),
+          where, "profile is two lists of probabilities")
+    _need(isinstance(runs, list) and len(runs) == 2 and all(isinstance(s, list) for s in runs),
+          where, "runs is two lists of runs")
+    _need(isinstance(data["answers"], list), where, "answers is a list")
+    answers = {}
+    for i, a in enumerate(data["answers"]):
+        w = f"{where}.answers[{i}]"
+        _need(isinstance(a, dict) and set(a) == {"query", "threshold", "machine", "q"}
+              and isinstance(a["machine"], str), w,
+              "an answer has query, threshold, machine (a string) and q")
+        key = (decode_poly(a["query"], w), _decode_threshold(a["threshold"], w), a["machine"])
+        _need(key not in answers, w, "the same query is answered twice")
+        answers[key] = decode_number(a["q"], w)
+    seats = []
+    for i, seat in enumerate(runs):
+        decoded = []
+        for j, r in enumerate(seat):
+            w = f"{where}.runs[{i}][{j}]"
+            _need(isinstance(r, dict) and set(r) == {"weight", "estimate", "choices"},
+                  w, "a run has weight, estimate and choices")
+            estimate = None
+            if r["estimate"] is not None:
+                _need(isinstance(r["estimate"], list) and len(r["estimate"]) == 2
+                      and all(isinstance(s, list) for s in r["estimate"]), w,
+                      "estimate is two lists")
+                estimate = tuple(tuple(decode_number(x, w) for x in s) for s in r["estimate"])
+            _need(isinstance(r["choices"], list) and all(isinstance(e, list) and len(e) == 2
+                                                         for e in r["choices"]), w,
+                  "choices is a list of [path, value]")
+            choices = {}
+            for p, d in r["choices"]:
+                _need(isinstance(d, list), w, "a choice is a list of probabilities")
+                choices[_decode_path(p, w)] = tuple(decode_number(x, w) for x in d)
+            decoded.append(Run(decode_number(r["weight"], w), Observation(estimate, choices)))
+        seats.append(tuple(decoded))
+    return FixedPointWitness(tuple(tuple(decode_number(p, where) for p in s) for s in profile),
+                             tuple(seats), answers)

@@ -1,0 +1,216 @@
+"""Exact minima of a term over a Z3 constraint system.
+
+The minimum of a polynomial over a semi-algebraic set is an algebraic number.
+:func:`minimize` finds it in three steps:
+
+1. bisection with Z3 brackets it between a proven lower bound (nothing below
+   is satisfiable) and a value attained by a model;
+2. the arithmetic atoms nearly tight at the best model are imposed as
+   equalities, and Z3 returns an exact (often algebraic) point there;
+3. that point's value v is certified: nothing lies below v (unsatisfiable)
+   and a model attains v. When the minimum is not attained, step 2 runs on
+   the closed relaxation of the system (strict comparisons made weak) and
+   the infimum is certified by an exists-forall query: no epsilon > 0 keeps
+   every solution at least v + epsilon.
+
+Step 2 also tries the simplest rational in the bracket (interior optima of
+quadratics are rational). Steps 1 and 2 only search; step 3 alone decides. When no candidate is
+certified the result says so and gives the exact bracket.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+import z3
+
+from ..encoding.smt import SolverUnknown, Z3Queries, exact_value, numeral, z3_number
+from ..model.numbers import Number, compare
+
+BUDGET_QUERIES = 4  # an optimisation may take this many single-query time limits
+GAPS = (Fraction(1, 10 ** 6), Fraction(1, 10 ** 9), Fraction(1, 10 ** 12), Fraction(1, 10 ** 16))
+TOLERANCE_SCALES = (10, 1000, 100000)
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """The certified infimum of a term, or a bracket when it was not certified.
+
+    ``value``: the infimum (None when not certified); ``attained``: whether a
+    solution reaches it; ``model``: a solution at the value, or the best found;
+    ``lower``/``upper``: a proven lower bound and the best value found.
+    """
+
+    value: Number | None
+    attained: bool | None
+    model: object
+    lower: Number
+    upper: Number
+    note: str
+
+
+def value_of(model, term) -> Number:
+    return exact_value(model.eval(term, model_completion=True))
+
+
+def minimize(queries: Z3Queries, constraints: list, closed: list, variables: list,
+             f: z3.ArithRef, floor: Fraction, progress=None) -> Minimum:
+    """The exact infimum of ``f`` over ``constraints``.
+
+    ``closed`` is a closed relaxation of the constraints over the same
+    variables, ``variables`` every variable of ``constraints`` (for the
+    exists-forall certificate), and ``floor`` a number below every value of f.
+    Raises ValueError when the constraints are unsatisfiable.
+    """
+    deadline = time.monotonic() + queries.timeout * BUDGET_QUERIES
+    model = queries.model(constraints)
+    if model is None:
+        raise ValueError("nothing to optimise: the constraints have no solution")
+    upper, lower, steps = value_of(model, f), Fraction(floor), 0
+    for gap in GAPS:
+        while compare(upper - lower, gap) >= 0:
+            if time.monotonic() > deadline:
+                return Minimum(None, None, model, lower, upper,
+                               f"time budget ({BUDGET_QUERIES} query time limits) spent; the "
+                               f"optimum lies between the proven bound and the best value found")
+            steps += 1
+            if progress:
+                progress(steps)
+            mid = (lower + _rational_below(upper)) / 2
+            found = queries.model(constraints + [f < z3_number(mid)])
+            if found is None:
+                lower = mid
+            else:
+                model, upper = found, value_of(found, f)
+        result = _simplest_rational(queries, constraints, f, lower, upper)
+        if result is not None:
+            return result
+        for scale in TOLERANCE_SCALES:
+            result = _snap(queries, constraints, closed, variables, f, model, upper, gap * scale)
+            if result is not None:
+                return result
+    return Minimum(None, None, model, lower, upper,
+                   "the exact optimum was not identified; it lies between the proven bound "
+                   "and the best value found")
+
+
+def _simplest_rational(queries, constraints, f, lower, upper):
+    """Try the simplest rational in the bracket: interior optima are often rational."""
+    candidate = simplest_between(lower, _rational_below(upper) if not isinstance(upper, Fraction)
+                                 else upper)
+    try:
+        at = queries.model(constraints + [f == z3_number(candidate)])
+        if at is None or queries.model(constraints + [f < z3_number(candidate)]) is not None:
+            return None
+    except SolverUnknown:
+        return None
+    return Minimum(candidate, True, at, candidate, candidate,
+                   "attained by an exact solution; none lies below it")
+
+
+def simplest_between(low: Fraction, high: Fraction) -> Fraction:
+    """The rational with the smallest denominator in [low, high] (Stern-Brocot).
+
+    >>> simplest_between(Fraction(3, 10), Fraction(7, 20))
+    Fraction(1, 3)
+    """
+    if low > high:
+        low, high = high, low
+    floor = low.numerator // low.denominator
+    if floor == low or floor + 1 <= high:
+        return Fraction(floor if floor == low else floor + 1)
+    return floor + 1 / simplest_between(1 / (high - floor), 1 / (low - floor))
+
+
+def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
+    """Impose the nearly tight atoms as equalities and certify the exact point."""
+    tight = tight_atoms(constraints, model, tolerance)
+    bound = numeral(upper, "upper")
+    for system in (constraints, closed):
+        try:
+            snapped = queries.model(system + tight + [f <= bound])
+        except SolverUnknown:
+            continue
+        if snapped is None:
+            continue
+        value_z3 = snapped.eval(f, model_completion=True)
+        try:
+            if queries.model(constraints + [f < value_z3]) is not None:
+                continue
+        except SolverUnknown:
+            continue
+        value = exact_value(value_z3)
+        if system is constraints:
+            return Minimum(value, True, snapped, value, value,
+                           "attained by an exact solution; none lies below it")
+        return _infimum(queries, constraints, variables, f, value, value_z3, upper)
+    return None
+
+
+def _infimum(queries, constraints, variables, f, value, value_z3, upper):
+    """``value`` is a proven lower bound: decide whether it is attained or approached.
+
+    Any time-out leaves the question open: the result then has no value and
+    keeps the proven bracket, never a guess about attainment.
+    """
+    def undecided(why):
+        return Minimum(None, None, None, value, upper,
+                       f"proven bound {why}; the optimum lies between the proven bound and "
+                       f"the best value found")
+    try:
+        attained = queries.model(constraints + [f == value_z3])
+    except SolverUnknown as err:
+        return undecided(f"(whether it is attained is unknown: {err})")
+    if attained is not None:
+        return Minimum(value, True, attained, value, value,
+                       "attained by an exact solution; none lies below it")
+    eps = z3.Real("__gap_eps")
+    gap = z3.ForAll(variables, z3.Implies(z3.And(constraints), f >= value_z3 + eps))
+    bound = numeral(upper, "best")
+    try:
+        has_gap = queries.model([eps > 0, gap], quantified=True)
+        best = queries.model(constraints + [f <= bound])
+    except SolverUnknown as err:
+        return undecided(f"(not attained; whether solutions approach it is unknown: {err})")
+    if has_gap is not None:
+        return None
+    return Minimum(value, False, best, value, upper,
+                   "not attained: solutions come arbitrarily close (proven), none reaches it")
+
+
+def _rational_below(x: Number) -> Fraction:
+    """A rational at most ``x`` and within 10**-40 of it."""
+    if isinstance(x, Fraction):
+        return x
+    approx = Fraction(str(sympy.N(x, 60))) - Fraction(1, 10 ** 40)
+    if compare(approx, x) > 0:
+        raise ArithmeticError(f"could not bound {x} from below")
+    return approx
+
+
+def tight_atoms(constraints: list, model, tolerance: Fraction) -> list:
+    """Equalities for the arithmetic atoms within ``tolerance`` of tight in ``model``."""
+    found, seen = [], set()
+
+    def walk(e):
+        if z3.is_app(e) and e.num_args() == 2 and z3.is_arith(e.arg(0)) and e.decl().kind() in (
+                z3.Z3_OP_LE, z3.Z3_OP_GE, z3.Z3_OP_LT, z3.Z3_OP_GT, z3.Z3_OP_EQ):
+            diff = z3.simplify(e.arg(0) - e.arg(1))
+            if z3.is_rational_value(diff) or diff.hash() in seen:
+                return
+            seen.add(diff.hash())
+            value = model.eval(diff, model_completion=True)
+            approx = value.as_fraction() if z3.is_rational_value(value) \
+                else Fraction(value.approx(30).as_fraction())
+            if abs(approx) <= tolerance:
+                found.append(diff == 0)
+            return
+        for child in e.children():
+            walk(child)
+
+    for c in constraints:
+        walk(c)
+    return found

@@ -1,0 +1,172 @@
+"""The Z3 boundary: constraint systems to Z3 terms, queries, models to exact numbers.
+
+Everything else works on :mod:`verifier.poly` formulas; only this module,
+:mod:`verifier.extremum` and :mod:`verifier.solver` (which decide) import z3.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from fractions import Fraction
+
+import sympy
+import z3
+
+from .compiler import number_constraints
+from ..errors import SOLVER_MEMORY_VARIABLE, SolverUnknown
+from ..model.numbers import Number, simplify_number
+from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
+
+
+def limit_solver_memory(megabytes: int) -> None:
+    """Z3's memory limit for every later query: one that needs more answers unknown."""
+    z3.set_param("memory_max_size", int(megabytes))
+
+
+if os.environ.get(SOLVER_MEMORY_VARIABLE):  # set by the command line; read again in workers
+    limit_solver_memory(int(os.environ[SOLVER_MEMORY_VARIABLE]))
+
+
+def _leave_context_to_the_system() -> None:
+    """At exit, leave Z3's global context to the operating system instead of deleting it.
+
+    Deleting it frees every term still alive one by one; once, after the whole test suite
+    had passed, that took more than ten minutes (z3-solver 5.4.1, in
+    ``ast_manager::~ast_manager``, called from ``Context.__del__`` while Python cleared
+    the z3 module). The process ends either way, so nothing is lost by not deleting it."""
+    z3.main_ctx().owner = False
+
+
+atexit.register(_leave_context_to_the_system)
+
+
+def z3_number(value: Number) -> z3.ArithRef:
+    """A Z3 real numeral for an exact rational."""
+    value = Fraction(value)
+    return z3.RealVal(f"{value.numerator}/{value.denominator}")
+
+
+def exact_value(value: z3.ExprRef) -> Number:
+    """An exact Python number for a Z3 model value (integer, rational or algebraic)."""
+    if z3.is_int_value(value):
+        return Fraction(value.as_long())
+    if z3.is_rational_value(value):
+        return value.as_fraction()
+    if z3.is_algebraic_value(value):
+        coeffs = [int(str(c)) for c in value.poly()]
+        x = sympy.Symbol("x")
+        poly = sympy.Poly(list(reversed(coeffs)), x)
+        return simplify_number(sympy.CRootOf(poly, value.index() - 1))
+    raise ValueError(f"not a numeral: {value}")
+
+
+def _variable(name, integers: bool = True) -> z3.ArithRef:
+    if not isinstance(name, str):
+        raise TypeError(f"variable {name!r} is not a system variable (map seat variables first)")
+    if integers and is_integer_name(name):
+        return z3.ToReal(z3.Int(name))
+    return z3.Real(name)
+
+
+def term(poly: Poly, integers: bool = True) -> z3.ArithRef:
+    """A Poly over named variables as a Z3 term (one flat sum of products). Integer
+    variables (:func:`verifier.poly.is_integer_name`) are Z3 integers, or, with
+    ``integers=False``, reals (the relaxation that Farkas lemmas refute)."""
+    parts = []
+    for m, c in poly.terms.items():
+        factors = [_variable(v, integers) for v, e in m for _ in range(e)]
+        if c != 1 or not factors:
+            factors.insert(0, z3_number(c))
+        parts.append(factors[0] if len(factors) == 1 else z3.Product(factors))
+    if not parts:
+        return z3_number(Fraction(0))
+    return parts[0] if len(parts) == 1 else z3.Sum(parts)
+
+
+_ATOMS = {"<": lambda t: t < 0, "<=": lambda t: t <= 0, ">": lambda t: t > 0,
+          ">=": lambda t: t >= 0, "==": lambda t: t == 0, "!=": lambda t: t != 0}
+
+
+def formula(f: Formula, memo: dict | None = None) -> z3.BoolRef:
+    """A formula over named real and Boolean variables as a Z3 Boolean term.
+
+    ``memo`` (id -> term) converts a subformula shared by several formulas once.
+    """
+    memo = {} if memo is None else memo
+    if id(f) in memo:
+        return memo[id(f)][1]
+    if isinstance(f, Atom):
+        out = _ATOMS[f.op](term(f.poly))
+    elif isinstance(f, BoolVar):
+        out = z3.Bool(f.name)
+    elif isinstance(f, And):
+        out = z3.And([formula(p, memo) for p in f.parts])
+    elif isinstance(f, Or):
+        out = z3.Or([formula(p, memo) for p in f.parts])
+    elif isinstance(f, Not):
+        out = z3.Not(formula(f.part, memo))
+    elif isinstance(f, Truth):
+        out = z3.BoolVal(f.value)
+    else:
+        raise TypeError(f"not a formula: {f!r}")
+    memo[id(f)] = (f, out)  # keeps f alive, so its id is not reused during the call
+    return out
+
+
+def formulas(fs) -> list:
+    memo: dict = {}
+    return [formula(f, memo) for f in fs]
+
+
+def variables(system) -> list:
+    """Every variable of a compiled system, as Z3 constants (for quantifiers)."""
+    return [z3.Real(n) for n in system.reals] + [z3.Int(n) for n in system.integers] + \
+        [z3.Bool(n) for n in system.booleans]
+
+
+class Model:
+    """A Z3 model read exactly: ``real(poly)`` and ``boolean(boolvar)``."""
+
+    def __init__(self, model: z3.ModelRef):
+        self.z3 = model
+
+    def real(self, poly: Poly) -> Number:
+        return exact_value(self.z3.eval(term(poly), model_completion=True))
+
+    def boolean(self, b) -> bool:
+        return z3.is_true(self.z3.eval(formula(b), model_completion=True))
+
+
+class Z3Queries:
+    """Satisfiability queries with one time limit (seconds) for each."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+
+    def model(self, constraints: list, quantified: bool = False):
+        """A model of the Z3 constraints, or None when they are unsatisfiable."""
+        solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
+        solver.set("timeout", max(1, int(self.timeout * 1000)))
+        solver.add(constraints)
+        result = solver.check()
+        if result == z3.unknown:
+            raise SolverUnknown(solver.reason_unknown() or "unknown")
+        return solver.model() if result == z3.sat else None
+
+
+def numeral(value: Number, name: str) -> z3.ArithRef:
+    """A Z3 numeral for an exact rational or real algebraic number.
+
+    An algebraic number is pinned by its minimal polynomial and an isolating
+    interval; solving that tiny system gives Z3's own algebraic numeral, which
+    later queries handle far faster than the pinning constraints.
+    """
+    if isinstance(value, Fraction):
+        return z3_number(value)
+    target = f"__algebraic_{name}"
+    solver = z3.SolverFor("QF_NRA")
+    solver.add(formulas(number_constraints(value, Poly({((target, 1),): 1}))))
+    if solver.check() != z3.sat:
+        raise ArithmeticError(f"cannot pin the algebraic number {value}")
+    return solver.model()[z3.Real(target)]

@@ -1,0 +1,149 @@
+"""Exact numbers: parsing user input, exact signs, and printing.
+
+Every number the verifier reasons with is either a ``fractions.Fraction`` or,
+for irrational fixed points, an exact real algebraic number represented by a
+sympy expression (a ``CRootOf`` or an expression built from one). Floats never
+enter a verdict: a float given by a user is accepted only when it is exactly
+the rational it looks like (0.5, 0.25), and refused otherwise (0.1) unless the
+caller asks to rationalize it to the shortest decimal it prints as.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Union
+
+import sympy
+
+from ..errors import InputError
+
+Number = Union[Fraction, sympy.Expr]
+
+_RATIONAL = re.compile(r"^\s*([+-]?\d+)(?:\s*/\s*(\d+))?\s*$")
+_DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+class InexactNumberError(InputError):
+    """A number was given that is not exactly a rational we can read."""
+
+
+MAX_DIGITS = 400  # longest number text, and largest decimal exponent, that input may use
+
+
+def exact(value, rationalize: bool = False) -> Fraction:
+    """Read ``value`` as an exact rational.
+
+    Accepts ints, Fractions, sympy Rationals, strings such as ``"1/3"``,
+    ``"0.1"`` or ``"2e-3"`` (decimal strings are exact), and floats whose
+    binary value is short, such as 0.5. A float such as 0.1 is refused,
+    because its binary value is not 1/10, unless ``rationalize`` is true.
+
+    >>> exact("1/3"), exact(0.5), exact("0.1")
+    (Fraction(1, 3), Fraction(1, 2), Fraction(1, 10))
+    >>> exact(0.1)
+    Traceback (most recent call last):
+    ...
+    verifier.numbers.InexactNumberError: 0.1 is a float that is not exactly 1/10; write "1/10" or ask to rationalize
+    >>> exact(0.1, rationalize=True)
+    Fraction(1, 10)
+    """
+    if isinstance(value, bool):
+        raise InexactNumberError(f"{value!r} is a boolean, not a number")
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InexactNumberError(f"{value!r} is not a finite number")
+        shortest = Fraction(Decimal(repr(value)))
+        if Fraction(value) == shortest or rationalize:
+            return shortest
+        raise InexactNumberError(
+            f"{value!r} is a float that is not exactly {shortest}; "
+            f'write "{shortest}" or ask to rationalize')
+    if isinstance(value, str):
+        if len(value) > MAX_DIGITS:
+            raise InexactNumberError(f"a number of {len(value)} characters is too long "
+                                     f"(at most {MAX_DIGITS})")
+        match = _RATIONAL.match(value)
+        if match:
+            num, den = match.group(1), match.group(2)
+            if den is not None and int(den) == 0:
+                raise InexactNumberError(f"{value!r}: division by zero")
+            return Fraction(int(num), int(den) if den else 1)
+        if _DECIMAL.match(value):
+            number = Decimal(value.strip())
+            if abs(number.as_tuple().exponent) > MAX_DIGITS:
+                raise InexactNumberError(f"{value!r}: an exponent beyond {MAX_DIGITS} is too "
+                                         f"large")
+            return Fraction(number)
+        raise InexactNumberError(f"{value!r} is not a number (use forms like 3, -1/3, 0.25)")
+    raise InexactNumberError(f"{value!r} of type {type(value).__name__} is not an exact number")
+
+
+def to_sympy(x: Number) -> sympy.Expr:
+    """The same number as a sympy expression."""
+    if isinstance(x, (int, Fraction)):
+        return sympy.Rational(Fraction(x).numerator, Fraction(x).denominator)
+    return x
+
+
+def simplify_number(x: Number) -> Number:
+    """Return a Fraction when ``x`` is rational, else ``x`` unchanged."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int):
+        return Fraction(x)
+    if isinstance(x, sympy.Basic) and x.is_Rational:
+        return Fraction(int(x.p), int(x.q))
+    return x
+
+
+def sign(x: Number) -> int:
+    """Exact sign (-1, 0, 1) of a rational or real algebraic number.
+
+    For algebraic numbers, zero is decided by the minimal polynomial (exact);
+    a nonzero number's sign is then read from a numerical value refined until
+    its error bound excludes zero.
+    """
+    x = simplify_number(x)
+    if isinstance(x, Fraction):
+        return (x > 0) - (x < 0)
+    expr = sympy.nsimplify(x) if not isinstance(x, sympy.Basic) else x
+    t = sympy.Dummy("t")
+    if sympy.minimal_polynomial(expr, t, polys=True).as_expr() == t:
+        return 0
+    prec = 30
+    while prec < 5000:
+        value = expr.evalf(prec)
+        # evalf's result is correct to about prec digits; demand a margin.
+        if abs(value) > sympy.Float(10) ** (-(prec // 2)):
+            return 1 if value > 0 else -1
+        prec *= 2
+    raise ArithmeticError(f"cannot decide the sign of {expr}")
+
+
+def compare(x: Number, y: Number) -> int:
+    """Exact comparison: -1, 0 or 1 as x <, =, > y."""
+    if isinstance(x, (int, Fraction)) and isinstance(y, (int, Fraction)):
+        return (x > y) - (x < y)
+    return sign(to_sympy(x) - to_sympy(y))
+
+
+def fmt(x: Number, decimals: int | None = None) -> str:
+    """Exact text for a number ("1/3", "CRootOf(...)"), or a decimal string.
+
+    >>> fmt(Fraction(1, 3)), fmt(Fraction(2)), fmt(Fraction(1, 3), decimals=4)
+    ('1/3', '2', '0.3333')
+    """
+    x = simplify_number(x)
+    if decimals is not None:
+        value = to_sympy(x).evalf(decimals + 10)
+        return f"{Decimal(str(value)):.{decimals}f}"
+    if isinstance(x, Fraction):
+        return str(x)
+    return sympy.sstr(x)
+

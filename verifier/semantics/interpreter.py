@@ -1,0 +1,547 @@
+"""The exact interpreter: what an agent outputs, given what the oracle and its estimate were.
+
+The semantics is the reflective oracle's, written from its definition
+(docs/references.md [fallenstein2015]; docs/semantics.md, section 2): the
+oracle holds ONE probability q of answering 1 for each distinct query
+(:func:`verifier.agents.query_key`), forced to 1 above the threshold and to
+0 below it and free in [0, 1] at a tie, and every call is an independent draw
+from that q. Given the true profile, the tie probabilities (``answers``) and
+one *observation* of a run (the agent's estimate, its randomisation at
+``Choose`` nodes), :func:`output` computes the agent's output distribution
+exactly, as the expectation over the independent draws; it refuses what an
+oracle consistent with the profile could not give (an estimate outside the
+reading's admissible set, a tie probability where there is no tie).
+:func:`verify_fixed_point` checks a fixed-point witness: one set of tie
+probabilities, shared by both programs, and for each seat runs whose outputs
+mix to its strategy.
+
+This module is the independent reference for the compiler and the core of
+certificate checking; it never imports z3 and shares no encoding with
+:mod:`verifier.compiler` (its delta-sure tests are decided by direct exact
+methods: box vertices, an interval of rates, candidate slices).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations, product
+from typing import Mapping, Sequence
+
+import sympy
+
+from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
+                     PlayEstimate, Program, Query, QueryKey, Surely, SurelyCone, SurelyOutside,
+                     query_key)
+from ..errors import EvidenceRejected
+from ..model.numbers import Number, compare, simplify_number
+
+TieAnswers = Mapping  # QueryKey -> the oracle's probability of answering 1 (a Number)
+
+
+class InadmissibleObservation(EvidenceRejected):
+    """The observation is not one an oracle consistent with the profile can give."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one run of an agent saw besides the oracle's tie probabilities.
+
+    ``estimate``: (own strategy estimate, opponent strategy estimate), or None
+    for agents that do not estimate. ``choices``: for each Choose node,
+    keyed by its path, the distribution over its options.
+    """
+
+    estimate: tuple | None = None
+    choices: Mapping[tuple, tuple] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One admissible observation and the weight of its output in the mixture."""
+
+    weight: Number
+    observation: Observation
+
+
+@dataclass(frozen=True)
+class FixedPointWitness:
+    """A profile; the oracle's tie probabilities, shared by both programs; and for each
+    seat, the runs whose outputs mix to its strategy.
+
+    ``answers`` maps each query at a tie (:func:`verifier.agents.query_key`) to
+    its q; a query off its tie may be listed only with its forced answer.
+    """
+
+    profile: tuple  # (strategy of player 0, strategy of player 1)
+    runs: tuple  # (runs of seat 0, runs of seat 1), each a tuple of Run
+    answers: TieAnswers = field(default_factory=dict)
+
+
+def _values(profile_self: Sequence, profile_opp: Sequence) -> dict:
+    values = {("self", k): p for k, p in enumerate(profile_self)}
+    values.update({("opp", k): p for k, p in enumerate(profile_opp)})
+    return values
+
+
+def _check_distribution(dist: Sequence, n: int, what: str) -> None:
+    if len(dist) != n:
+        raise InadmissibleObservation(f"{what} has {len(dist)} entries, expected {n}")
+    if any(compare(p, 0) < 0 for p in dist) or compare(sum(dist, Fraction(0)), 1) != 0:
+        raise InadmissibleObservation(f"{what} {tuple(dist)} is not a distribution")
+
+
+def _max(a, b):
+    return a if compare(a, b) >= 0 else b
+
+
+def _min(a, b):
+    return a if compare(a, b) <= 0 else b
+
+
+def box_vertices(center: Sequence, radius: Fraction) -> list[tuple]:
+    """Vertices of {x in the simplex : |x_k - center_k| <= radius for all k}.
+
+    A vertex has every coordinate but one at a bound of its interval
+    [max(0, c - r), min(1, c + r)]; the last is fixed by the sum.
+    """
+    n = len(center)
+    lo = [_max(Fraction(0), c - radius) for c in center]
+    hi = [_min(Fraction(1), c + radius) for c in center]
+    if n == 1:
+        return [(Fraction(1),)]
+    found = []
+    for free in range(n):
+        others = [k for k in range(n) if k != free]
+        for bounds in product((0, 1), repeat=n - 1):
+            x = [None] * n
+            for k, b in zip(others, bounds):
+                x[k] = hi[k] if b else lo[k]
+            x[free] = 1 - sum(x[k] for k in others)
+            if compare(lo[free], x[free]) <= 0 <= compare(hi[free], x[free]):
+                point = tuple(simplify_number(v) for v in x)
+                if all(any(compare(a, b) != 0 for a, b in zip(point, q)) for q in found):
+                    found.append(point)
+    return found
+
+
+def _on_grid(x: Number, step: Fraction) -> bool:
+    """Is x an integer multiple of the rational step?"""
+    x = simplify_number(x)
+    return isinstance(x, Fraction) and (x / step).denominator == 1
+
+
+def check_estimate(program: Program, profile_self, profile_opp, estimate) -> None:
+    """Raise InadmissibleObservation unless ``estimate`` is one the program's estimate
+    reading admits at the true profile (docs/semantics.md, section 3).
+
+    box: two distributions, each coordinate within delta/2 of the truth;
+    grid: also every coordinate but the last a multiple of delta/2.
+    """
+    if estimate is None:
+        raise InadmissibleObservation(f"{program.name} estimates, but no estimate given")
+    if not (isinstance(estimate, (tuple, list)) and len(estimate) == 2):
+        raise InadmissibleObservation("an estimate is (own strategy, opponent strategy)")
+    est_self, est_opp = estimate
+    _check_distribution(est_self, program.n_self, "own estimate")
+    _check_distribution(est_opp, program.n_opp, "opponent estimate")
+    half = program.delta / 2
+    for est, true, who in ((est_self, profile_self, "own"), (est_opp, profile_opp, "opponent")):
+        for k, (e, t) in enumerate(zip(est, true)):
+            if compare(e - t, half) > 0 or compare(t - e, half) > 0:
+                raise InadmissibleObservation(
+                    f"{who} estimate coordinate {k} is {e}, more than delta/2 = {half} "
+                    f"from the true {t}")
+            if program.estimates == "grid" and k < len(est) - 1 and not _on_grid(e, half):
+                raise InadmissibleObservation(
+                    f"{who} estimate coordinate {k} is {e}, not a grid point n * delta/2 "
+                    f"(delta/2 = {half})")
+
+
+class _Evaluator:
+    """One run of one program: conditions as probabilities, nodes as distributions."""
+
+    def __init__(self, program: Program, seat: int, profile_self, profile_opp,
+                 obs: Observation, answers: TieAnswers):
+        self.program, self.seat = program, seat
+        self.values = _values(profile_self, profile_opp)
+        self.obs, self.answers = obs, answers
+        if program.uses_estimates:
+            check_estimate(program, profile_self, profile_opp, obs.estimate)
+            self.vertices = [box_vertices(obs.estimate[0], program.delta),
+                             box_vertices(obs.estimate[1], program.delta)]
+
+    # conditions evaluate to the probability that they are true
+    def cond(self, cond: Cond, path: tuple) -> Number:
+        if isinstance(cond, Query):
+            return self.query(cond)
+        if isinstance(cond, Surely):
+            return Fraction(self.surely(cond))
+        if isinstance(cond, SurelyCone):
+            return Fraction(self.cone(cond))
+        if isinstance(cond, SurelyOutside):
+            return Fraction(self.meets(cond) is None)
+        if isinstance(cond, AllOf):  # independent draws: probabilities multiply
+            p: Number = Fraction(1)
+            for i, part in enumerate(cond.conds):
+                p = p * self.cond(part, path + (i,))
+            return p
+        if isinstance(cond, AnyOf):
+            q: Number = Fraction(1)
+            for i, part in enumerate(cond.conds):
+                q = q * (1 - self.cond(part, path + (i,)))
+            return 1 - q
+        if isinstance(cond, Negation):
+            return 1 - self.cond(cond.cond, path + (0,))
+        if isinstance(cond, Constant):
+            return Fraction(cond.value)
+        raise InadmissibleObservation(f"unknown condition {cond!r}")
+
+    def query(self, cond: Query) -> Number:
+        """The probability that one call answers 1: forced off the tie, else the oracle's q."""
+        key = query_key(cond, self.seat)
+        side = compare(cond.poly.evaluate(self.values), cond.threshold)
+        if side != 0:
+            return Fraction(side > 0)
+        if key not in self.answers:
+            raise InadmissibleObservation(f"query {_key_text(key)} is at a tie; the oracle's "
+                                          f"probability for it is needed")
+        return self.answers[key]
+
+    def surely(self, cond: Surely) -> bool:
+        """Does the comparison hold at every vertex of both estimate boxes? (Affine in each
+        player's strategy, so its extremes on the box are at vertices.)"""
+        return all(_compare_op(cond.poly.evaluate(_values(v_self, v_opp)), cond.op)
+                   for v_self in self.vertices[0] for v_opp in self.vertices[1])
+
+    def cone(self, cond: SurelyCone) -> bool:
+        """Is there t in [0, 1] with (1 - t) a + t b > 0 for every gain pair (a, b) at every
+        vertex? (For fixed rates each gain is affine in each strategy, so vertices
+        suffice.) The feasible t form an interval, intersected row by row."""
+        low, low_open, high, high_open = Fraction(0), False, Fraction(1), False
+        for v_self in self.vertices[0]:
+            for v_opp in self.vertices[1]:
+                at = _values(v_self, v_opp)
+                for when_self, when_opp in cond.gains:
+                    a, b = when_self.evaluate(at), when_opp.evaluate(at)
+                    slope = b - a  # the row is a + slope * t
+                    s = compare(slope, 0)
+                    if s == 0:
+                        if compare(a, 0) <= 0:
+                            return False
+                    elif s > 0:  # t > -a / slope
+                        bound = simplify_number(-a / slope)
+                        c = compare(bound, low)
+                        if c >= 0:
+                            low, low_open = bound, True
+                    else:  # t < a / -slope
+                        bound = simplify_number(a / -slope)
+                        c = compare(bound, high)
+                        if c <= 0:
+                            high, high_open = bound, True
+        c = compare(low, high)
+        return c < 0 or (c == 0 and not low_open and not high_open)
+
+    def meets(self, cond: SurelyOutside) -> tuple | None:
+        """A profile (x, y) within delta of the estimate making every polynomial >= 0, or
+        None when there is none.
+
+        Two actions each: x = my P(first action), y = the opponent's, on the box
+        [lx, hx] x [ly, hy]; each polynomial is c0 + c1 x + c2 y + c3 x y. If the set
+        is not empty, its point with the least x (then least y) has x at a candidate:
+        lx, a zero of some polynomial on the lines y = ly or y = hy, a zero of its y
+        coefficient, or a common zero of two polynomials (a root of their resultant
+        in x). At each candidate the slice in y is an intersection of intervals.
+        """
+        (lx, hx), (ly, hy) = (_interval(v) for v in self.vertices)
+        coeffs = [_bilinear(p) for p in cond.polys]
+        xs = [lx, hx]
+        for c0, c1, c2, c3 in coeffs:
+            for y in (ly, hy):
+                slope = c1 + c3 * y
+                if compare(slope, 0) != 0:
+                    xs.append(simplify_number(-(c0 + c2 * y) / slope))
+            if c3 != 0:
+                xs.append(-c2 / c3)
+        t = sympy.Symbol("t")
+        for (a0, a1, a2, a3), (b0, b1, b2, b3) in combinations(coeffs, 2):
+            # g = (a0 + a1 t) + (a2 + a3 t) y, h likewise: eliminate y
+            resultant = sympy.Poly(sympy.expand((a0 + a1 * t) * (b2 + b3 * t)
+                                                - (b0 + b1 * t) * (a2 + a3 * t)), t)
+            if resultant.degree() > 0:
+                xs += [simplify_number(r) for r in sympy.Poly(resultant).real_roots()]
+        for x in xs:
+            if compare(x, lx) < 0 or compare(x, hx) > 0:
+                continue
+            low, high = ly, hy
+            feasible = True
+            for c0, c1, c2, c3 in coeffs:
+                a, b = c0 + c1 * x, c2 + c3 * x  # a + b y >= 0
+                s = compare(b, 0)
+                if s == 0:
+                    feasible = compare(a, 0) >= 0
+                elif s > 0:
+                    low = _max(low, simplify_number(-a / b))
+                else:
+                    high = _min(high, simplify_number(-a / b))
+                if not feasible:
+                    break
+            if feasible and compare(low, high) <= 0:
+                return x, low
+        return None
+
+    def node(self, node: Node, path: tuple) -> list:
+        n = self.program.n_self
+        if isinstance(node, Play):
+            return list(node.dist)
+        if isinstance(node, PlayEstimate):
+            return list(self.obs.estimate[0])
+        if isinstance(node, Mix):
+            p = node.prob.evaluate(self.values)
+            if compare(p, 0) < 0 or compare(p, 1) > 0:
+                raise InadmissibleObservation(f"Mix probability at {path} is {p}, not in [0, 1]")
+            first, second = self.node(node.first, path + (0,)), self.node(node.second, path + (1,))
+            return [p * a + (1 - p) * b for a, b in zip(first, second)]
+        if isinstance(node, If):
+            p = self.cond(node.cond, path + ("c",))
+            # evaluate a branch only when it can run: a branch of probability 0 may meet
+            # queries at ties whose probabilities the witness rightly omits
+            then = self.node(node.then, path + (0,)) if compare(p, 0) != 0 else [0] * n
+            orelse = self.node(node.orelse, path + (1,)) if compare(p, 1) != 0 else [0] * n
+            return [p * a + (1 - p) * b for a, b in zip(then, orelse)]
+        if isinstance(node, Choose):
+            if path not in self.obs.choices:
+                raise InadmissibleObservation(f"the randomisation at Choose {path} is needed")
+            weights = self.obs.choices[path]
+            _check_distribution(weights, len(node.options), f"choice at {path}")
+            out = [Fraction(0)] * n
+            for i, (w, option) in enumerate(zip(weights, node.options)):
+                if compare(w, 0) != 0:
+                    part = self.node(option, path + (i,))
+                    out = [o + w * x for o, x in zip(out, part)]
+            return out
+        raise InadmissibleObservation(f"unknown node {node!r}")
+
+
+def _interval(vertices: list) -> tuple:
+    """The range of the first coordinate over a two-action box's vertices."""
+    firsts = [v[0] for v in vertices]
+    low = firsts[0]
+    high = firsts[0]
+    for f in firsts[1:]:
+        low, high = _min(low, f), _max(high, f)
+    return low, high
+
+
+def _bilinear(poly) -> tuple:
+    """(c0, c1, c2, c3) with poly = c0 + c1 x + c2 y + c3 x y at self = (x, 1 - x),
+    opp = (y, 1 - y)."""
+    x, y = sympy.Symbol("x"), sympy.Symbol("y")
+    expr = sympy.expand(poly.fold(lambda c: sympy.Rational(c.numerator, c.denominator),
+                                  lambda v: {("self", 0): x, ("self", 1): 1 - x,
+                                             ("opp", 0): y, ("opp", 1): 1 - y}[v]))
+    p = sympy.Poly(expr, x, y)
+    return tuple(simplify_number(p.coeff_monomial(m)) for m in (1, x, y, x * y))
+
+
+def _key_text(key: QueryKey) -> str:
+    poly, threshold, machine = key
+    return f"'{poly} > {threshold}'" + (f" (machine {machine})" if machine else "")
+
+
+def _compare_op(value: Number, op: str) -> bool:
+    c = compare(value, 0)
+    return {"<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op]
+
+
+def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
+           observation: Observation = Observation(), answers: TieAnswers | None = None,
+           seat: int = 0) -> tuple:
+    """The agent's exact output distribution for one admissible observation.
+
+    ``answers`` are the oracle's tie probabilities (by query key, in seat
+    variables); ``seat`` is the agent's seat, which names its queries.
+
+    >>> from verifier.library import nicerbot
+    >>> from verifier.games import builtin_game
+    >>> prog = nicerbot("1/10").program(builtin_game("pd-a"), 0)
+    >>> output(prog, (0, 1), (0, 1))   # against a defector
+    (Fraction(1, 10), Fraction(9, 10))
+    """
+    answers = {} if answers is None else answers
+    _check_distribution(profile_self, program.n_self, "own strategy")
+    _check_distribution(profile_opp, program.n_opp, "opponent strategy")
+    profile_self = [simplify_number(Fraction(p) if isinstance(p, int) else p)
+                    for p in profile_self]
+    profile_opp = [simplify_number(Fraction(p) if isinstance(p, int) else p)
+                   for p in profile_opp]
+    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers)
+    result = ev.node(program.body, ())
+    return tuple(simplify_number(x) for x in result)
+
+
+def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
+            runs: Sequence[Run], answers: TieAnswers | None = None, seat: int = 0) -> tuple:
+    """The weighted mixture of the outputs of several runs (weights sum to 1), all
+    under the same tie probabilities."""
+    if not runs:
+        raise InadmissibleObservation("at least one run is needed")
+    _check_distribution([r.weight for r in runs], len(runs), "run weights")
+    total = [Fraction(0)] * program.n_self
+    for run in runs:
+        out = output(program, profile_self, profile_opp, run.observation, answers, seat)
+        total = [t + run.weight * o for t, o in zip(total, out)]
+    return tuple(simplify_number(t) for t in total)
+
+
+def check_answers(programs: tuple, profile: tuple, answers: TieAnswers,
+                  deterministic: bool = False) -> None:
+    """Raise InadmissibleObservation unless the tie probabilities are an oracle's:
+    every key is a query one of the programs asks, each q is in [0, 1], and a query
+    off its tie has its forced answer. ``deterministic``: q must be 0 or 1 (the
+    encoder-testing model without randomisation at ties)."""
+    asked = {query_key(q, seat): q for seat, prog in enumerate(programs) for q in prog.queries()}
+    values = {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
+    for key, q in answers.items():
+        if key not in asked:
+            raise InadmissibleObservation(f"an answer is given for {_key_text(key)}, which "
+                                          f"neither program asks")
+        if not (compare(q, 0) >= 0 and compare(q, 1) <= 0):
+            raise InadmissibleObservation(f"the probability {q} for {_key_text(key)} is not "
+                                          f"in [0, 1]")
+        side = compare(key[0].evaluate(values), key[1])
+        if side != 0 and compare(q, Fraction(side > 0)) != 0:
+            raise InadmissibleObservation(f"{_key_text(key)} is not at a tie: the oracle "
+                                          f"answers {int(side > 0)}, not {q}")
+        if deterministic and compare(q, 0) != 0 and compare(q, 1) != 0:
+            raise InadmissibleObservation(f"without randomisation at ties the oracle answers "
+                                          f"0 or 1, not {q}, to {_key_text(key)}")
+
+
+def verify_fixed_point(programs: tuple, witness: FixedPointWitness,
+                       deterministic: bool = False) -> None:
+    """Raise InadmissibleObservation unless the witness shows a fixed point.
+
+    ``programs`` are the agents' programs for seats 0 and 1; the witness's tie
+    probabilities serve both. ``deterministic``: see :func:`check_answers`.
+    """
+    check_answers(programs, witness.profile, witness.answers, deterministic)
+    s0, s1 = witness.profile
+    for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
+        own, opp = (s0, s1) if seat == 0 else (s1, s0)
+        produced = mixture(prog, own, opp, runs, witness.answers, seat)
+        if any(compare(a, b) != 0 for a, b in zip(produced, own)):
+            raise InadmissibleObservation(
+                f"seat {seat + 1} ({prog.name}): the runs produce {produced}, "
+                f"not the strategy {tuple(own)}")
+
+
+def pure_run(program: Program, seat: int, profile_self: Sequence, profile_opp: Sequence,
+             action: int, answers: TieAnswers) -> Observation | None:
+    """An observation under which the program plays ``action`` for sure, or None.
+
+    For programs that do not estimate, under the given tie probabilities: a
+    depth-first search over the Choose options (one each). Used to write
+    witnesses of fixed points found without a solver; the witness is then
+    checked by :func:`verify_fixed_point` like any other.
+    """
+    if program.uses_estimates:
+        return None
+    ev = _Evaluator(program, seat, profile_self, profile_opp, Observation(), answers)
+
+    def search(node: Node, path: tuple) -> dict | None:
+        if isinstance(node, Play):
+            return {} if node.dist[action] == 1 else None
+        if isinstance(node, Mix):
+            p = node.prob.evaluate(ev.values)
+            first = search(node.first, path + (0,)) if compare(p, 0) != 0 else {}
+            second = search(node.second, path + (1,)) if compare(p, 1) != 0 else {}
+            return None if first is None or second is None else first | second
+        if isinstance(node, If):
+            p = ev.cond(node.cond, path + ("c",))
+            then = search(node.then, path + (0,)) if compare(p, 0) != 0 else {}
+            orelse = search(node.orelse, path + (1,)) if compare(p, 1) != 0 else {}
+            return None if then is None or orelse is None else then | orelse
+        if isinstance(node, Choose):
+            for i, option in enumerate(node.options):
+                found = search(option, path + (i,))
+                if found is not None:
+                    pick = tuple(Fraction(int(k == i)) for k in range(len(node.options)))
+                    return found | {path: pick}
+            return None
+        return None
+
+    found = search(program.body, ())
+    return None if found is None else Observation(choices=found)
+
+
+def interior_point(programs: tuple, witness: FixedPointWitness) -> bool:
+    """True when the witness shows infinitely many fixed points near its profile.
+
+    A sufficient condition, checked exactly, for some set M of *moving*
+    seats: keeping the tie probabilities and every run's observation, the
+    strategies of the seats in M can move freely near the profile and every
+    profile reached is a fixed point. It holds when
+
+    - each seat in M has two actions and its strategy lies strictly between
+      the lowest and highest outputs of its runs;
+    - a seat outside M either *follows* (deterministic, reading only the
+      opponent's strategy, so its strategy moves with the other's) or stays
+      put, its outputs not depending on any moving strategy;
+    - every estimate of a moving strategy is strictly within delta/2 of the
+      truth (it stays admissible, a grid point included, as the truth moves a
+      little), and no query about a moving strategy is at a tie.
+
+    Then every answer stays forced, every observation stays admissible, and
+    outputs move continuously, so the strict inequalities persist nearby.
+    """
+    for movers in ({0}, {1}, {0, 1}):
+        if _moves_freely(programs, witness, movers):
+            return True
+    return False
+
+
+def _moves_freely(programs: tuple, witness: FixedPointWitness, movers: set) -> bool:
+    profile = witness.profile
+    moving = set(movers) | {s for s in (0, 1) if s not in movers and 1 - s in movers
+                            and _follower(programs[s])}
+    for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
+        own, opp = profile[seat], profile[1 - seat]
+        seat_of = {"self": seat, "opp": 1 - seat}
+        if seat in moving and seat not in movers:
+            continue  # a follower: its condition holds by construction
+        if seat in movers and (prog.n_self != 2 or len(runs) < 2):
+            return False
+        if seat not in moving and any(
+                seat_of[v[0]] in moving for _, node in prog.walk() if isinstance(node, Mix)
+                for v in node.prob.variables()):
+            return False
+        values = _values(own, opp)
+        for _, cond in prog.conditions():
+            if isinstance(cond, Query) and \
+                    any(seat_of[v[0]] in moving for v in cond.poly.variables()) and \
+                    compare(cond.poly.evaluate(values), cond.threshold) == 0:
+                return False
+        outputs = []
+        for run in runs:
+            obs = run.observation
+            if obs.estimate is not None:
+                half = prog.delta / 2
+                for who, est, true in ((seat, obs.estimate[0], own),
+                                       (1 - seat, obs.estimate[1], opp)):
+                    if who in moving and any(
+                            compare(e - t, half) >= 0 or compare(t - e, half) >= 0
+                            for e, t in zip(est, true)):
+                        return False
+            outputs.append(output(prog, own, opp, obs, witness.answers, seat)[0])
+        if seat in movers and not (any(compare(o, own[0]) < 0 for o in outputs)
+                                   and any(compare(o, own[0]) > 0 for o in outputs)):
+            return False
+    return True
+
+
+def _follower(prog) -> bool:
+    """A deterministic program whose output depends on the opponent's strategy only."""
+    return prog.is_deterministic and not any(
+        v[0] == "self" for _, node in prog.walk() if isinstance(node, Mix)
+        for v in node.prob.variables())
