@@ -1,0 +1,281 @@
+"""The commands of `rov`: each reads its arguments, runs the layers below, and hands the
+result to the one renderer (`render`). Exit statuses are `EXIT_*` (docs/bad-input.md).
+
+Solving commands import the decision layer (and so Z3) when they run, so that `rov list`,
+`rov game` and `rov check` start without it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..decision.jobs import JobFailure, run_jobs, write_atomically
+from ..errors import UsageError
+from ..model.games import BUILTIN_GAMES, load_game
+from ..model.library import LIBRARY, parse_agent, with_reading
+from ..model.params import parse_region
+from ..model.readings import DEFAULT
+from ..encoding.smtlib import smtlib
+from .inputs import parse_objective, parse_profile
+from .render import (bound_text, check_line, check_point_text, check_summary, claims_table,
+                     emit, end_progress, form_of, formula_bound_text, game_text, interactive,
+                     listing_text, progress, solve_text, tournament_text)
+from .sandbox import OutOfTime, memory_cap, time_limit
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def agent_specs(args, specs) -> list:
+    """The agent specs with ``--reading`` applied (agents that take no key unchanged)."""
+    settings = getattr(args, "reading", None) or {}
+    return [with_reading(spec, settings) for spec in specs]
+
+
+def pair_of(args):
+    """The `Pair` of a command's two agents, game, region and solver options."""
+    from ..decision.solver import Pair
+    game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
+    agents = tuple(parse_agent(spec) for spec in agent_specs(args, (args.agent1, args.agent2)))
+    region = None if args.assume is None else parse_region(args.assume)
+    return Pair(game, agents, args.timeout, not args.no_tie_randomization, region)
+
+
+def _tagged(pair) -> dict:
+    """The keys every solving command's JSON ends with: the readings and the tie model."""
+    return {"readings": list(pair.readings), "ties": pair.ties}
+
+
+def cmd_solve(args) -> int:
+    """`rov solve`: a fixed point, or all of them, optionally with a certificate."""
+    pair = pair_of(args)
+    live = interactive(args)
+    result = pair.solve(find_all=args.all, limit=args.limit, bounds=args.bounds,
+                        progress=progress(live, "solver steps"), method=args.method)
+    end_progress(live)
+    if args.certificate:
+        cert = pair.certificate(result, farkas_seconds=args.farkas_seconds)
+        write_atomically(args.certificate, json.dumps(cert, indent=1) + "\n")
+    emit(form_of(args), result, args.decimals, lambda: solve_text(result, pair, args.decimals))
+    return EXIT_OK
+
+
+def cmd_bound(args) -> int:
+    """`rov bound`: the exact min or max of an objective over the fixed points."""
+    pair = pair_of(args)
+    objective = parse_objective(args.objective, pair.game)
+    if args.value is not None:
+        return _bound_formula(args, pair, objective)
+    live = interactive(args)
+    optimum = pair.optimize(objective, args.sense, progress=progress(live, "solver steps"))
+    end_progress(live)
+    emit(form_of(args), {"objective": args.objective, **optimum.to_json(args.decimals),
+                         **_tagged(pair)}, args.decimals,
+         lambda: bound_text(optimum, pair, args.objective, args.sense, args.decimals))
+    return EXIT_OK if optimum.value is not None else EXIT_UNKNOWN
+
+
+def _bound_formula(args, pair, objective) -> int:
+    """Check a claimed extreme given as a formula in the parameters, for the whole region."""
+    from ..decision.parametric import parse_value
+    if pair.region is None:
+        raise UsageError("--value checks a formula in parameters: use symbolic agents")
+    found = pair.certify_formula(objective, args.sense, parse_value(args.value))
+    emit(form_of(args), {"objective": args.objective, "assumptions": pair.region.text,
+                         **found.to_json(args.decimals), **_tagged(pair)}, args.decimals,
+         lambda: formula_bound_text(found, pair, args.objective, args.sense, args.decimals))
+    if not found.is_bound or found.attained is False:
+        return EXIT_MISMATCH
+    return EXIT_OK if found.attained else EXIT_UNKNOWN
+
+
+def cmd_check_point(args) -> int:
+    """`rov check-point`: is this exact profile a fixed point?"""
+    pair = pair_of(args)
+    check = pair.check_profile(parse_profile(args.profile, pair.game))
+    emit(form_of(args), check.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
+         lambda: check_point_text(check, pair, args.decimals))
+    return EXIT_OK if check.fixed_point else EXIT_MISMATCH
+
+
+def cmd_game(args) -> int:
+    """`rov game`: show a game, or write it as a Gambit .nfg file."""
+    game = load_game(args.game, rationalize=args.rationalize)
+    if args.nfg:
+        from ..model.gambit import nfg_text
+        write_atomically(args.nfg, nfg_text(game))
+    emit(form_of(args), game.to_json(), None, lambda: game_text(game))
+    return EXIT_OK
+
+
+def cmd_smtlib(args) -> int:
+    """`rov smtlib`: the constraint system of a pair as SMT-LIB 2."""
+    pair = pair_of(args)
+    readings = "; ".join(f"agent {i + 1}: " + (",".join(f"{k}={v}" for k, v in r.items())
+                                                 or "no reading keys")
+                         for i, r in enumerate(pair.readings))
+    print(smtlib(pair.system.constraints, (
+        f"fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
+        f"on {pair.game.name}",
+        f"readings: {readings}; ties: {pair.ties} (q<j> = the tie probability of query j)",
+        "s<i>_<k> = probability that player i+1 plays action k",
+        "(the last action's probability is 1 minus the others)")), end="")
+    return EXIT_OK
+
+
+def cmd_prove(args) -> int:
+    """`rov prove`: decide claim files (under one reading or the reading matrix)."""
+    from ..claims.claims import (ClaimResult, ProveTask, failed_result, load_claims,
+                                 prove_task, store_result, stored_result)
+    from .findings import render as findings_page
+    claims = load_claims(args.paths)
+    if args.only:
+        wanted = set(args.only.split(","))
+        claims = [c for c in claims if c.id in wanted]
+        missing = wanted - {c.id for c in claims}
+        if missing:
+            raise UsageError(f"no claim with id {', '.join(sorted(missing))}")
+    folder = _folder(args.certificates, "--certificates")
+    kept = _folder(args.results, "--results")
+    if args.resume and kept is None:
+        raise UsageError("--resume needs --results DIR (where the finished results are)")
+    if args.reading_matrix and args.reading:
+        raise UsageError("--reading-matrix runs every reading; drop --reading")
+    base = DEFAULT.with_keys(args.reading or {})
+    # (claim, reading) runs: the given reading, or every reading that can matter for each claim
+    runs = [(c, r) for c in claims for r in (c.readings() if args.reading_matrix else [base])]
+    stored = {(c.id, r): stored_result(kept, c, r) for c, r in runs} if args.resume else {}
+    todo = [(c, r) for c, r in runs if stored.get((c.id, r)) is None]
+    paths = tuple(str(Path(p).resolve()) for p in args.paths)
+    if args.claim_seconds is not None and args.claim_seconds <= 0:
+        raise UsageError("--claim-seconds must be positive")
+    tasks = [ProveTask(paths, c.id, args.timeout,
+                       None if folder is None else str(folder.resolve()), args.farkas_seconds,
+                       r.text, args.claim_seconds) for c, r in todo]
+
+    def keep(k, result):
+        if kept is not None and isinstance(result, ClaimResult):
+            store_result(kept, todo[k][0], result, todo[k][1])
+
+    fresh = run_jobs(prove_task, tasks, args.jobs, args.scheduler, "claims",
+                     show=None if not args.json else False, on_result=keep)
+    decided = {(c.id, r): (failed_result(c, res.reason, r) if isinstance(res, JobFailure)
+                           else res) for (c, r), res in zip(todo, fresh)}
+    results = [decided.get((c.id, r)) or stored[(c.id, r)] for c, r in runs]
+    emit(form_of(args), [r.to_json(args.decimals) for r in results], args.decimals,
+         lambda: claims_table(results, args.decimals))
+    if args.findings:
+        write_atomically(args.findings,
+                         findings_page(results, None if args.reading_matrix else base))
+    return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
+
+
+
+def _folder(name, option: str):
+    """The folder an option names, created if missing; None when the option is not given."""
+    if name is None:
+        return None
+    folder = Path(name)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option} {name}: not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def cmd_check(args) -> int:
+    """`rov check`: re-verify certificates, each under a time limit, all under a memory cap."""
+    from ..checker.certificates import MAX_BYTES, Report, check
+    if args.time_limit <= 0 or args.memory_limit <= 0:
+        raise UsageError("--time-limit and --memory-limit must be positive")
+    reports = []
+    with memory_cap(args.memory_limit):
+        for name in args.certificates:
+            path = Path(name)
+            try:
+                with time_limit(args.time_limit):
+                    if path.stat().st_size > MAX_BYTES:
+                        report = Report(False, "?", "?", name, (),
+                                        f"larger than {MAX_BYTES} bytes")
+                    else:
+                        report = check(json.loads(path.read_text()),
+                                       run_solvers=not args.no_solvers)
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+                report = Report(False, "?", "?", name, (),
+                                f"cannot read: {type(err).__name__}: {err}")
+            except OutOfTime:
+                report = Report(False, "?", "?", name, (), f"took longer than --time-limit "
+                                                            f"{args.time_limit:g} s")
+            except MemoryError:
+                report = Report(False, "?", "?", name, (), f"needed more than --memory-limit "
+                                                            f"{args.memory_limit} MiB")
+            reports.append((name, report))
+            if not args.json:
+                print(check_line(name, report))
+    emit(form_of(args), [{"file": n} | r.to_json() for n, r in reports], None,
+         lambda: check_summary(reports))
+    return EXIT_OK if all(r.ok for _, r in reports) else EXIT_MISMATCH
+
+
+def cmd_tournament(args) -> int:
+    """`rov tournament`: every ordered pair of a roster, the fixed-point outcomes."""
+    from .tournament import default_roster, run_tournament
+    _check_picture("--heatmap", args.heatmap)
+    game = load_game(args.game, args.rationalize)
+    roster = agent_specs(args, args.agents or default_roster(game))
+    result = run_tournament(game, roster, args.timeout, args.jobs, args.scheduler,
+                            show=None if not (args.json or args.csv) else False)
+    if args.heatmap:
+        result.heatmap(args.heatmap)
+    emit(form_of(args), result, args.decimals,
+         lambda: tournament_text(game, result, args.decimals))
+    return EXIT_OK
+
+
+def _check_picture(option: str, path: str | None) -> None:
+    """Refuse a picture file we cannot write before any work is done."""
+    if path is not None and Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"{option}: the picture is a .png, .svg or .pdf file")
+
+
+def cmd_plot(args) -> int:
+    """`rov plot`: the payoff plane with the fixed points of one or more pairs."""
+    from .plotting import describe, plot, split_pair
+    game = load_game(args.game, args.rationalize)
+    pairs = []
+    if args.agents:
+        if len(args.agents) != 2:
+            raise UsageError("plot takes two agents (or none, and --pair A,B)")
+        pairs.append(tuple(agent_specs(args, args.agents)))
+    for text in args.pair or []:
+        try:
+            pairs.append(tuple(agent_specs(args, split_pair(text))))
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+    for spec in (s for p in pairs for s in p):
+        parse_agent(spec)
+    _check_picture("-o", args.output)
+    pictures = plot(game, pairs, args.output, args.grid, args.bounds, args.timeout, args.title)
+    print("\n".join([*describe(pictures), f"wrote {args.output}"]))
+    return EXIT_OK
+
+
+def cmd_sweep(args) -> int:
+    """`rov sweep`: solve, or an exact optimum, at each point of a parameter grid."""
+    from .sweep import parse_grid, run_sweep
+    _check_picture("--plot", args.plot)
+    game = load_game(args.game, args.rationalize)
+    grids = [parse_grid(g) for g in args.grid]
+    objective = None if args.objective is None else parse_objective(args.objective, game)
+    result = run_sweep(game, tuple(agent_specs(args, (args.agent1, args.agent2))), grids,
+                       objective, args.objective, args.sense, args.timeout, args.jobs,
+                       args.scheduler, show=None if not (args.json or args.csv) else False)
+    if args.plot:
+        result.plot(args.plot)
+    emit(form_of(args), result, args.decimals, lambda: result.table(args.decimals))
+    return EXIT_OK
+
+
+def cmd_list(args) -> int:
+    """`rov list`: the library's agents and the built-in games."""
+    print(listing_text(LIBRARY, BUILTIN_GAMES))
+    return EXIT_OK

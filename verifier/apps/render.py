@@ -1,0 +1,223 @@
+"""The one renderer of the command line: every command hands its result here, as text,
+JSON or CSV, with exact numbers unless ``decimals`` is given, and progress goes to stderr.
+
+A result object renders itself as data (`to_json(decimals)`, and `to_csv(decimals)` for
+tables); this module owns every human-readable text, so that one kind of value (an optimum,
+a profile, a reading) reads the same in every command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Callable
+
+from ..model.numbers import fmt
+
+Form = str  # "text", "json" or "csv"
+
+
+def form_of(args) -> Form:
+    """The output form a command's options ask for."""
+    if getattr(args, "json", False):
+        return "json"
+    return "csv" if getattr(args, "csv", False) else "text"
+
+
+def emit(form: Form, result, decimals: int | None, text: Callable[[], str],
+         extra: dict | None = None) -> None:
+    """Print ``result`` in ``form``: its ``to_json(decimals)`` (with ``extra`` keys after
+    it), its ``to_csv(decimals)``, or the lines ``text()`` makes."""
+    if form == "json":
+        data = result.to_json(decimals) if hasattr(result, "to_json") else result
+        print(json.dumps(data | (extra or {}) if isinstance(data, dict) else data, indent=2))
+    elif form == "csv":
+        sys.stdout.write(result.to_csv(decimals))
+    else:
+        print(text())
+
+
+# ------------------------------------------------------------------ progress
+
+
+def progress(enabled: bool, label: str) -> Callable[[int], None] | None:
+    """A callback showing a live count and the seconds elapsed on stderr (or None)."""
+    if not enabled:
+        return None
+    start = time.perf_counter()
+
+    def show(count):
+        sys.stderr.write(f"\r{label}: {count} ... {time.perf_counter() - start:.1f}s")
+        sys.stderr.flush()
+    return show
+
+
+def end_progress(enabled: bool) -> None:
+    """Erase the progress line."""
+    if enabled:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def interactive(args) -> bool:
+    """Show progress only to a person: text output and a terminal on stderr."""
+    return not args.json and sys.stderr.isatty()
+
+
+# ------------------------------------------------------------------ values
+
+
+def optimum_end(optimum, decimals: int | None, compact: bool = False) -> str:
+    """One end of a range over the fixed points: the exact value, marked when it is not
+    attained, or the bracket [proven, found] when the solver left it open (``compact``, for
+    table cells: ``?proven..found`` and no mark)."""
+    if optimum.value is None:
+        low, high = fmt(optimum.proven, decimals), fmt(optimum.found, decimals)
+        return f"?{low}..{high}" if compact else f"unknown in [{low}, {high}]"
+    text = fmt(optimum.value, decimals)
+    return text if compact or optimum.attained else f"{text} (not attained)"
+
+
+def readings_line(pair) -> str | None:
+    """The line naming each agent's reading, for agents that take reading keys."""
+    shown = [f"agent {i + 1}: " + ",".join(f"{k}={v}" for k, v in r.items())
+             for i, r in enumerate(pair.readings) if r]
+    return f"  readings: {'; '.join(shown)} (ties: {pair.ties})" if shown else None
+
+
+def _with_readings(lines: list, pair) -> str:
+    line = readings_line(pair)
+    return "\n".join(lines + ([line] if line else []))
+
+
+# ------------------------------------------------------------------ commands
+
+
+def solve_text(result, pair, decimals: int | None) -> str:
+    """`rov solve`: the fixed points found, a continuum's components, the ranges."""
+    count = len(result.fixed_points)
+    state = ("complete" if result.complete else "not complete") + \
+        ("; a continuum" if result.continuum else "")
+    region = "" if result.assumptions is None else f" for {result.assumptions}"
+    lines = [f"{' vs '.join(result.agents)} on {result.game}{region}: {count} fixed point"
+             f"{'s' if count != 1 else ''} ({state})"]
+    for i, point in enumerate(result.fixed_points, 1):
+        lines.append(f"  {i}. {point.describe(pair.game, decimals)}")
+    for i, (xs, ys) in enumerate(result.components if result.continuum else (), 1):
+        hull = " x ".join("conv{" + ", ".join("(" + ", ".join(fmt(p, decimals) for p in s)
+                                              + ")" for s in side) + "}" for side in (xs, ys))
+        lines.append(f"  component {i}: {hull}")
+    for label, low, high in result.bounds:
+        lines.append(f"  {label} over all fixed points: {optimum_end(low, decimals)} .. "
+                     f"{optimum_end(high, decimals)}")
+    lines.append(f"  note: {result.note}")
+    return _with_readings(lines, pair)
+
+
+def bound_text(optimum, pair, objective: str, sense: str, decimals: int | None) -> str:
+    """`rov bound`: the exact extreme, where it is attained or approached, or the bracket."""
+    if optimum.value is None:
+        return (f"unknown: {sense} of {objective} lies in "
+                f"[{fmt(optimum.proven, decimals)}, {fmt(optimum.found, decimals)}]\n"
+                f"  note: {optimum.note}")
+    kind = sense if optimum.attained else {"min": "inf", "max": "sup"}[sense]
+    where = "the fixed points" if pair.region is None else \
+        f"all parameters in {pair.region.text} and all their fixed points together " \
+        f"(--value checks a formula in the parameters)"
+    lines = [f"{kind} of {objective} over {where} = {fmt(optimum.value)}"
+             + ("" if decimals is None else f" ~ {fmt(optimum.value, decimals)}")]
+    if optimum.point is not None:
+        label = "attained at" if optimum.attained else "approached by, e.g."
+        lines.append(f"  {label} {optimum.point.describe(pair.game, decimals)}")
+    lines.append(f"  note: {optimum.note}")
+    return _with_readings(lines, pair)
+
+
+def formula_bound_text(found, pair, objective: str, sense: str, decimals: int | None) -> str:
+    """`rov bound --value`: whether a formula in the parameters is the extreme."""
+    if not found.is_bound:
+        return (f"not a bound: a fixed point lies beyond {found.formula}: "
+                f"{found.beyond.describe(pair.game, decimals)}")
+    state = {True: "attained for every parameter (a fixed point written in the "
+                   "parameters, proven)",
+             False: "never attained: a bound, not the extreme",
+             None: "a proven bound; attained only where found: "
+                   + (found.point.describe(pair.game, decimals) if found.point else "")
+             }[found.attained]
+    return f"{sense} of {objective} for {pair.region.text}: {found.formula}\n  {state}"
+
+
+def check_point_text(check, pair, decimals: int | None) -> str:
+    """`rov check-point`: the fixed point, or each player's producible outputs."""
+    if check.fixed_point is not None:
+        return f"fixed point: {check.fixed_point.describe(pair.game, decimals)}"
+    lines = ["not a fixed point"]
+    for seat in (0, 1):
+        verdict = "cannot produce its strategy" if seat in check.failing else "can produce it"
+        lines.append(f"  player {seat + 1} ({pair.specs[seat]}): {verdict}")
+        ranges = check.producible[seat]
+        if ranges is None:
+            lines.append("    its producible outputs: unknown (solver gave up)")
+            continue
+        for action, (low, high, low_in, high_in) in zip(pair.game.actions[seat], ranges):
+            lines.append(f"    P({action}) over its outputs: {'[' if low_in else '('}"
+                         f"{fmt(low, decimals)}, {fmt(high, decimals)}"
+                         f"{']' if high_in else ')'}")
+    return "\n".join(lines)
+
+
+def game_text(game) -> str:
+    """`rov game`: the payoff table."""
+    lines = [f"{game.name}: {len(game.actions[0])}x{len(game.actions[1])}"]
+    for i, a in enumerate(game.actions[0]):
+        cells = [f"{b}: ({fmt(game.payoffs[0][i][j])}, {fmt(game.payoffs[1][i][j])})"
+                 for j, b in enumerate(game.actions[1])]
+        lines.append(f"  {a} | " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def claims_table(results, decimals: int | None) -> str:
+    """`rov prove`: one row per verdict with its formal text and evidence, then a count."""
+    rows = [("id", "game", "verdict", "expected", "time", "statement / evidence")]
+    for r in results:
+        mark = "" if r.as_expected else "  <-- differs"
+        label = r.id + (f" [{r.reading}]" if r.reading else "")
+        rows.append((label, r.game, r.verdict, r.expected, f"{r.seconds:.2f}s",
+                     r.statement + mark))
+        rows.append(("", "", "", "", "", "  formal: " + r.formal))
+        evidence = r.summary(decimals)
+        if evidence:
+            rows.append(("", "", "", "", "", "  " + evidence))
+    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5]
+             for row in rows]
+    differ = sum(not r.as_expected for r in results)
+    lines.append(f"\n{len(results)} verdicts: {len(results) - differ} as expected, "
+                 f"{differ} differ")
+    return "\n".join(lines)
+
+
+def check_line(name: str, report) -> str:
+    """`rov check`: one certificate's line."""
+    return f"{name}: {report.line()}"
+
+
+def check_summary(reports: list) -> str:
+    """`rov check`: how many certificates re-verified."""
+    bad = sum(not r.ok for _, r in reports)
+    return f"{len(reports)} certificates: {len(reports) - bad} re-verified, {bad} failed"
+
+
+def tournament_text(game, result, decimals: int | None) -> str:
+    """`rov tournament`: the table of the row agent's payoffs, and the cells that failed."""
+    errors = "".join(f"\n  {c.row} vs {c.column}: {c.note}" for c in result.cells
+                     if c.kind == "error")
+    return (f"{game.name}: the row agent's payoff over all fixed points "
+            f"(x: unique; {{x, y}}: the finite set; [a, b]: a range with "
+            f"exact ends, ( ) when not attained)\n" + result.table(decimals) + errors)
+
+
+def listing_text(agents, games) -> str:
+    """`rov list`: the library's agents and the built-in games."""
+    return "agents: " + ", ".join(agents) + "\ngames:  " + ", ".join(games)
