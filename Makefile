@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-z3 test bench bench-nash bench-jobs figures fuzz findings clean
+.PHONY: prove check check-no-z3 test bench bench-nash bench-jobs figures fuzz findings clean \
+	architecture compare
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +58,14 @@ figures: $(STAMP)
 	$(BIN)/rov plot --pair $(NELP),$(LP) --pair $(NELP),cooperatebot --game pd-a -o docs/figures/red-blue.png --title "neLP vs LP and neLP vs CooperateBot on pd-a: red and blue"
 	$(BIN)/rov plot $(GREEN) $(GREEN) --game pd-a -o docs/figures/green-kite.png --title "two green agents on pd-a"
 	$(BIN)/rov plot --pair $(GREEN),$(YELLOW) --pair $(YELLOW),$(YELLOW) --game pd-a -o docs/figures/green-yellow.png --title "green vs yellow, and yellow vs yellow, on pd-a"
+
+# the layer picture and the tables of docs/architecture.md, measured from the source
+architecture: $(STAMP)
+	$(BIN)/python docs/architecture.py
+
+# the catalogue's verdicts, certificate hashes and check reports against a commit (BEFORE=rev)
+compare: $(STAMP)
+	$(BIN)/python bench/compare_catalogue.py --before $(BEFORE)
 
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/prove_jobs.py

@@ -1,12 +1,14 @@
 """Are the catalogue's verdicts, its certificates and their checks the same at two commits?
 
     python bench/compare_catalogue.py --before REV [--after REV] [--jobs N] [--keep DIR]
+    python bench/compare_catalogue.py --before-dir DIR/before [--keep DIR2]
 
 For each side, a git worktree of the commit (the working tree itself for --after .) runs
 `rov prove proofs/ --certificates DIR --json`, then `rov check DIR/*.json --json`, with this
 checkout's virtual environment and the side's own package first on PYTHONPATH. It then
 compares, claim by claim: the verdict, the certificate's evidence kind and content hash
-(the hash covers everything but the timings), and the check report's verdict and ok. It
+(the hash covers everything but the timings), and the check report (verdict, ok, and the
+lines saying what was checked). It
 prints one line per difference and a summary, and exits 1 if anything differs.
 
 A refactoring must leave all of them unchanged (issue 16); time-outs under load can turn a
@@ -27,44 +29,50 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_side(label: str, rev: str, out: Path, jobs: int) -> dict:
-    """Prove the catalogue and check its certificates at ``rev`` ("." is the working tree);
-    returns {claim id: (verdict, kind, hash, check verdict, check ok)}."""
+def run_side(rev: str, side: Path, jobs: int) -> None:
+    """Prove the catalogue and check its certificates at ``rev`` ("." is the working tree),
+    writing ``side``/prove.json, ``side``/check.json and ``side``/certs/."""
     if rev == ".":
         tree = ROOT
     else:
-        tree = out / f"tree-{label}"
+        tree = side / "tree"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree),
                         rev], check=True)
-    certs = out / f"certs-{label}"
+    certs = side / "certs"
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    python = sys.executable
+    command = [sys.executable, "-m", "verifier.cli" if _flat(tree) else "verifier"]
     try:
-        proved = subprocess.run([python, "-m", "verifier.cli" if _flat(tree) else "verifier",
-                                 "prove", "proofs/", "--jobs", str(jobs),
+        proved = subprocess.run([*command, "prove", "proofs/", "--jobs", str(jobs),
                                  "--certificates", str(certs), "--json"],
                                 cwd=tree, env=env, capture_output=True, text=True, check=False)
         if proved.returncode not in (0, 1):
-            raise SystemExit(f"{label}: rov prove exited {proved.returncode}: "
+            raise SystemExit(f"{rev}: rov prove exited {proved.returncode}: "
                              f"{proved.stderr.strip().splitlines()[-1:]}")
-        files = sorted(str(p) for p in certs.glob("*.json"))
-        checked = subprocess.run([python, "-m", "verifier.cli" if _flat(tree) else "verifier",
-                                  "check", *files, "--json"], cwd=tree, env=env,
-                                 capture_output=True, text=True, check=False)
+        (side / "prove.json").write_text(proved.stdout)
+        checked = subprocess.run([*command, "check", *sorted(map(str, certs.glob("*.json"))),
+                                  "--json"], cwd=tree, env=env, capture_output=True,
+                                 text=True, check=False)
         if checked.returncode not in (0, 1):
-            raise SystemExit(f"{label}: rov check exited {checked.returncode}")
+            raise SystemExit(f"{rev}: rov check exited {checked.returncode}")
+        (side / "check.json").write_text(checked.stdout)
     finally:
         if rev != ".":
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
                            check=False)
-    reports = {Path(r["path"]).stem: r for r in json.loads(checked.stdout)}
+
+
+def load_side(side: Path) -> dict:
+    """{claim id: (verdict, kind, hash, check verdict, check ok, what the check checked)}
+    from a side's prove.json, check.json and certs/."""
+    reports = {Path(r["file"]).stem: r for r in json.loads((side / "check.json").read_text())}
     rows = {}
-    for claim in json.loads(proved.stdout):
-        cert = json.loads((certs / f"{claim['id']}.json").read_text()) \
-            if (certs / f"{claim['id']}.json").exists() else {}
+    for claim in json.loads((side / "prove.json").read_text()):
+        path = side / "certs" / f"{claim['id']}.json"
+        cert = json.loads(path.read_text()) if path.exists() else {}
         report = reports.get(claim["id"], {})
         rows[claim["id"]] = (claim["verdict"], cert.get("kind"), cert.get("hash"),
-                             report.get("verdict"), report.get("ok"))
+                             report.get("verdict"), report.get("ok"),
+                             tuple(report.get("checked", ())) + (report.get("problem"),))
     return rows
 
 
@@ -75,17 +83,24 @@ def _flat(tree: Path) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1].strip())
-    parser.add_argument("--before", required=True, help="commit to compare against")
+    parser.add_argument("--before", help="commit to compare against")
+    parser.add_argument("--before-dir", help="or a folder a run with --keep wrote (its "
+                                             "before/ or after/ folder)")
     parser.add_argument("--after", default=".", help="commit (default: the working tree)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--keep", help="write the certificates and results here")
+    parser.add_argument("--keep", help="write the runs here (before/, after/)")
     args = parser.parse_args()
+    if (args.before is None) == (args.before_dir is None):
+        parser.error("give --before REV or --before-dir DIR")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(args.keep or tmp)
-        out.mkdir(parents=True, exist_ok=True)
-        before = run_side("before", args.before, out, args.jobs)
-        after = run_side("after", args.after, out, args.jobs)
-    fields = ("verdict", "kind", "hash", "check verdict", "check ok")
+        for label, rev in (("before", args.before), ("after", args.after)):
+            if rev is not None:
+                (out / label).mkdir(parents=True, exist_ok=True)
+                run_side(rev, out / label, args.jobs)
+        before = load_side(Path(args.before_dir) if args.before_dir else out / "before")
+        after = load_side(out / "after")
+    fields = ("verdict", "kind", "hash", "check verdict", "check ok", "check lines")
     differences = 0
     for claim in sorted(set(before) | set(after)):
         a, b = before.get(claim), after.get(claim)
@@ -99,7 +114,7 @@ def main() -> int:
                 differences += 1
     same = sum(before.get(c) == after.get(c) for c in before)
     print(f"{len(before)} claims before, {len(after)} after; {same} identical in verdict, "
-          f"evidence kind, certificate hash and check result; {differences} differences")
+          f"evidence kind, certificate hash and check report; {differences} differences")
     return 1 if differences else 0
 
 
