@@ -15,8 +15,9 @@ that the exact interpreter can be used, and certificates checked, without Z3.
 from importlib import import_module
 
 from . import moved
-from .model.agents import (Agent, AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play,
-                           PlayEstimate, Program, Query, SeatView, Surely, prob)
+from .model.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
+                           Program, Query, Surely)
+from .model.builders import Agent, SeatView, prob
 from .model.games import Game, builtin_game, load_game, prisoners_dilemma
 from .model.library import LIBRARY, parse_agent
 from .semantics.interpreter import FixedPointWitness, Observation, Run, output, verify_fixed_point

@@ -32,23 +32,21 @@ and conditions:
   :class:`Negation`), each oracle call an independent draw.
 
 Polynomials use agent-relative variables ``("self", k)`` and ``("opp", k)``.
-An :class:`Agent` is a named builder turning a :class:`SeatView` (the game
-seen from one seat) into a program; the exact interpreter and the Z3 compiler
+An `Agent` (in `verifier.model.builders`) is a named builder turning a `SeatView` (the
+game seen from one seat) into a program; the exact interpreter and the Z3 compiler
 both read programs and nothing else.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Callable, Iterator
+from typing import Iterator
 
 from ..errors import InputError
-from .games import Game, GameError
-from .numbers import exact
 from .params import is_symbol, symbols_of
-from .poly import Poly, var
+from .poly import Poly
 from .readings import KEYS
 
 
@@ -474,110 +472,10 @@ def _check_box_condition(cond, prog: Program) -> None:
         raise AgentError(f"{prog.name}: {name} needs an estimate precision delta")
 
 
-# ------------------------------------------------------------------ views
-
-
-@dataclass(frozen=True)
-class SeatView:
-    """The game as seen by the agent in seat ``seat``: helpers for builders."""
-
-    game: Game
-    seat: int
-
-    @property
-    def n_self(self) -> int:
-        return self.game.num_actions(self.seat)
-
-    @property
-    def n_opp(self) -> int:
-        return self.game.num_actions(1 - self.seat)
-
-    def own(self, action) -> int:
-        return self.game.action_index(self.seat, action)
-
-    def theirs(self, action) -> int:
-        return self.game.action_index(1 - self.seat, action)
-
-    def p_self(self, action) -> Poly:
-        """My probability of playing ``action`` (name or index), as a Poly."""
-        return var("self", self.own(action))
-
-    def p_opp(self, action) -> Poly:
-        """The opponent's probability of playing ``action``, as a Poly."""
-        return var("opp", self.theirs(action))
-
-    @property
-    def u_self(self) -> Poly:
-        """My expected payoff as a Poly in self/opp variables."""
-        return self.game.relative_payoff_poly(self.seat, self.seat)
-
-    def u_playing(self, action: int) -> Poly:
-        """My expected payoff when I play ``action`` against the opponent's strategy
-        (linear in the opponent's variables)."""
-        return sum((self.game.payoff(self.seat, action, b) * var("opp", b)
-                    for b in range(self.n_opp)), Poly())
-
-    @property
-    def u_opp(self) -> Poly:
-        """The opponent's expected payoff as a Poly in self/opp variables."""
-        return self.game.relative_payoff_poly(self.seat, 1 - self.seat)
-
-    def play(self, action) -> Play:
-        """Play ``action`` (a name or index) for sure."""
-        return Play(self.game.pure(self.seat, action))
-
-    def gain(self, whose: str, o_self: int, o_opp: int) -> Poly:
-        """The post's D(p)(o_self, o_opp) for my ("self") or their ("opp") payoff, both
-        players moving at equal rates."""
-        who = self.seat if whose == "self" else 1 - self.seat
-        return self.game.direction_gain(who, self.seat, o_self, o_opp)
-
-    def move_gain(self, whose: str, mover: str, target: int) -> Poly:
-        """The change in my ("self") or their ("opp") payoff when only ``mover`` ("self"
-        or "opp") moves toward its pure action ``target``: one side of D."""
-        who = self.seat if whose == "self" else 1 - self.seat
-        return self.game.move_gain(who, self.seat, mover, target)
-
-    @property
-    def security_value(self) -> Fraction:
-        return self.game.security_value(self.seat)
-
-    @property
-    def security_strategy(self) -> tuple:
-        return self.game.security_strategy(self.seat)
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A named agent: a builder from a :class:`SeatView` to a program body.
-
-    ``spec`` is the text that names it (``nelp(eps=1/10,delta=1/1000)``),
-    ``delta`` its estimate precision (None if it never estimates) and
-    ``params`` its parameters, for display and serialisation. Parameters
-    may be symbols (:mod:`verifier.params`); ``requirements`` are then the
-    atoms over them that the agent's definition needs (``0 < eps < 1``).
-    ``reading`` holds the values of the reading keys the agent takes
-    (:mod:`verifier.readings`), as ``((key, value), ...)``; its
-    ``estimates`` value, if any, is the programs' estimate model.
-    """
-
-    spec: str
-    build: Callable[[SeatView], Node] = field(compare=False, repr=False)
-    delta: Fraction | Poly | None = None
-    params: tuple = ()
-    requirements: tuple = ()
-    reading: tuple = ()
-
-    def program(self, game: Game, seat: int) -> Program:
-        try:
-            body = self.build(SeatView(game, seat))
-        except GameError as err:
-            raise AgentError(f"{self.spec} cannot play {game.name}: {err}") from None
-        return Program(body, game.num_actions(seat), game.num_actions(1 - seat),
-                       self.delta, self.spec, self.requirements,
-                       dict(self.reading).get("estimates", "box"), self.reading)
-
-
-def prob(x) -> Poly:
-    """A Mix probability from a number or a Poly."""
-    return x if isinstance(x, Poly) else Poly.const(exact(x))
+def __getattr__(name: str):
+    """`Agent`, `SeatView` and `prob` moved to `verifier.model.builders`; these names are
+    kept here for one version (docs/architecture.md, "Moved modules")."""
+    if name in ("Agent", "SeatView", "prob"):
+        from . import builders
+        return getattr(builders, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
