@@ -29,6 +29,12 @@ class InternalError(RovError, RuntimeError):
     """A bug of ours or of a solver, never a verdict: exit status 4 on the command line."""
 
 
+class UnknownNode(InternalError):
+    """A walker over the agent language or formulas met a kind it does not handle: a
+    kind was added without teaching every walker (tests/test_walkers.py), never bad input
+    (`validate` refuses a foreign node in a user's program first)."""
+
+
 class ClaimError(InputError):
     """A claim or claim file is malformed."""
 

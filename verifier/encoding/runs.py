@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import combinations_with_replacement, product
 from typing import TYPE_CHECKING
 
+from ..errors import UnknownNode
 from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
                             PlayEstimate, Program, Query, Surely, SurelyCone, SurelyOutside,
                             query_key)
@@ -99,7 +100,7 @@ class RunEncoder:
             return self.cond(cond.cond, path + (0,), not positive)
         if isinstance(cond, Constant):
             return Truth(cond.value == positive)
-        raise TypeError(f"unknown condition {cond!r}")
+        raise UnknownNode(f"the compiler has no rule for the condition {cond!r}")
 
     def _pairs(self):
         """The vertices of both estimate boxes, with their validity guards."""
@@ -272,7 +273,7 @@ class RunEncoder:
             self.run.choices[path] = flags
             outs = [self.node(o, path + (i,)) for i, o in enumerate(node.options)]
             return self._select(list(zip(flags, outs)), path)
-        raise TypeError(f"unknown node {node!r}")
+        raise UnknownNode(f"the compiler has no rule for the node {node!r}")
 
     def _select(self, cases: list, path: tuple) -> list:
         """Fresh output variables equal to the outputs of the case that holds."""

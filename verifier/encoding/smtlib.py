@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..errors import UnknownNode
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
 
@@ -67,7 +68,7 @@ def formula(f: Formula) -> str:
         return f"(not {formula(f.part)})"
     if isinstance(f, Truth):
         return "true" if f.value else "false"
-    raise TypeError(f"not a formula: {f!r}")
+    raise UnknownNode(f"no SMT-LIB text for the formula {f!r}")
 
 
 def declarations(formulas: list) -> list[str]:

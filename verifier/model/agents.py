@@ -222,6 +222,11 @@ SURELY_OPS = ("<", "<=", ">", ">=")
 # ---------------------------------------------------------------- programs
 
 
+# every kind of the language: each walker handles all of them or raises UnknownNode
+NODE_KINDS = (Play, PlayEstimate, Mix, If, Choose)
+CONDITION_KINDS = (Query, Surely, SurelyCone, SurelyOutside, AllOf, AnyOf, Negation, Constant)
+
+
 @dataclass(frozen=True)
 class Program:
     """An agent's tree for one game and one seat, validated.

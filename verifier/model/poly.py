@@ -326,6 +326,10 @@ class BoolVar(Formula):
         return self.name
 
 
+# every kind of formula: each walker handles all of them or raises UnknownNode
+FORMULA_KINDS = (Atom, And, Or, Not, Truth, BoolVar)
+
+
 def atom_text(atom: "Atom") -> str:
     """An atom with its constant moved right: ``e + -1 <= 0`` as ``e <= 1``."""
     constant = atom.poly.terms.get((), Fraction(0))

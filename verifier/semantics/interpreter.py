@@ -33,7 +33,7 @@ import sympy
 from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
                      PlayEstimate, Program, Query, QueryKey, Surely, SurelyCone, SurelyOutside,
                      query_key)
-from ..errors import EvidenceRejected
+from ..errors import EvidenceRejected, UnknownNode
 from ..model.numbers import Number, compare, simplify_number
 
 TieAnswers = Mapping  # QueryKey -> the oracle's probability of answering 1 (a Number)
@@ -195,7 +195,7 @@ class _Evaluator:
             return 1 - self.cond(cond.cond, path + (0,))
         if isinstance(cond, Constant):
             return Fraction(cond.value)
-        raise InadmissibleObservation(f"unknown condition {cond!r}")
+        raise UnknownNode(f"the interpreter has no rule for the condition {cond!r}")
 
     def query(self, cond: Query) -> Number:
         """The probability that one call answers 1: forced off the tie, else the oracle's q."""
@@ -320,7 +320,7 @@ class _Evaluator:
                     part = self.node(option, path + (i,))
                     out = [o + w * x for o, x in zip(out, part)]
             return out
-        raise InadmissibleObservation(f"unknown node {node!r}")
+        raise UnknownNode(f"the interpreter has no rule for the node {node!r}")
 
 
 def _interval(vertices: list) -> tuple:
@@ -469,7 +469,7 @@ def pure_run(program: Program, seat: int, profile_self: Sequence, profile_opp: S
                     pick = tuple(Fraction(int(k == i)) for k in range(len(node.options)))
                     return found | {path: pick}
             return None
-        return None
+        raise UnknownNode(f"no pure choice search for the node {node!r}")  # PlayEstimate too
 
     found = search(program.body, ())
     return None if found is None else Observation(choices=found)
