@@ -96,10 +96,12 @@ class System:
 
     # -- variables --------------------------------------------------------
     def real_var(self, name: str) -> Poly:
+        """A fresh real variable of the system, named ``name``."""
         self.reals.append(name)
         return named(name)
 
     def bool_var(self, name: str) -> BoolVar:
+        """A fresh Boolean variable of the system, named ``name``."""
         self.booleans.append(name)
         return BoolVar(name)
 
@@ -272,6 +274,7 @@ class System:
 
     # -- whole-system helpers ------------------------------------------------------
     def formula(self) -> Formula:
+        """The conjunction of every constraint."""
         return conj(self.constraints)
 
     def witness(self, real, boolean) -> FixedPointWitness:

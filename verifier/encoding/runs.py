@@ -64,6 +64,8 @@ class RunEncoder:
         self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
 
     def true_term(self, poly: Poly) -> Poly:
+        """A polynomial in the agent-relative variables, at the true profile (the system's
+        strategy terms)."""
         return poly.substitute({("self", k): x for k, x in enumerate(self.own)}
                                | {("opp", k): x for k, x in enumerate(self.opp)})
 
@@ -243,6 +245,8 @@ class RunEncoder:
 
     # -- outputs -----------------------------------------------------------------
     def node(self, node: Node, path: tuple) -> list:
+        """The output terms of ``node`` (one Poly per own action), adding what it needs; raises
+        UnknownNode on a kind it does not handle."""
         s = self.s
         if isinstance(node, Play):
             return [Poly.const(p) for p in node.dist]

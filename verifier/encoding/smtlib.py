@@ -51,6 +51,7 @@ _OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "="}
 
 
 def formula(f: Formula) -> str:
+    """A formula as SMT-LIB 2 text; raises UnknownNode on a kind it does not handle."""
     if isinstance(f, Atom):
         if f.op == "!=":
             return f"(not (= {term(f.poly)} 0.0))"

@@ -61,6 +61,7 @@ class Node:
     """An output node: produces a distribution over the agent's own actions."""
 
     def children(self) -> tuple:
+        """The nodes directly below this one (none for a leaf)."""
         return ()
 
 
@@ -85,6 +86,7 @@ class Mix(Node):
     second: Node
 
     def children(self):
+        """The two mixed nodes."""
         return (self.first, self.second)
 
 
@@ -97,6 +99,7 @@ class If(Node):
     orelse: Node
 
     def children(self):
+        """The two branches."""
         return (self.then, self.orelse)
 
 
@@ -107,6 +110,7 @@ class Choose(Node):
     options: tuple
 
     def children(self):
+        """The options."""
         return tuple(self.options)
 
 
@@ -126,6 +130,7 @@ class Cond:
         return Negation(self)
 
     def parts(self) -> tuple:
+        """The conditions directly inside this one (none for an atom)."""
         return ()
 
 
@@ -190,30 +195,37 @@ class SurelyOutside(Cond):
 
 @dataclass(frozen=True)
 class AllOf(Cond):
+    """Every one of ``conds`` holds; each query in them is its own independent call."""
     conds: tuple
 
     def parts(self):
+        """Its conditions."""
         return tuple(self.conds)
 
 
 @dataclass(frozen=True)
 class AnyOf(Cond):
+    """At least one of ``conds`` holds; each query in them is its own independent call."""
     conds: tuple
 
     def parts(self):
+        """Its conditions."""
         return tuple(self.conds)
 
 
 @dataclass(frozen=True)
 class Negation(Cond):
+    """``cond`` does not hold."""
     cond: Cond
 
     def parts(self):
+        """The negated condition."""
         return (self.cond,)
 
 
 @dataclass(frozen=True)
 class Constant(Cond):
+    """A condition that always (``value`` True) or never holds."""
     value: bool
 
 
@@ -301,6 +313,7 @@ class Program:
 
     @cached_property
     def uses_estimates(self) -> bool:
+        """True when some node or condition reads the run's estimate of the profile."""
         nodes, conds = self.distinct()
         return any(isinstance(n, PlayEstimate) for n in nodes) or any(
             isinstance(c, (Surely, SurelyCone, SurelyOutside)) for c in conds)

@@ -26,16 +26,20 @@ class SeatView:
 
     @property
     def n_self(self) -> int:
+        """The number of this seat's actions."""
         return self.game.num_actions(self.seat)
 
     @property
     def n_opp(self) -> int:
+        """The number of the opponent's actions."""
         return self.game.num_actions(1 - self.seat)
 
     def own(self, action) -> int:
+        """The index of one of this seat's actions, given by name or index; raises GameError."""
         return self.game.action_index(self.seat, action)
 
     def theirs(self, action) -> int:
+        """The index of one of the opponent's actions, given by name or index; raises GameError."""
         return self.game.action_index(1 - self.seat, action)
 
     def p_self(self, action) -> Poly:
@@ -80,10 +84,12 @@ class SeatView:
 
     @property
     def security_value(self) -> Fraction:
+        """This seat's security (maximin) value in the game (exact)."""
         return self.game.security_value(self.seat)
 
     @property
     def security_strategy(self) -> tuple:
+        """A maximin strategy of this seat (a Strategy)."""
         return self.game.security_strategy(self.seat)
 
 
@@ -109,6 +115,8 @@ class Agent:
     reading: tuple = ()
 
     def program(self, game: Game, seat: int) -> Program:
+        """The agent's program in seat ``seat`` (0 or 1) of ``game``; raises AgentError when it
+        cannot play that game."""
         try:
             body = self.build(SeatView(game, seat))
         except GameError as err:

@@ -70,6 +70,7 @@ class Game:
 
     # basic facts ----------------------------------------------------------
     def num_actions(self, player: int) -> int:
+        """How many actions ``player`` (0 or 1) has."""
         return len(self.actions[player])
 
     def action_index(self, player: int, action) -> int:
@@ -179,6 +180,7 @@ class Game:
 
     # serialisation ------------------------------------------------------------
     def to_json(self) -> dict:
+        """The game as JSON data: name, actions and exact payoffs as strings."""
         n, m = self.num_actions(0), self.num_actions(1)
         return {"name": self.name, "actions": [list(a) for a in self.actions],
                 "payoffs": [[[str(self.payoffs[0][a][b]), str(self.payoffs[1][a][b])]
@@ -258,6 +260,7 @@ MAX_ACTIONS = 64
 
 
 def builtin_game(name: str) -> Game:
+    """The built-in game called ``name`` (`BUILTIN_GAMES`); raises GameError for another name."""
     try:
         return BUILTIN_GAMES[name]()
     except KeyError:

@@ -45,7 +45,7 @@ def exact(value, rationalize: bool = False) -> Fraction:
     >>> exact(0.1)
     Traceback (most recent call last):
     ...
-    verifier.numbers.InexactNumberError: 0.1 is a float that is not exactly 1/10; write "1/10" or ask to rationalize
+    verifier.model.numbers.InexactNumberError: 0.1 is a float that is not exactly 1/10; write "1/10" or ask to rationalize
     >>> exact(0.1, rationalize=True)
     Fraction(1, 10)
     """

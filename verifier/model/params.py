@@ -205,10 +205,12 @@ class Region:
 
     @property
     def symbols(self) -> tuple:
+        """The parameter symbols the region constrains, sorted."""
         return tuple(sorted(set().union(*(symbols_of(a.poly) for a in self.atoms))))
 
     @property
     def formulas(self) -> list[Formula]:
+        """The region as a list of atoms (all must hold)."""
         return list(self.atoms)
 
     def contains(self, values: dict) -> bool:

@@ -43,6 +43,7 @@ class Poly:
 
     @staticmethod
     def const(c) -> "Poly":
+        """The constant polynomial ``c`` (an exact number)."""
         return Poly({(): exact(c)})
 
     @staticmethod
@@ -116,16 +117,20 @@ class Poly:
         return Atom(self - other, "==")
 
     def ne(self, other) -> "Atom":
+        """The atom ``self != other``."""
         return Atom(self - other, "!=")
 
     # inspection -------------------------------------------------------------
     def variables(self) -> set:
+        """The variables that occur with a non-zero coefficient."""
         return {v for m in self.terms for v, _ in m}
 
     def is_constant(self) -> bool:
+        """True when no variable occurs."""
         return all(m == () for m in self.terms)
 
     def constant_value(self) -> Fraction:
+        """The value of a constant polynomial; raises ValueError if a variable occurs."""
         if not self.is_constant():
             raise ValueError(f"{self} is not constant")
         return self.terms.get((), Fraction(0))
@@ -224,9 +229,11 @@ class Formula:
         return Not(self)
 
     def holds(self, values: Mapping[Hashable, Number]) -> bool:
+        """Whether the formula holds when each variable takes its value in ``values``."""
         raise NotImplementedError
 
     def polys(self) -> list[Poly]:
+        """The polynomials of its atoms, in order."""
         raise NotImplementedError
 
 
@@ -242,12 +249,15 @@ class Atom(Formula):
             raise ValueError(f"unknown comparison {self.op!r}")
 
     def holds(self, values):
+        """``poly op 0`` at ``values`` (exact comparison)."""
         return _OPS[self.op](compare(self.poly.evaluate(values), 0))
 
     def negated(self) -> "Atom":
+        """The atom that holds exactly where this one fails."""
         return Atom(self.poly, _NEGATE[self.op])
 
     def polys(self):
+        """Its one polynomial."""
         return [self.poly]
 
     def __repr__(self):
@@ -256,12 +266,15 @@ class Atom(Formula):
 
 @dataclass(frozen=True, eq=False)
 class And(Formula):
+    """All of ``parts`` hold (true when there are none)."""
     parts: tuple
 
     def holds(self, values):
+        """Every part holds at ``values``."""
         return all(p.holds(values) for p in self.parts)
 
     def polys(self):
+        """The polynomials of every part."""
         return [q for p in self.parts for q in p.polys()]
 
     def __repr__(self):
@@ -270,12 +283,15 @@ class And(Formula):
 
 @dataclass(frozen=True, eq=False)
 class Or(Formula):
+    """Some part of ``parts`` holds (false when there are none)."""
     parts: tuple
 
     def holds(self, values):
+        """Some part holds at ``values``."""
         return any(p.holds(values) for p in self.parts)
 
     def polys(self):
+        """The polynomials of every part."""
         return [q for p in self.parts for q in p.polys()]
 
     def __repr__(self):
@@ -284,12 +300,15 @@ class Or(Formula):
 
 @dataclass(frozen=True, eq=False)
 class Not(Formula):
+    """The negation of ``part``."""
     part: Formula
 
     def holds(self, values):
+        """The part fails at ``values``."""
         return not self.part.holds(values)
 
     def polys(self):
+        """The polynomials of the part."""
         return self.part.polys()
 
     def __repr__(self):
@@ -298,12 +317,15 @@ class Not(Formula):
 
 @dataclass(frozen=True, eq=False)
 class Truth(Formula):
+    """The constant formula ``value``."""
     value: bool
 
     def holds(self, values):
+        """Its constant value."""
         return self.value
 
     def polys(self):
+        """None: a constant has no atoms."""
         return []
 
     def __repr__(self):
@@ -317,9 +339,11 @@ class BoolVar(Formula):
     name: str
 
     def holds(self, values):
+        """The Boolean value of this variable in ``values``."""
         return bool(values[self.name])
 
     def polys(self):
+        """None: a Boolean variable has no atoms."""
         return []
 
     def __repr__(self):
@@ -384,6 +408,7 @@ def negate(f: Formula) -> Formula:
 
 
 def implies(a: Formula, b: Formula) -> Formula:
+    """``a`` implies ``b``, as ``not a or b``."""
     return disj([negate(a), b])
 
 

@@ -68,9 +68,11 @@ class Reading:
         return ", ".join(getattr(self, k) for k in KEYS if k in keys)
 
     def to_json(self) -> dict:
+        """The reading's keys and values as a dict."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def with_keys(self, settings: dict) -> "Reading":
+        """This reading with the keys in ``settings`` replaced."""
         return replace(self, **settings)
 
     def matches(self, pattern: dict) -> bool:
