@@ -19,18 +19,18 @@ probability, a polynomial in the q's, and the ``If`` mixes its branches
 with it. "delta-surely" conditions are checked at the vertices of the
 radius-delta box around the estimate, clipped to the simplex, which is exact
 because the compared polynomials are affine in each player's strategy;
-:class:`~verifier.agents.SurelyCone` adds the rates as a variable where it
+:class:`~verifier.model.agents.SurelyCone` adds the rates as a variable where it
 holds and a Farkas-type combination of the rows (Ville's theorem) where it
-fails. :class:`~verifier.agents.SurelyOutside` is exact where it fails (a
+fails. :class:`~verifier.model.agents.SurelyOutside` is exact where it fails (a
 profile of the box in the polygon) and relaxed where it holds (the images of
 the box's four edges miss the polygon, a necessary condition): a system with
 such a test is marked ``relaxed``, and only the exact interpreter's
 re-check makes one of its points a fixed point.
 
-The system is plain data (:mod:`verifier.poly` formulas over named real and
+The system is plain data (:mod:`verifier.model.poly` formulas over named real and
 Boolean variables) and this module never imports z3: the certificate
-checker rebuilds it to compare with a certificate. :mod:`verifier.smt`
-translates it for Z3, :mod:`verifier.smtlib` prints it as SMT-LIB 2.
+checker rebuilds it to compare with a certificate. :mod:`verifier.encoding.smt`
+translates it for Z3, :mod:`verifier.encoding.smtlib` prints it as SMT-LIB 2.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class System:
     indices) and ``booleans`` name the variables in order of creation; ``free[i]`` are player i's free
     strategy variables and ``strategy[i]`` the whole strategy as Polys;
     ``tie[key]`` is the q variable of each distinct query
-    (:func:`verifier.agents.query_key`) and ``query_value[key]`` its
+    (:func:`verifier.model.agents.query_key`) and ``query_value[key]`` its
     polynomial minus its threshold in the system's variables. ``relaxed`` is
     True when a condition is over-approximated (module docstring): then a
     solution is a fixed point only once the interpreter confirms it.

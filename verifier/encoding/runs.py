@@ -124,7 +124,7 @@ class RunEncoder:
 
         The set of good t for one row is an interval reaching 0 or 1, so by Helly's
         theorem in one dimension some t serves every row exactly when every two rows
-        share one (:func:`verifier.poly.rates_meet`). With two actions each and gains that vanish when
+        share one (:func:`verifier.model.poly.rates_meet`). With two actions each and gains that vanish when
         their mover already plays its target (LP's: a = s(x) alpha(y), b = r(y)
         beta(x)), the rows are first scaled by 1 / (s(x) r(y)), which leaves one row
         per payoff, the least alpha / r and the least beta / s over the vertices

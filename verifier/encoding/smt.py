@@ -1,7 +1,7 @@
 """The Z3 boundary: constraint systems to Z3 terms, queries, models to exact numbers.
 
-Everything else works on :mod:`verifier.poly` formulas; only this module,
-:mod:`verifier.extremum` and :mod:`verifier.solver` (which decide) import z3.
+Everything else works on :mod:`verifier.model.poly` formulas; only this module,
+:mod:`verifier.decision.extremum` and :mod:`verifier.decision.solver` (which decide) import z3.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _variable(name, integers: bool = True) -> z3.ArithRef:
 
 def term(poly: Poly, integers: bool = True) -> z3.ArithRef:
     """A Poly over named variables as a Z3 term (one flat sum of products). Integer
-    variables (:func:`verifier.poly.is_integer_name`) are Z3 integers, or, with
+    variables (:func:`verifier.model.poly.is_integer_name`) are Z3 integers, or, with
     ``integers=False``, reals (the relaxation that Farkas lemmas refute)."""
     parts = []
     for m, c in poly.terms.items():

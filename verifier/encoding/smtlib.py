@@ -5,7 +5,7 @@ read; the checker rebuilds the system and prints it again with this module to
 compare. Variables are declared in order of first appearance.
 
 >>> from fractions import Fraction
->>> from verifier.poly import named, BoolVar, implies
+>>> from verifier.model.poly import named, BoolVar, implies
 >>> x = named("x")
 >>> print(smtlib([implies(BoolVar("b"), 3 * x * x - x * Fraction(1, 2) < 1)]), end="")
 (set-logic QF_NRA)

@@ -352,7 +352,7 @@ def query_key(query: Query, seat: int) -> QueryKey:
     """The identity of a query asked by the agent in ``seat``: its polynomial in the two
     players' absolute strategies (``("s", i, k)``), its threshold and its machine label.
 
-    >>> from verifier.poly import var
+    >>> from verifier.model.poly import var
     >>> mine = query_key(Query(var("opp", 0), Fraction(1, 2)), 0)   # P2(C) > 1/2, asked by 1
     >>> mine == query_key(Query(var("self", 0), Fraction(1, 2)), 1)  # P_self(C) > 1/2, by 2
     True

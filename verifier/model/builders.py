@@ -100,10 +100,10 @@ class Agent:
     ``spec`` is the text that names it (``nelp(eps=1/10,delta=1/1000)``),
     ``delta`` its estimate precision (None if it never estimates) and
     ``params`` its parameters, for display and serialisation. Parameters
-    may be symbols (:mod:`verifier.params`); ``requirements`` are then the
+    may be symbols (:mod:`verifier.model.params`); ``requirements`` are then the
     atoms over them that the agent's definition needs (``0 < eps < 1``).
     ``reading`` holds the values of the reading keys the agent takes
-    (:mod:`verifier.readings`), as ``((key, value), ...)``; its
+    (:mod:`verifier.model.readings`), as ``((key, value), ...)``; its
     ``estimates`` value, if any, is the programs' estimate model.
     """
 

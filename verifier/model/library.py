@@ -155,7 +155,7 @@ def lp(eps, delta, **reading) -> Agent:
     else output p1
 
     ``reading``: ``directions`` ("equal" or "cone") and ``estimates`` ("box"
-    or "grid"), see :mod:`verifier.readings`. Raises AgentError for values
+    or "grid"), see :mod:`verifier.model.readings`. Raises AgentError for values
     out of range.
     """
     needs: list = []

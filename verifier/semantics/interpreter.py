@@ -3,7 +3,7 @@
 The semantics is the reflective oracle's, written from its definition
 (docs/references.md [fallenstein2015]; docs/semantics.md, section 2): the
 oracle holds ONE probability q of answering 1 for each distinct query
-(:func:`verifier.agents.query_key`), forced to 1 above the threshold and to
+(:func:`verifier.model.agents.query_key`), forced to 1 above the threshold and to
 0 below it and free in [0, 1] at a tie, and every call is an independent draw
 from that q. Given the true profile, the tie probabilities (``answers``) and
 one *observation* of a run (the agent's estimate, its randomisation at
@@ -17,7 +17,7 @@ mix to its strategy.
 
 This module is the independent reference for the compiler and the core of
 certificate checking; it never imports z3 and shares no encoding with
-:mod:`verifier.compiler` (its delta-sure tests are decided by direct exact
+:mod:`verifier.encoding.compiler` (its delta-sure tests are decided by direct exact
 methods: box vertices, an interval of rates, candidate slices).
 """
 
@@ -69,7 +69,7 @@ class FixedPointWitness:
     """A profile; the oracle's tie probabilities, shared by both programs; and for each
     seat, the runs whose outputs mix to its strategy.
 
-    ``answers`` maps each query at a tie (:func:`verifier.agents.query_key`) to
+    ``answers`` maps each query at a tie (:func:`verifier.model.agents.query_key`) to
     its q; a query off its tie may be listed only with its forced answer.
     """
 
@@ -362,8 +362,8 @@ def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
     ``answers`` are the oracle's tie probabilities (by query key, in seat
     variables); ``seat`` is the agent's seat, which names its queries.
 
-    >>> from verifier.library import nicerbot
-    >>> from verifier.games import builtin_game
+    >>> from verifier.model.library import nicerbot
+    >>> from verifier.model.games import builtin_game
     >>> prog = nicerbot("1/10").program(builtin_game("pd-a"), 0)
     >>> output(prog, (0, 1), (0, 1))   # against a defector
     (Fraction(1, 10), Fraction(9, 10))
