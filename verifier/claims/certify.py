@@ -12,7 +12,8 @@ from .kinds import question
 
 def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFAULT,
                       **options) -> dict:
-    """The certificate of a claim's verdict under a reading (see :mod:`verifier.checker.certificates`).
+    """The certificate of a claim's verdict under a reading
+    (see :mod:`verifier.checker.certificates`).
 
     ``options`` go to :func:`verifier.checker.certificates.certificate`. Raises
     CertificateError for verdicts with nothing to certify (unknown) and

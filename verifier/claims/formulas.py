@@ -126,7 +126,8 @@ class Vars:
             return named_as
         parts = []
         for monomial, c in sorted(poly.terms.items(), key=repr):
-            factors = [(v if isinstance(v, str) else f"P{v[1] + 1}({self.game.actions[v[1]][v[2]]})")
+            factors = [(v if isinstance(v, str) else
+                        f"P{v[1] + 1}({self.game.actions[v[1]][v[2]]})")
                        + (f"^{e}" if e > 1 else "") for v, e in monomial]
             if c != 1 or not factors:
                 factors.insert(0, str(c))

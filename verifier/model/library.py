@@ -129,8 +129,8 @@ READING_KEYS: dict[str, tuple] = {}  # the agents that take reading keys -> thei
 def library_agent(name: str, reading_keys: tuple = (), words: tuple = ()):
     """Register a builder as the library agent ``name`` (a decorator): its spec parameters
     are the builder's parameters, ``words`` among them take names, not numbers. Raises
-    InternalError for a name registered twice or not in lower case, or reading keys without a ``**reading``
-    parameter to take them (or the converse)."""
+    InternalError for a name registered twice or not in lower case, or reading keys
+    without a ``**reading`` parameter to take them (or the converse)."""
 
     def register(build: Callable[..., Agent]) -> Callable[..., Agent]:
         signature = inspect.signature(build).parameters.values()
