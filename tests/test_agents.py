@@ -67,3 +67,58 @@ def test_long_paths_get_distinct_solver_names(pd_a):
         return Choose(tuple(options))
     pair = Pair(pd_a, (Agent("twelve", twelve), parse_agent("cooperatebot")))
     assert pair.find(pair.at_profile(((F(1, 4), F(3, 4)), (F(1), F(0))))) is not None
+
+
+# ------------------------------------------------------ the registry of library agents
+
+def test_the_registry_states_what_the_specs_took_before_it():
+    """The registry derives each agent's spec parameters from its builder: the same ones
+    the hand-written tables held (parameters, required ones, reading keys)."""
+    from verifier.model.library import READING_KEYS, REGISTRY
+    assert {n: (e.params, e.required) for n, e in REGISTRY.items()} == {
+        "cooperatebot": ((), ()), "defectbot": ((), ()), "rock": (("action",), ("action",)),
+        "mixed": (("p",), ("p",)), "nicerbot": (("eps",), ("eps",)),
+        "lp": (("eps", "delta"), ("eps", "delta")),
+        "nelp": (("eps", "delta", "min"), ("eps", "delta")),
+        "region": (("eps", "delta", "polygon"), ("eps", "delta", "polygon")),
+        "best-response": ((), ()), "liar": ((), ()), "any": ((), ())}
+    assert list(LIBRARY) == list(REGISTRY)
+    assert READING_KEYS == {"lp": ("directions", "estimates"),
+                            "nelp": ("directions", "estimates"),
+                            "region": ("directions", "estimates", "region_test")}
+    assert REGISTRY["rock"].numeric == () and REGISTRY["nelp"].numeric == ("eps", "delta", "min")
+
+
+def test_a_new_agent_is_one_builder_and_a_registration(monkeypatch, pd_a):
+    """What docs/architecture.md, "How to add a library agent", promises."""
+    from verifier import Agent, Mix, prob
+    from verifier.model import library
+    from verifier.model.spec_values import number, probability
+    for table in ("REGISTRY", "LIBRARY", "READING_KEYS"):
+        monkeypatch.setattr(library, table, dict(getattr(library, table)))
+
+    @library.library_agent("coin-bot")
+    def coin_bot(p, bias=0):
+        """Play C with probability p (+ bias)."""
+        x = probability("coin-bot", "p", p, [], closed=True) + number("coin-bot", "bias", bias)
+        return Agent(f"coin-bot(p={x})", lambda me: Mix(prob(x), me.play("C"), me.play("D")),
+                     params=(("p", x),))
+
+    assert parse_agent("Coin_Bot(1/3)").spec == "coin-bot(p=1/3)"
+    assert parse_agent("coin-bot(p=1/4, bias=1/4)").spec == "coin-bot(p=1/2)"
+    assert parse_agent("coin-bot(p=e)", values={"e": "1/5"}).spec == "coin-bot(p=1/5)"
+    assert parse_agent("coin-bot(1/3)").program(pd_a, 0).n_self == 2
+    assert "coin-bot" in library.LIBRARY
+    with pytest.raises(AgentError, match="missing parameter p"):
+        parse_agent("coin-bot()")
+    with pytest.raises(AgentError, match="takes no reading key"):
+        parse_agent("coin-bot(1/3, directions=cone)")
+
+
+def test_an_agent_is_registered_once_under_its_spec_name(monkeypatch):
+    from verifier.errors import InternalError
+    from verifier.model import library
+    monkeypatch.setattr(library, "REGISTRY", dict(library.REGISTRY))
+    for name, keys in (("lp", ()), ("Big_Bot", ()), ("keyed", ("directions",))):
+        with pytest.raises(InternalError):
+            library.library_agent(name, reading_keys=keys)(lambda: None)

@@ -16,7 +16,7 @@ GOLDEN = ROOT / "tests" / "golden" / "good"
 TRUSTED = {"verifier", "verifier.moved", "verifier.errors",
            *(f"verifier.{p}" for p in ("model", "semantics", "encoding", "checker")),
            *(f"verifier.model.{m}" for m in ("agents", "games", "library", "numbers",
-                                             "params", "poly", "readings")),
+                                             "params", "poly", "readings", "spec_values")),
            "verifier.semantics.interpreter", "verifier.encoding.compiler",
            "verifier.encoding.smtlib", "verifier.checker.certificates",
            "verifier.checker.codec", "verifier.checker.farkas", "verifier.decision",

@@ -3,6 +3,8 @@
 Each agent is a few lines that follow the post's pseudocode. A spec string
 such as ``nelp(eps=1/10, delta=1/1000)`` names an agent with parameters
 (positional or keyword); :func:`parse_agent` turns it into an :class:`Agent`.
+An agent is one builder function registered with :func:`library_agent`
+(docs/architecture.md, "How to add a library agent").
 
 >>> parse_agent("nicerbot(eps=1/10)").spec
 'nicerbot(eps=1/10)'
@@ -12,17 +14,20 @@ such as ``nelp(eps=1/10, delta=1/1000)`` names an agent with parameters
 
 from __future__ import annotations
 
+import inspect
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from typing import Callable
 
+from ..errors import InternalError
+
 from .agents import (Agent, AgentError, AnyOf, Choose, If, Mix, Node, Play, PlayEstimate,
                      Query, SeatView, Surely, SurelyCone, SurelyOutside, prob)
-from .numbers import InexactNumberError, exact
-from .params import ParameterError, parse_expression
-from .poly import Poly
 from .readings import DEFAULT, KEYS
+from .spec_values import (at_values, convex_polygon, number, polygon_text, precision,
+                          probability, split_args)
 
 # ----------------------------------------------------------------- helpers
 
@@ -94,28 +99,88 @@ def _reading_text(reading: tuple) -> str:
     return "".join(f",{k}={v}" for k, v in reading if v != getattr(DEFAULT, k))
 
 
+# ---------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class LibraryAgent:
+    """A registered library agent: its builder and what its spec may say.
+
+    ``params`` are the builder's parameters in order (a spec may give them by position);
+    ``required`` those without a default; ``numeric`` those that take numbers or
+    expressions in parameter symbols (the others, ``words``, take names);
+    ``reading_keys`` the reading keys it takes (:mod:`verifier.model.readings`), passed to
+    the builder's ``**reading``.
+    """
+
+    name: str
+    build: Callable[..., Agent]
+    params: tuple
+    required: tuple
+    numeric: tuple
+    reading_keys: tuple = ()
+
+
+REGISTRY: dict[str, LibraryAgent] = {}  # spec name -> the agent, in registration order
+LIBRARY: dict[str, Callable[..., Agent]] = {}  # spec name -> builder (the public table)
+READING_KEYS: dict[str, tuple] = {}  # the agents that take reading keys -> their keys
+
+
+def library_agent(name: str, reading_keys: tuple = (), words: tuple = ()):
+    """Register a builder as the library agent ``name`` (a decorator): its spec parameters
+    are the builder's parameters, ``words`` among them take names, not numbers. Raises
+    InternalError for a name registered twice or not in lower case, or reading keys
+    without a ``**reading`` parameter to take them (or the converse)."""
+
+    def register(build: Callable[..., Agent]) -> Callable[..., Agent]:
+        signature = inspect.signature(build).parameters.values()
+        params = tuple(p.name for p in signature if p.kind is p.POSITIONAL_OR_KEYWORD)
+        takes_reading = any(p.kind is p.VAR_KEYWORD for p in signature)
+        if name in REGISTRY or name != name.lower().replace("_", "-"):
+            raise InternalError(f"library agent {name!r} registered twice, or not as a spec "
+                                f"names it (lower case, '-' for '_')")
+        if bool(reading_keys) != takes_reading or not set(words) <= set(params):
+            raise InternalError(f"library agent {name!r}: reading keys need a **reading "
+                                f"parameter, and words must be parameters")
+        REGISTRY[name] = LibraryAgent(
+            name, build, params,
+            tuple(p.name for p in signature if p.kind is p.POSITIONAL_OR_KEYWORD
+                  and p.default is p.empty),
+            tuple(p for p in params if p not in words), tuple(reading_keys))
+        LIBRARY[name] = build
+        if reading_keys:
+            READING_KEYS[name] = tuple(reading_keys)
+        return build
+
+    return register
+
+
 # ------------------------------------------------------------------ agents
 
 
+@library_agent("cooperatebot")
 def cooperatebot() -> Agent:
     """CooperateBot: the cooperation rock."""
     return Agent("cooperatebot", lambda me: me.play(_cooperate_defect(me)[0]))
 
 
+@library_agent("defectbot")
 def defectbot() -> Agent:
     """DefectBot: the defection rock."""
     return Agent("defectbot", lambda me: me.play(_cooperate_defect(me)[1]))
 
 
+@library_agent("rock", words=("action",))
 def rock(action: str) -> Agent:
     """Always play ``action`` (a name)."""
     return Agent(f"rock(action={action})", lambda me: me.play(action), params=(("action", action),))
 
 
+@library_agent("mixed")
 def mixed(p) -> Agent:
     """A mixed rock: play the first action (C) with probability p, else the second."""
     needs: list = []
-    p = _probability("mixed", "p", p, needs, closed=True)
+    p = probability("mixed", "p", p, needs, closed=True)
 
     def build(me: SeatView) -> Node:
         c, d = _cooperate_defect(me)
@@ -124,6 +189,7 @@ def mixed(p) -> Agent:
     return Agent(f"mixed(p={p})", build, params=(("p", p),), requirements=tuple(needs))
 
 
+@library_agent("nicerbot")
 def nicerbot(eps) -> Agent:
     """NicerBot / epsilon-grounded FairBot.
 
@@ -131,7 +197,7 @@ def nicerbot(eps) -> Agent:
     otherwise: cooperate with the opponent's probability of cooperating
     """
     needs: list = []
-    eps = _probability("nicerbot", "eps", eps, needs, closed=True)
+    eps = probability("nicerbot", "eps", eps, needs, closed=True)
 
     def build(me: SeatView) -> Node:
         c, d = _cooperate_defect(me)
@@ -146,6 +212,7 @@ LP_KEYS = ("directions", "estimates")
 REGION_KEYS = ("directions", "estimates", "region_test")
 
 
+@library_agent("lp", reading_keys=LP_KEYS)
 def lp(eps, delta, **reading) -> Agent:
     """LP, the locally Pareto agent of the post (docs/references.md [armstrong2016]).
 
@@ -159,8 +226,8 @@ def lp(eps, delta, **reading) -> Agent:
     out of range.
     """
     needs: list = []
-    eps = _probability("lp", "eps", eps, needs)
-    delta = _precision("lp", delta, needs)
+    eps = probability("lp", "eps", eps, needs)
+    delta = precision("lp", delta, needs)
     read = _reading("lp", reading, LP_KEYS)
     directions = dict(read)["directions"]
     return Agent(f"lp(eps={eps},delta={delta}{_reading_text(read)})",
@@ -168,6 +235,7 @@ def lp(eps, delta, **reading) -> Agent:
                  (("eps", eps), ("delta", delta)), tuple(needs), read)
 
 
+@library_agent("nelp", reading_keys=LP_KEYS)
 def nelp(eps, delta, min=None, **reading) -> Agent:  # noqa: A002 - the post's name
     """neLP, the non-exploitable LP of the post (docs/references.md [armstrong2016]).
 
@@ -177,9 +245,9 @@ def nelp(eps, delta, min=None, **reading) -> Agent:  # noqa: A002 - the post's n
     :func:`lp`.
     """
     needs: list = []
-    eps = _probability("nelp", "eps", eps, needs)
-    delta = _precision("nelp", delta, needs)
-    floor = None if min is None else _number("nelp", "min", min)
+    eps = probability("nelp", "eps", eps, needs)
+    delta = precision("nelp", delta, needs)
+    floor = None if min is None else number("nelp", "min", min)
     read = _reading("nelp", reading, LP_KEYS)
     directions = dict(read)["directions"]
 
@@ -194,6 +262,7 @@ def nelp(eps, delta, min=None, **reading) -> Agent:  # noqa: A002 - the post's n
     return Agent(spec, build, delta, params, tuple(needs), read)
 
 
+@library_agent("region", reading_keys=REGION_KEYS)
 def region(eps, delta, polygon, **reading) -> Agent:
     """neLP with an allowable region of the payoff plane (the green/yellow agents).
 
@@ -206,9 +275,9 @@ def region(eps, delta, polygon, **reading) -> Agent:
     ``estimates`` as for :func:`lp`.
     """
     needs: list = []
-    eps = _probability("region", "eps", eps, needs)
-    delta = _precision("region", delta, needs)
-    vertices = _convex_polygon(polygon, needs)
+    eps = probability("region", "eps", eps, needs)
+    delta = precision("region", delta, needs)
+    vertices = convex_polygon(polygon, needs)
     read = _reading("region", reading, REGION_KEYS)
     directions, test = dict(read)["directions"], dict(read)["region_test"]
 
@@ -227,6 +296,7 @@ def region(eps, delta, polygon, **reading) -> Agent:
                  tuple(needs), read)
 
 
+@library_agent("best-response")
 def best_response() -> Agent:
     """The CDT agent: a best reply to the opponent's exact strategy.
 
@@ -253,15 +323,7 @@ def best_reply_body(me: SeatView) -> Node:
     return knockout(0, 1)
 
 
-def anything() -> Agent:
-    """An arbitrary opponent: any mixed strategy is producible, so its seat is free.
-
-    "Every fixed point against ``any``" quantifies over all deviations, pure
-    and mixed.
-    """
-    return Agent("any", lambda me: Choose(tuple(me.play(a) for a in range(me.n_self))))
-
-
+@library_agent("liar")
 def liar() -> Agent:
     """The contrarian of claim C1: play C iff the oracle says my P(C) is not above 1/2."""
 
@@ -272,175 +334,19 @@ def liar() -> Agent:
     return Agent("liar", build)
 
 
-# ------------------------------------------------------------ validation
+@library_agent("any")
+def anything() -> Agent:
+    """An arbitrary opponent: any mixed strategy is producible, so its seat is free.
 
-
-def _number(agent: str, name: str, value) -> Fraction | Poly:
-    """An exact number, or a polynomial in parameter symbols (``e/100``)."""
-    if isinstance(value, Poly):
-        return value.constant_value() if value.is_constant() else value
-    if isinstance(value, str) and re.search(r"[A-Za-z]", value) and \
-            not re.fullmatch(r"\s*[-+]?[\d.]+[eE][-+]?\d+\s*", value):
-        try:
-            return parse_expression(value)
-        except ParameterError as err:
-            raise AgentError(f"{agent}: parameter {name}: {err}") from None
-    try:
-        return exact(value)
-    except InexactNumberError as err:
-        raise AgentError(f"{agent}: parameter {name}: {err}") from None
-
-
-def _in_range(agent: str, name: str, value, low, high, closed: bool, needs: list):
-    """``value`` in (low, high) (or [low, high]): checked now, or a requirement if symbolic."""
-    x = _number(agent, name, value)
-    if isinstance(x, Poly):
-        needs += [x >= low, x <= high] if closed else [x > low, x < high]
-        return x
-    if not (low <= x <= high if closed else low < x < high):
-        interval = f"[{low}, {high}]" if closed else f"({low}, {high})"
-        raise AgentError(f"{agent}: {name} must be in {interval}, got {x}")
-    return x
-
-
-def _probability(agent: str, name: str, value, needs: list, closed: bool = False):
-    return _in_range(agent, name, value, 0, 1, closed, needs)
-
-
-def _precision(agent: str, value, needs: list):
-    return _in_range(agent, "delta", value, 0, 1, False, needs)
-
-
-def _convex_polygon(polygon, needs: list) -> list[tuple]:
-    """Counter-clockwise vertices of a convex polygon, validated.
-
-    Vertices may be expressions in parameters; then the polygon must have
-    three or four vertices listed counter-clockwise, and what makes it convex
-    (positive area, a strict left turn at every vertex) becomes a requirement
-    on the parameters. With at most four vertices, left turns everywhere also make
-    it simple: four exterior angles below pi cannot turn round twice.
+    "Every fixed point against ``any``" quantifies over all deviations, pure
+    and mixed.
     """
-    if isinstance(polygon, str):
-        polygon = [tuple(p.split(",")) for p in polygon.split(";") if p.strip()]
-    try:
-        pts = [(_number("region", "polygon", x), _number("region", "polygon", y))
-               for x, y in polygon]
-    except (TypeError, ValueError) as err:
-        raise AgentError(f"region: polygon must be a list of (x, y) points: {err}") from None
-    if len(pts) < 3:
-        raise AgentError("region: polygon needs at least three vertices")
-    if any(isinstance(c, Poly) for point in pts for c in point):
-        return _symbolic_polygon(pts, needs)
-    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1]))
-    if area == 0:
-        raise AgentError("region: polygon has zero area")
-    if area < 0:
-        pts.reverse()
-    n = len(pts)
-    edges = [(pts[(i + 1) % n][0] - pts[i][0], pts[(i + 1) % n][1] - pts[i][1]) for i in range(n)]
-    for (dx1, dy1), (dx2, dy2) in zip(edges, edges[1:] + edges[:1]):
-        if dx1 * dy2 - dy1 * dx2 < 0:
-            raise AgentError("region: polygon must be convex")
-
-    def upper(d):  # direction in the upper half-plane (angle in [0, pi))
-        return d[1] > 0 or (d[1] == 0 and d[0] > 0)
-
-    # turning left all the way, a simple polygon's edge directions go round once
-    windings = sum(not upper(a) and upper(b) for a, b in zip(edges, edges[1:] + edges[:1]))
-    if windings != 1:
-        raise AgentError("region: polygon must be convex and simple (its edges cross)")
-    return pts
-
-
-def _symbolic_polygon(pts: list, needs: list) -> list:
-    if len(pts) > 4:
-        raise AgentError("region: a polygon with parameters has three or four vertices")
-    n = len(pts)
-    edges = [(pts[(i + 1) % n][0] - pts[i][0], pts[(i + 1) % n][1] - pts[i][1])
-             for i in range(n)]
-    area = sum((x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1])),
-               Poly())
-    needs.append(Poly.lift(area) > 0)
-    for (dx1, dy1), (dx2, dy2) in zip(edges, edges[1:] + edges[:1]):
-        turn = Poly.lift(dx1 * dy2 - dy1 * dx2)
-        if not turn.is_constant():
-            needs.append(turn > 0)  # strict: no repeated vertex, no straight angle
-        elif turn.constant_value() <= 0:
-            raise AgentError("region: a polygon with parameters turns strictly left at every "
-                             "vertex (convex, listed counter-clockwise)")
-    return pts
+    return Agent("any", lambda me: Choose(tuple(me.play(a) for a in range(me.n_self))))
 
 
 # ------------------------------------------------------------------ specs
 
-LIBRARY: dict[str, Callable[..., Agent]] = {
-    "cooperatebot": cooperatebot,
-    "defectbot": defectbot,
-    "rock": rock,
-    "mixed": mixed,
-    "nicerbot": nicerbot,
-    "lp": lp,
-    "nelp": nelp,
-    "region": region,
-    "best-response": best_response,
-    "liar": liar,
-    "any": anything,
-}
-
-_PARAMS = {
-    "cooperatebot": (), "defectbot": (), "best-response": (), "liar": (), "any": (),
-    "rock": ("action",), "mixed": ("p",), "nicerbot": ("eps",), "lp": ("eps", "delta"),
-    "nelp": ("eps", "delta", "min"), "region": ("eps", "delta", "polygon"),
-}
-READING_KEYS = {"lp": LP_KEYS, "nelp": LP_KEYS, "region": REGION_KEYS}  # agents with readings
-
-_NUMERIC = ("eps", "delta", "min", "p", "polygon")
-
 _SPEC = re.compile(r"^\s*([A-Za-z][\w-]*)\s*(?:\((.*)\))?\s*$", re.S)
-
-
-def _split_args(text: str) -> list[str]:
-    """Split on top-level commas; brackets and parentheses group."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-            if depth < 0:
-                raise AgentError(f"unbalanced brackets in {text!r}")
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    if depth != 0:
-        raise AgentError(f"unbalanced brackets in {text!r}")
-    if current.strip() or parts:
-        parts.append(current)
-    return [p.strip() for p in parts]
-
-
-def _at(value, values: dict, agent: str):
-    """A parameter's text with symbols replaced by exact values (recursing into polygons)."""
-    if isinstance(value, list):
-        return [tuple(_at(x, values, agent) for x in point) for point in value]
-    if not re.search(r"[A-Za-z]", value):
-        return value
-    try:
-        return parse_expression(value, values)
-    except ParameterError as err:
-        raise AgentError(f"{agent}: {err}") from None
-
-
-def _polygon_text(text: str) -> list[tuple[str, str]]:
-    pairs = re.findall(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)", text)
-    if not pairs:
-        pairs = [tuple(p.split(",")) for p in text.strip("[] ").split(";") if p.strip()]
-    if any(len(p) != 2 for p in pairs):
-        raise AgentError(f"region: cannot read polygon {text!r}; write (x1,y1),(x2,y2),... "
-                         f"or x1,y1;x2,y2;...")
-    return [(x.strip(), y.strip()) for x, y in pairs]
 
 
 def reading_keys(spec: str) -> tuple:
@@ -474,10 +380,11 @@ def parse_agent(spec: str, values: dict | None = None, reading: dict | None = No
     if not match:
         raise AgentError(f"cannot read agent spec {spec!r}; expected NAME or NAME(arg=value, ...)")
     name, argtext = match.group(1).lower().replace("_", "-"), match.group(2)
-    if name not in LIBRARY:
-        raise AgentError(f"unknown agent {match.group(1)!r} (known: {', '.join(LIBRARY)})")
-    takes = READING_KEYS.get(name, ())
-    allowed = _PARAMS[name] + takes
+    if name not in REGISTRY:
+        raise AgentError(f"unknown agent {match.group(1)!r} (known: {', '.join(REGISTRY)})")
+    entry = REGISTRY[name]
+    takes = entry.reading_keys
+    allowed = entry.params + takes
     kwargs: dict = {}
     argtext = argtext or ""
     for found in list(re.finditer(r"(?:^|,)\s*(%s)\s*=\s*([A-Za-z_]+)\s*(?=,|$)"
@@ -494,15 +401,15 @@ def parse_agent(spec: str, values: dict | None = None, reading: dict | None = No
     polygon = re.search(r"\bpolygon\s*=\s*(.*)$", argtext, re.S)
     if polygon and "polygon" in allowed:
         # the polygon is the last parameter and holds commas of its own
-        kwargs["polygon"] = _polygon_text(polygon.group(1))
+        kwargs["polygon"] = polygon_text(polygon.group(1))
         argtext = argtext[:polygon.start()].rstrip().rstrip(",")
-    for i, arg in enumerate(_split_args(argtext)):
+    for i, arg in enumerate(split_args(argtext)):
         if not arg:
             raise AgentError(f"{name}: empty argument in {spec!r}")
         if "=" in arg and not arg.startswith(("(", "[")):
             key, value = (s.strip() for s in arg.split("=", 1))
-        elif i < len(_PARAMS[name]):
-            key, value = _PARAMS[name][i], arg
+        elif i < len(entry.params):
+            key, value = entry.params[i], arg
         else:
             raise AgentError(f"{name}: too many arguments (takes {', '.join(allowed) or 'none'})")
         if key not in allowed:
@@ -510,9 +417,9 @@ def parse_agent(spec: str, values: dict | None = None, reading: dict | None = No
                              f"(takes {', '.join(allowed) or 'none'})")
         if key in kwargs:
             raise AgentError(f"{name}: parameter {key!r} given twice")
-        kwargs[key] = _polygon_text(value) if key == "polygon" else value
-        if values and key in _NUMERIC:
-            kwargs[key] = _at(kwargs[key], values, name)
+        kwargs[key] = polygon_text(value) if key == "polygon" else value
+        if values and key in entry.numeric:
+            kwargs[key] = at_values(kwargs[key], values, name)
     for key, value in (reading or {}).items():
         if key not in takes:
             continue
@@ -520,11 +427,9 @@ def parse_agent(spec: str, values: dict | None = None, reading: dict | None = No
             raise AgentError(f"{name}: the spec says {key}={kwargs[key]}, the reading "
                              f"{key}={value}")
         kwargs[key] = value
-    required = {"nicerbot": ("eps",), "mixed": ("p",), "lp": ("eps", "delta"), "nelp": ("eps", "delta"),
-                "region": ("eps", "delta", "polygon"), "rock": ("action",)}.get(name, ())
     if values and "polygon" in kwargs:
-        kwargs["polygon"] = _at(kwargs["polygon"], values, name)
-    missing = [k for k in required if k not in kwargs]
+        kwargs["polygon"] = at_values(kwargs["polygon"], values, name)
+    missing = [k for k in entry.required if k not in kwargs]
     if missing:
         raise AgentError(f"{name}: missing parameter {', '.join(missing)}")
-    return LIBRARY[name](**kwargs)
+    return entry.build(**kwargs)

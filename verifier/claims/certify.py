@@ -1,0 +1,61 @@
+"""Certificates of claims' verdicts: what a claim's result is written as for
+:mod:`verifier.checker.certificates` to check, without running our code again.
+"""
+
+from __future__ import annotations
+
+from ..model.readings import DEFAULT, Reading
+from .claim import Claim, ClaimResult
+from .formulas import Vars
+from .kinds import question
+
+
+def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFAULT,
+                      **options) -> dict:
+    """The certificate of a claim's verdict under a reading
+    (see :mod:`verifier.checker.certificates`).
+
+    ``options`` go to :func:`verifier.checker.certificates.certificate`. Raises
+    CertificateError for verdicts with nothing to certify (unknown) and
+    for optima that are approached but not attained.
+    """
+    from ..checker.certificates import CertificateError, certificate
+    if result.verdict not in ("holds", "fails"):
+        raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
+    game, agents = claim.resolve(reading)
+    programs = tuple(a.program(game, i) for i, a in enumerate(agents))
+    d, evidence = result.detail, {}
+    v = Vars(game)
+    for key in ("counterexample", "witness"):
+        if key in d:
+            evidence |= point_evidence(d[key])
+    if "formula_optimum" in d:
+        o = d["formula_optimum"]
+        if o.is_bound:
+            evidence = {"attained": o.attained}
+            if o.attained:
+                evidence["family"] = point_evidence(o.point)["family"]
+    q = question(claim.check, v, d)
+    if "optimum" in d:
+        o = d["optimum"]
+        if not o.attained:
+            raise CertificateError(f"{claim.id}: certificates for optima that are not attained "
+                                   f"are not supported")
+        evidence = {"value": o.value, "witness": o.point.witness}
+    meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
+            "formal": result.formal, "expected": result.expected}
+    if result.assumptions is not None:
+        evidence["region_point"] = claim.pair(reading=reading).region_point
+    return certificate(game, programs, result.agents, claim.tie_randomization, q,
+                       result.verdict, evidence, meta, result.seconds,
+                       assumptions=result.assumptions, **options)
+
+
+def point_evidence(point) -> dict:
+    """A fixed point as certificate data: its witness, parameter values and family."""
+    out = {"witness": point.witness}
+    if point.params:
+        out["params"] = dict(point.params)
+    if point.whole_region:
+        out["family"] = (point.family, point.booleans, point.aux)
+    return out

@@ -1,0 +1,232 @@
+"""Claims and their verdicts.
+
+A :class:`Claim` pairs a sentence (of the post, a comment or a paper) with a
+formal statement about the fixed points of two agents on a game
+(:mod:`verifier.claims.statements`), and the verdict the sources lead us to
+expect. :meth:`Claim.run` decides it: a :class:`ClaimResult`, whose verdict is
+``holds``, ``fails`` (with an exact counterexample) or ``unknown`` (the solver
+gave up).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..decision.solver import BOX_NOTE, Pair, SolverUnknown, readings_of
+from ..errors import ClaimError
+from ..model.agents import Agent, AgentError
+from ..model.games import Game, GameError, load_game
+from ..model.library import parse_agent, reading_keys
+from ..model.numbers import fmt
+from ..model.params import ParameterError, parse_region
+from ..model.readings import DEFAULT, KEYS, Reading, combinations, parse_settings
+from .formulas import Vars
+from .kinds import KINDS, Statement, decide, describe, kind_names
+
+VERDICTS = ("holds", "fails", "unknown")
+ROLES = ("literal", "tight", "corrected", "context")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence, its formal version, and the verdict expected of it.
+
+    ``sentence`` groups the claims about one sentence of the post (``"L3"``)
+    for the findings' reading matrix; ``role`` says what the claim is for
+    that sentence: ``literal`` (the sentence as written), ``tight`` (the
+    exact value behind it), ``corrected`` (a true statement in its place) or
+    ``context``. ``expected`` is a verdict, or a dict from reading patterns
+    (``"directions=cone"``; ``""`` for the default) to verdicts: the most
+    specific pattern that the reading matches applies. ``under`` names the
+    reading a claim's formula itself embodies (a claim about D at equal rates
+    among agents that take no reading key). The formal text is always
+    generated from the statement (:meth:`formal_text`).
+    """
+
+    id: str
+    statement: str
+    source: str
+    game: str
+    agents: tuple
+    check: Statement
+    expected: str | dict = "holds"
+    note: str = ""
+    tie_randomization: bool = True
+    family: str = ""
+    assume: str | None = None  # a parameter region, e.g. "0 < d <= e/100, e <= 1/10"
+    sentence: str = ""
+    role: str = "literal"
+    under: str = ""  # the reading a formula embodies ("directions=cone"), for agents without keys
+
+    def __post_init__(self):
+        if not self.id or not isinstance(self.id, str):
+            raise ClaimError("a claim needs a non-empty string id")
+        patterns = self.expected if isinstance(self.expected, dict) else {"": self.expected}
+        if "" not in patterns or any(v not in ("holds", "fails") for v in patterns.values()):
+            raise ClaimError(f"{self.id}: expected must be 'holds' or 'fails' (or a dict of "
+                             f"them by reading, with a default under '')")
+        for pattern in patterns:
+            try:
+                parse_settings(pattern)
+            except ValueError as err:
+                raise ClaimError(f"{self.id}: expected: {err}") from None
+        try:
+            parse_settings(self.under)
+        except ValueError as err:
+            raise ClaimError(f"{self.id}: under: {err}") from None
+        if self.role not in ROLES:
+            raise ClaimError(f"{self.id}: role must be one of {', '.join(ROLES)}")
+        if len(self.agents) != 2:
+            raise ClaimError(f"{self.id}: a claim is about exactly two agents")
+        if type(self.check) not in KINDS:
+            raise ClaimError(f"{self.id}: check must be {kind_names()}")
+
+    def expected_under(self, reading: Reading = DEFAULT) -> str:
+        """The expected verdict under a reading: the most specific matching pattern's."""
+        patterns = self.expected if isinstance(self.expected, dict) else {"": self.expected}
+        best = max((p for p in patterns if reading.matches(parse_settings(p))),
+                   key=lambda p: len(parse_settings(p)))
+        return patterns[best]
+
+    @property
+    def reading_keys(self) -> tuple:
+        """The reading keys the claim's agents take: empty means reading-independent."""
+        keys = set()
+        for a in self.agents:
+            keys |= {k for k, _ in a.reading} if isinstance(a, Agent) else set(reading_keys(a))
+        return tuple(k for k in KEYS if k in keys)
+
+    def readings(self) -> list[Reading]:
+        """Every reading that can change the verdict (the default alone when none can)."""
+        return combinations(self.reading_keys)
+
+    def resolve(self, reading: Reading = DEFAULT) -> tuple[Game, tuple]:
+        """The game and agents under a reading, with one-line errors."""
+        settings = reading.to_json()
+        try:
+            game = load_game(self.game)
+            agents = tuple(a if isinstance(a, Agent) else parse_agent(a, reading=settings)
+                           for a in self.agents)
+        except (GameError, AgentError) as err:
+            raise ClaimError(f"{self.id}: {err}") from None
+        return game, agents
+
+    def pair(self, timeout: float = 120.0, reading: Reading = DEFAULT) -> Pair:
+        """The pair the claim is about, over its parameter region if it has one."""
+        game, agents = self.resolve(reading)
+        try:
+            region = None if self.assume is None else parse_region(self.assume)
+            return Pair(game, agents, timeout, self.tie_randomization, region)
+        except (ParameterError, AgentError) as err:
+            raise ClaimError(f"{self.id}: {err}") from None
+
+    def formal_text(self, reading: Reading = DEFAULT) -> str:
+        """The claim's formal text, generated from its statement: the pair, the game, what
+        is claimed of the fixed points, and the parameter region."""
+        game, agents = self.resolve(reading)
+        text = f"{agents[0].spec} vs {agents[1].spec} on {game.name}: " + \
+            describe(self.check, Vars(game))
+        if not self.tie_randomization:
+            text += " (the oracle answers deterministically at ties)"
+        return text + ("" if self.assume is None else f", for all {self.assume}")
+
+    def run(self, timeout: float = 120.0, progress=None,
+            reading: Reading = DEFAULT) -> "ClaimResult":
+        """Decide the claim under a reading (keys its agents do not take are ignored)."""
+        start = time.perf_counter()
+        shown = ",".join([f"{k}={getattr(reading, k)}" for k in self.reading_keys]
+                         + ([self.under] if self.under else []))
+        try:
+            pair = self.pair(timeout, reading)
+        except ClaimError as err:
+            if reading == DEFAULT:
+                raise
+            return ClaimResult(self.id, self.statement, "", self.source, self.game,
+                               tuple(map(str, self.agents)), "n/a", "n/a", 0.0,
+                               {"reason": f"not stated under this reading: {err}"},
+                               note=self.note, family=self.family, sentence=self.sentence,
+                               role=self.role, reading=shown)
+        game = pair.game
+        try:
+            verdict, detail = decide(self.check, pair, Vars(game), progress)
+        except ClaimError as err:
+            raise ClaimError(f"{self.id}: {err}") from None
+        except SolverUnknown as err:
+            verdict, detail = "unknown", {"reason": f"solver: {err}"}
+        if any(p.uses_estimates and p.estimates == "box" for p in pair.programs):
+            detail["estimates_note"] = BOX_NOTE
+        return ClaimResult(self.id, self.statement, self.formal_text(reading), self.source,
+                           game.name, pair.specs, verdict, self.expected_under(reading),
+                           time.perf_counter() - start, detail, note=self.note,
+                           family=self.family,
+                           assumptions=None if pair.region is None else pair.region.text,
+                           readings=readings_of(pair.programs), sentence=self.sentence,
+                           role=self.role, reading=shown)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The verdict on one claim, with its evidence."""
+
+    id: str
+    statement: str
+    formal: str
+    source: str
+    game: str
+    agents: tuple
+    verdict: str
+    expected: str
+    seconds: float
+    detail: dict = field(default_factory=dict)
+    note: str = ""
+    family: str = ""
+    certificate: dict | None = None  # where its certificate was written, and its kind
+    assumptions: str | None = None  # the parameter region, or None for a concrete claim
+    readings: tuple = ({}, {})  # each agent's full reading ({} for agents that take none)
+    sentence: str = ""
+    role: str = "literal"
+    reading: str = ""  # the reading keys the claim depends on ("directions=cone,estimates=box")
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.expected
+
+    def summary(self, decimals: int | None = None) -> str:
+        """One line of evidence: the counterexample, witness or optimum."""
+        d = self.detail
+        if "formula_optimum" in d and d["formula_optimum"].is_bound:
+            o = d["formula_optimum"]
+            kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
+            state = {True: "attained for every parameter", False: "never attained",
+                     None: "attainment not proven"}[o.attained]
+            return f"{kind} = {o.formula} ({state})"
+        if "optimum" in d:
+            o = d["optimum"]
+            if o.value is None:
+                return f"{o.sense} in [{fmt(o.proven, decimals)}, {fmt(o.found, decimals)}]"
+            kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
+            return f"{kind} = {fmt(o.value, decimals)}"
+        if "counterexample" in d:
+            return "counterexample " + _profile_text(d["counterexample"], decimals)
+        if "witness" in d:
+            return "witness " + _profile_text(d["witness"], decimals)
+        return d.get("reason", "")
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        out = {"id": self.id, "statement": self.statement, "formal": self.formal,
+               "source": self.source, "game": self.game, "agents": list(self.agents),
+               "verdict": self.verdict, "expected": self.expected,
+               "seconds": round(self.seconds, 3), "readings": [dict(r) for r in self.readings],
+               "reading": self.reading, "sentence": self.sentence, "role": self.role,
+               "family": self.family, "note": self.note, "certificate": self.certificate,
+               "assumptions": self.assumptions}
+        for key, value in self.detail.items():
+            out[key] = value.to_json(decimals) if hasattr(value, "to_json") else value
+        return out
+
+
+def _profile_text(point, decimals) -> str:
+    profile = " vs ".join("(" + ", ".join(fmt(p, decimals) for p in s) + ")"
+                          for s in point.profile)
+    return f"{profile}, payoffs ({', '.join(fmt(u, decimals) for u in point.payoffs)})"
