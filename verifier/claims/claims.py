@@ -668,7 +668,7 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
     CertificateError for verdicts with nothing to certify (unknown) and
     for optima that are approached but not attained.
     """
-    from ..checker.certificates import CertificateError, certificate
+    from ..evidence.certificates import CertificateError, certificate
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
     game, agents = claim.resolve(reading)
@@ -866,7 +866,7 @@ def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
     """Write the claim's certificate (if its verdict has one); the result records where."""
     import json
 
-    from ..checker.certificates import CertificateError
+    from ..checker.format import CertificateError
     path = folder / (file_stem(claim.id, reading) + ".json")
     try:
         cert = claim_certificate(claim, result, reading, farkas_seconds=farkas_seconds,
