@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.checker.certificates import MAX_BYTES
+from verifier.checker.format import MAX_BYTES
 from verifier.apps.cli import main
 
 GOOD_ROW = [[["3", "3"], ["0", "5"]], [["5", "0"], ["1", "1"]]]
@@ -134,9 +134,9 @@ def test_every_case_is_in_the_docs_table():
 def test_check_gives_up_after_its_time_limit(tmp_path, capsys, monkeypatch):
     import time
 
-    import verifier.checker.certificates as certificates
+    import verifier.checker.check as certificates
 
-    def slow(cert, run_solvers=True):
+    def slow(cert, redecide=None):
         time.sleep(5)
     monkeypatch.setattr(certificates, "check", slow)
     path = tmp_path / "c.json"

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from verifier import builtin_game, parse_agent
-from verifier.checker.certificates import check, content_hash
+from verifier.evidence.certificates import check, content_hash
 from verifier.claims.claims import claim_certificate, load_claims
 from verifier.decision.solver import Pair
 

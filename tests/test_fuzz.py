@@ -28,7 +28,7 @@ from verifier.model.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Nega
 from verifier.errors import SolverUnknown
 from verifier.model.games import Game
 from verifier.model.numbers import compare
-from verifier.checker.certificates import _differs
+from verifier.checker.obligations import differs
 from verifier.model.poly import Poly, var
 from verifier.evidence.prove_unsat import decide_cvc5, decide_z3
 from verifier.encoding.smtlib import smtlib
@@ -370,7 +370,7 @@ def compare_on(game: Game, body0, body1, delta, counts: dict) -> None:
         missed = [p for p in accepted if p not in found]
         assert not missed, f"complete enumeration misses grid fixed points {missed[:3]}"
         # cvc5 confirms completeness independently: nothing else is a fixed point
-        others = [f for k, p in enumerate(found) for f in _differs(pair.system, p, f"p{k}")]
+        others = [f for k, p in enumerate(found) for f in differs(pair.system, p, f"p{k}")]
         text = smtlib(list(pair.system.constraints) + others)  # irrational points are pinned
     else:
         text = smtlib(list(pair.system.constraints))

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verifier import Pair, builtin_game, parse_agent
-from verifier.checker.certificates import check, content_hash
+from verifier.checker.check import check
+from verifier.checker.format import content_hash
 from verifier.apps.cli import main
 from verifier.model.games import Game
 from verifier.decision.nash import BasisError, check_bases, equilibria, shifted

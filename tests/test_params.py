@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from verifier import builtin_game, parse_agent
 from verifier.model.agents import AgentError
-from verifier.checker.certificates import check, content_hash
+from verifier.evidence.certificates import check, content_hash
 from verifier.claims.claims import Always, Claim, Exists, Extreme, Unique, claim_certificate
 from verifier.apps.cli import main
 from verifier.model.params import ParameterError, parse_expression, parse_ratio, parse_region

@@ -131,7 +131,7 @@ def test_every_result_records_its_reading(pd_a):
     cert = pair.certificate(result)
     assert cert["problem"]["agents"][0]["program"]["reading"] == [["directions", "cone"],
                                                                   ["estimates", "box"]]
-    from verifier.checker.certificates import check
+    from verifier.evidence.certificates import check
     assert "agent 1 reading: directions=cone,estimates=box" in check(cert).line()
 
 

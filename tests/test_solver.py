@@ -105,7 +105,7 @@ def test_a_query_asked_twice_is_one_query_the_coin_flip(pd_a):
     P1(C) = 1/2 holds and its certificate re-verifies."""
     import json
 
-    from verifier.checker.certificates import check
+    from verifier.evidence.certificates import check
     from verifier.claims.claims import claim_certificate, load_claims
     claims = {c.id: c for c in load_claims(["proofs/oracle.py"])}
     pair = claims["C1-one-q"].pair()

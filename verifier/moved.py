@@ -22,7 +22,7 @@ MOVED = {
     "compiler": "encoding.compiler", "smtlib": "encoding.smtlib", "smt": "encoding.smt",
     "solver": "decision.solver", "extremum": "decision.extremum", "nash": "decision.nash",
     "parametric": "decision.parametric", "jobs": "decision.jobs",
-    "certificates": "checker.certificates", "codec": "checker.codec",
+    "certificates": "evidence.certificates", "codec": "checker.codec",
     "farkas": "checker.farkas", "prove_unsat": "evidence.prove_unsat",
     "claims": "claims.claims",
     "tournament": "apps.tournament", "sweep": "apps.sweep", "plotting": "apps.plotting",

@@ -21,12 +21,13 @@ from fractions import Fraction
 
 import sympy
 
-from ..model.agents import (AllOf, AnyOf, Choose, Constant, If, Mix, Negation, Play, PlayEstimate,
-                     Program, Query, Surely, SurelyCone, SurelyOutside)
 from ..errors import InputError
-from ..semantics.interpreter import FixedPointWitness, Observation, Run
+from ..model.agents import (AgentError, AllOf, AnyOf, Choose, Constant, If, Mix, Negation,
+                            Play, PlayEstimate, Program, Query, Surely, SurelyCone,
+                            SurelyOutside)
 from ..model.numbers import Number, compare, simplify_number
 from ..model.poly import And, Atom, BoolVar, Not, Or, Poly, Truth
+from ..semantics.interpreter import FixedPointWitness, Observation, Run
 
 MAX_DEPTH = 200
 MAX_DIGITS = 5000
@@ -218,7 +219,6 @@ def _decode_threshold(data, where):
 
 
 def decode_program(data, where: str = "program") -> Program:
-    from ..model.agents import AgentError
     _need(isinstance(data, dict) and set(data) == {"name", "n_self", "n_opp", "delta",
                                                    "estimates", "reading", "body"},
           where, "a program has name, n_self, n_opp, delta, estimates, reading and body")

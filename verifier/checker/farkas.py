@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from pysat.solvers import Solver
+
 from ..errors import EvidenceRejected
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
 
@@ -180,6 +182,5 @@ def check_lemma(facts: list[Fact], lemma: dict) -> None:
 
 def propositionally_unsat(clauses: list) -> bool:
     """True when the clauses have no model (CaDiCaL through python-sat)."""
-    from pysat.solvers import Solver
     with Solver(name="cadical153", bootstrap_with=clauses) as sat:
         return not sat.solve()

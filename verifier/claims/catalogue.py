@@ -14,6 +14,7 @@ import runpy
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..checker.format import CertificateError
 from ..decision.jobs import OutOfTime, run_bounded, write_atomically
 from ..errors import ClaimError
 from ..model.agents import AgentError
@@ -205,7 +206,6 @@ def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
                             farkas_seconds: float, solver_seconds: float,
                             reading: Reading = DEFAULT) -> ClaimResult:
     """Write the claim's certificate (if its verdict has one); the result records where."""
-    from ..checker.certificates import CertificateError
     path = folder / (file_stem(claim.id, reading) + ".json")
     try:
         cert = claim_certificate(claim, result, reading, farkas_seconds=farkas_seconds,

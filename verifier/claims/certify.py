@@ -1,9 +1,11 @@
 """Certificates of claims' verdicts: what a claim's result is written as for
-:mod:`verifier.checker.certificates` to check, without running our code again.
+:mod:`verifier.checker` to check, without running our code again.
 """
 
 from __future__ import annotations
 
+from ..checker.format import CertificateError
+from ..evidence.certificates import certificate
 from ..model.readings import DEFAULT, Reading
 from .claim import Claim, ClaimResult
 from .formulas import Vars
@@ -13,13 +15,12 @@ from .kinds import question
 def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFAULT,
                       **options) -> dict:
     """The certificate of a claim's verdict under a reading
-    (see :mod:`verifier.checker.certificates`).
+    (see :mod:`verifier.checker`).
 
-    ``options`` go to :func:`verifier.checker.certificates.certificate`. Raises
+    ``options`` go to :func:`verifier.evidence.certificates.certificate`. Raises
     CertificateError for verdicts with nothing to certify (unknown) and
     for optima that are approached but not attained.
     """
-    from ..checker.certificates import CertificateError, certificate
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
     game, agents = claim.resolve(reading)

@@ -21,8 +21,9 @@ bipartite subgraph of the extreme-equilibrium graph).
 
 The list of feasible bases is also the certificate of completeness: the
 feasible bases of a polytope form a connected graph under the pivots of
-:func:`_leaving_rows`, so a non-empty list closed under them is all of them,
-which :func:`check_bases` verifies from scratch.
+:func:`~verifier.checker.bases.leaving_rows`, so a non-empty list closed under
+them is all of them, which the checker verifies from scratch
+(:func:`verifier.checker.bases.check_bases`).
 
 >>> from fractions import Fraction as F
 >>> eq = equilibria([[F(1), F(-1)], [F(-1), F(1)]], [[F(-1), F(1)], [F(1), F(-1)]])
@@ -34,15 +35,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import lcm
 
-from ..errors import EvidenceRejected
+from ..checker.bases import BasisError, check_bases, cliques, labelled_pairs, leaving_rows, \
+    shifted, verify
 
 __all__ = ["NashEquilibria", "equilibria", "verify", "check_bases", "shifted", "BasisError"]
-
-
-class BasisError(EvidenceRejected):
-    """A basis list that does not show every vertex of its polytope."""
 
 
 @dataclass(frozen=True)
@@ -65,27 +62,6 @@ class NashEquilibria:
     def continuum(self) -> bool:
         """True when some clique has two strategies for a player (infinitely many equilibria)."""
         return any(len(xs) > 1 or len(ys) > 1 for xs, ys in self.cliques)
-
-
-def shifted(matrix) -> list[list[int]]:
-    """An integer matrix with entries >= 1, a positive affine image of ``matrix``."""
-    scale = lcm(*(Fraction(v).denominator for row in matrix for v in row))
-    ints = [[int(Fraction(v) * scale) for v in row] for row in matrix]
-    low = min(v for row in ints for v in row)
-    return [[v - low + 1 for v in row] for row in ints]
-
-
-def _leaving_rows(column: list, rhs: list) -> list[int]:
-    """Rows that may leave when a variable with this tableau column enters, keeping
-    feasibility: the minimum-ratio rows among positive entries, and any row at value 0
-    with a non-zero entry (a degenerate pivot, which moves no point)."""
-    positive = [i for i, a in enumerate(column) if a > 0]
-    out = {i for i, a in enumerate(column) if rhs[i] == 0 and a != 0}
-    if positive:
-        ratio = {i: Fraction(rhs[i]) / column[i] for i in positive}
-        best = min(ratio.values())
-        out |= {i for i in positive if ratio[i] == best}
-    return sorted(out)
 
 
 def feasible_bases(matrix: list[list[int]]) -> dict:
@@ -112,7 +88,7 @@ def feasible_bases(matrix: list[list[int]]) -> dict:
         for enter in range(width + k):
             if enter in basis:
                 continue
-            for leave in _leaving_rows([row[enter] * sign for row in rows], rhs):
+            for leave in leaving_rows([row[enter] * sign for row in rows], rhs):
                 new = basis[:leave] + (enter,) + basis[leave + 1:]
                 if tuple(sorted(new)) not in found:
                     stack.append((new, _pivot(rows, det, leave, enter), rows[leave][enter]))
@@ -125,108 +101,6 @@ def _pivot(rows: list, det: int, r: int, e: int) -> list:
             for i, row in enumerate(rows)]
 
 
-def _solve(matrix: list[list[int]], basis: tuple) -> list[list[Fraction]] | None:
-    """The tableau of a basis from scratch: B^-1 [M | I | 1], or None if B is singular."""
-    k = len(matrix)
-    full = [[Fraction(v) for v in row] + [Fraction(int(i == r)) for i in range(k)] + [Fraction(1)]
-            for r, row in enumerate(matrix)]
-    rows = [list(row) for row in full]
-    for col_index, var in enumerate(basis):
-        pivot = next((i for i in range(col_index, k) if rows[i][var] != 0), None)
-        if pivot is None:
-            return None
-        rows[col_index], rows[pivot] = rows[pivot], rows[col_index]
-        head = rows[col_index]
-        lead = head[var]
-        head[:] = [v / lead for v in head]
-        for i in range(k):
-            if i != col_index and rows[i][var] != 0:
-                f = rows[i][var]
-                rows[i] = [v - f * h for v, h in zip(rows[i], head)]
-    return rows
-
-
-def check_bases(matrix: list[list[int]], bases: list) -> list[tuple]:
-    """The vertices (z) of ``{z >= 0 : matrix z <= 1}`` shown by a basis list, or BasisError.
-
-    Each basis is solved from scratch and must be feasible; the list must
-    contain the slack basis and be closed under every feasibility-keeping
-    pivot. The feasible-basis graph of a polytope is connected, so the list
-    then holds every feasible basis and its points are all the vertices.
-    """
-    k, width = len(matrix), len(matrix[0])
-    listed = {tuple(sorted(b)) for b in bases}
-    if tuple(range(width, width + k)) not in listed:
-        raise BasisError("the slack basis is missing")
-    points = set()
-    for basis in listed:
-        if len(basis) != k or len(set(basis)) != k or \
-                not all(isinstance(v, int) and 0 <= v < width + k for v in basis):
-            raise BasisError(f"{list(basis)} is not a basis of {k} of {width + k} variables")
-        rows = _solve(matrix, basis)
-        if rows is None:
-            raise BasisError(f"basis {list(basis)} is singular")
-        rhs = [row[-1] for row in rows]
-        if any(v < 0 for v in rhs):
-            raise BasisError(f"basis {list(basis)} is not feasible")
-        for enter in range(width + k):
-            if enter in basis:
-                continue
-            for leave in _leaving_rows([row[enter] for row in rows], rhs):
-                new = tuple(sorted(basis[:leave] + (enter,) + basis[leave + 1:]))
-                if new not in listed:
-                    raise BasisError(f"basis {list(new)}, one pivot from {list(basis)}, "
-                                     f"is not listed")
-        value = dict(zip(basis, rhs))
-        points.add(tuple(value.get(v, Fraction(0)) for v in range(width)))
-    return sorted(points)
-
-
-def _vertices(matrix: list[list[int]], points: list, z_labels: list, slack_labels: list):
-    """(normalised strategy, label bitmask) of each non-zero vertex."""
-    out = []
-    for z in points:
-        total = sum(z)
-        if total == 0:
-            continue
-        mask = 0
-        for v, label in zip(z, z_labels):
-            mask |= (v == 0) << label
-        for row, label in zip(matrix, slack_labels):
-            mask |= (sum(a * v for a, v in zip(row, z)) == 1) << label
-        out.append((tuple(v / total for v in z), mask))
-    return out
-
-
-def labelled_pairs(a_matrix: list, b_matrix: list, points_p: list, points_q: list):
-    """The extreme equilibria from the vertices of P (x's) and Q (y's)."""
-    n, m = len(a_matrix), len(a_matrix[0])
-    b_t = [list(col) for col in zip(*b_matrix)]
-    xs = _vertices(b_t, points_p, list(range(n)), [n + j for j in range(m)])
-    ys = _vertices(a_matrix, points_q, [n + j for j in range(m)], list(range(n)))
-    full = (1 << (n + m)) - 1
-    return sorted({(x, y) for x, mx in xs for y, my in ys if mx | my == full})
-
-
-def cliques(profiles: list) -> tuple[tuple, tuple]:
-    """The distinct x's and y's, and the maximal bicliques of the equilibrium graph."""
-    xs = sorted({x for x, _ in profiles})
-    ys = sorted({y for _, y in profiles})
-    partners = {i: frozenset(ys.index(y) for x, y in profiles if x == xs[i])
-                for i in range(len(xs))}
-    intents = set(partners.values())
-    while True:  # close the neighbourhoods under intersection: the lattice of concepts
-        more = {a & b for a in intents for b in intents if a & b} - intents
-        if not more:
-            break
-        intents |= more
-    found = []
-    for ys_of in intents:
-        xs_of = [i for i in range(len(xs)) if ys_of <= partners[i]]
-        found.append((tuple(xs_of), tuple(sorted(ys_of))))
-    return (tuple(xs), tuple(ys)), tuple(sorted(found))
-
-
 def equilibria(a_matrix, b_matrix) -> NashEquilibria:
     """Every extreme Nash equilibrium of the bimatrix game (A, B), with its cliques."""
     a, b = shifted(a_matrix), shifted(b_matrix)
@@ -235,14 +109,3 @@ def equilibria(a_matrix, b_matrix) -> NashEquilibria:
     profiles = labelled_pairs(a, b, *(sorted(set(w.values())) for w in walks))
     strategies, found = cliques(profiles)
     return NashEquilibria(tuple(profiles), strategies, found, tuple(list(w) for w in walks))
-
-
-def verify(a_matrix, b_matrix, bases) -> tuple[list, tuple]:
-    """The extreme equilibria and cliques that lists of feasible bases of P and Q show,
-    checked from scratch (BasisError when a list is not every feasible basis)."""
-    if not (isinstance(bases, (list, tuple)) and len(bases) == 2):
-        raise BasisError("two basis lists are needed, for P and for Q")
-    a, b = shifted(a_matrix), shifted(b_matrix)
-    b_t = [list(col) for col in zip(*b)]
-    profiles = labelled_pairs(a, b, check_bases(b_t, bases[0]), check_bases(a, bases[1]))
-    return profiles, cliques(profiles)[1]

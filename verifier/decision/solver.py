@@ -696,7 +696,7 @@ class Pair:
 
         ``options`` go to :func:`verifier.certificates.certificate`.
         """
-        from ..checker.certificates import certificate
+        from ..evidence.certificates import certificate
         question = {"type": "solve", "all": result.complete or bool(result.continuum)}
         evidence = {"witnesses": [p.witness for p in result.fixed_points],
                     "complete": result.complete, "continuum": bool(result.continuum)}

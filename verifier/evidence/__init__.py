@@ -1,6 +1,8 @@
 """The evidence writers: the search for Farkas refutations, solver agreement (Z3, cvc5 and
-Yices on the same SMT-LIB text), and the assembly of certificates that the checker reads.
+Yices on the same SMT-LIB text) in `prove_unsat`, and the assembly of certificates that
+the checker reads in `certificates`.
 
-May import: every layer below the applications except `verifier.claims`; z3 and the other
-solvers. What it writes is never trusted: `verifier.checker` re-verifies it.
+May import: the checker and the layers below it, z3 and the other solvers; never
+`verifier.decision` (which imports it to write certificates), claims or applications.
+What it writes is never trusted: `verifier.checker` re-verifies it.
 """
