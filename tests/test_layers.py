@@ -23,7 +23,7 @@ TRUSTED = {"verifier", "verifier.moved", "verifier.errors",
            *(f"verifier.model.{m}" for m in ("agents", "games", "library", "numbers",
                                              "params", "poly", "readings", "spec_values")),
            "verifier.semantics.interpreter", "verifier.encoding.compiler",
-           "verifier.encoding.smtlib",
+           "verifier.encoding.smtlib", "verifier.encoding.runs", "verifier.model.builders",
            *(f"verifier.checker.{m}" for m in ("bases", "check", "codec", "families", "farkas",
                                                "format", "kinds", "obligations"))}
 

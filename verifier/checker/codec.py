@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import InputError
+from ..errors import InputError, UnknownNode
 from ..model.agents import (AgentError, AllOf, AnyOf, Choose, Constant, If, Mix, Negation,
                             Play, PlayEstimate, Program, Query, Surely, SurelyCone,
                             SurelyOutside)
@@ -138,7 +138,7 @@ def encode_formula(f) -> dict:
         return {"bool": f.name}
     if isinstance(f, Truth):
         return {"truth": f.value}
-    raise TypeError(f"not a formula: {f!r}")
+    raise UnknownNode(f"no JSON for the formula {f!r}")
 
 
 def decode_formula(data, where: str = "formula", depth: int = 0):
@@ -188,7 +188,7 @@ def _encode_node(n) -> dict:
                 "else": _encode_node(n.orelse)}
     if isinstance(n, Choose):
         return {"choose": [_encode_node(o) for o in n.options]}
-    raise TypeError(f"not a node: {n!r}")
+    raise UnknownNode(f"no JSON for the node {n!r}")
 
 
 def _encode_cond(c) -> dict:
@@ -207,7 +207,7 @@ def _encode_cond(c) -> dict:
         return {"not": _encode_cond(c.cond)}
     if isinstance(c, Constant):
         return {"constant": c.value}
-    raise TypeError(f"not a condition: {c!r}")
+    raise UnknownNode(f"no JSON for the condition {c!r}")
 
 
 def _encode_threshold(t) -> object:

@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from pysat.solvers import Solver
 
-from ..errors import EvidenceRejected
+from ..errors import EvidenceRejected, UnknownNode
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth
 
 
@@ -117,7 +117,7 @@ class Skeleton:
                 self.clauses.append([-sign * v, sign * p])
             self.clauses.append([sign * v] + [-sign * p for p in parts])
             return v
-        raise CheckError(f"not a formula: {f!r}")
+        raise UnknownNode(f"no skeleton for the formula {f!r}")
 
     def _atom(self, f: Atom) -> int:
         p, op = f.poly, f.op
