@@ -1,7 +1,9 @@
 """The Z3 boundary: constraint systems to Z3 terms, queries, models to exact numbers.
 
-Everything else works on :mod:`verifier.poly` formulas; only this module,
-:mod:`verifier.extremum` and :mod:`verifier.solver` (which decide) import z3.
+Everything else works on :mod:`verifier.poly` formulas; only this module, the decision
+layer's searches (:mod:`verifier.decision.fixed_points`, :mod:`verifier.decision.enumeration`,
+:mod:`verifier.decision.extremum`) and the evidence search
+(:mod:`verifier.evidence.prove_unsat`) import z3.
 """
 
 from __future__ import annotations
