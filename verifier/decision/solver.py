@@ -125,7 +125,8 @@ class Pair(FixedPointProblem):
 
         >>> from fractions import Fraction as F
         >>> from verifier import builtin_game, parse_agent
-        >>> pair = Pair(builtin_game("pd-a"), (parse_agent("nicerbot(1/10)"), parse_agent("defectbot")))
+        >>> pair = Pair(builtin_game("pd-a"),
+        ...             (parse_agent("nicerbot(1/10)"), parse_agent("defectbot")))
         >>> check = pair.check_profile(((F(1, 2), F(1, 2)), (F(0), F(1))))
         >>> check.failing, check.producible[0][0]
         ((0,), (Fraction(1, 10), Fraction(1, 10), True, True))
