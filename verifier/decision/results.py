@@ -47,6 +47,7 @@ class FixedPoint:
     aux: tuple | None = field(default=None, repr=False, compare=False)  # (w, R): w = sqrt(R)
 
     def to_json(self, decimals: int | None = None) -> dict:
+        """Profile, payoffs and, over a region, parameters and terms, as JSON."""
         out = {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
                "payoffs": [fmt(u, decimals) for u in self.payoffs]}
         if self.params:
@@ -57,6 +58,7 @@ class FixedPoint:
         return out
 
     def describe(self, game: Game, decimals: int | None = None) -> str:
+        """One line: each player's strategy by action name, the payoffs, and where."""
         sides = ["(" + ", ".join(f"{a}={fmt(p, decimals)}" for a, p in zip(game.actions[i], s))
                  + ")" for i, s in enumerate(self.profile)]
         pay = ", ".join(fmt(u, decimals) for u in self.payoffs)
@@ -94,6 +96,7 @@ class SolveResult:
     nash: NashEquilibria | None = field(default=None, repr=False, compare=False)
 
     def to_json(self, decimals: int | None = None) -> dict:
+        """The result as JSON, components and bounds included when present."""
         out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
                "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
                "complete": self.complete, "continuum": self.continuum, "note": self.note,
@@ -127,6 +130,7 @@ class Optimum:
     note: str
 
     def to_json(self, decimals: int | None = None) -> dict:
+        """The optimum as JSON (value, bracket and point)."""
         def text(x):
             return None if x is None else fmt(x, decimals)
         return {"sense": self.sense, "value": text(self.value), "attained": self.attained,
@@ -154,13 +158,16 @@ class FormulaOptimum:
 
     @property
     def formula(self) -> str:
+        """The value as text in the parameters."""
         return self.value.text
 
     @property
     def is_bound(self) -> bool:
+        """No fixed point lies beyond the value."""
         return self.beyond is None
 
     def to_json(self, decimals: int | None = None) -> dict:
+        """The checked formula as JSON."""
         return {"sense": self.sense, "formula": self.formula, "bound": self.is_bound,
                 "attained": self.attained,
                 "beyond": self.beyond.to_json(decimals) if self.beyond else None,
@@ -184,6 +191,7 @@ class PointCheck:
     producible: tuple
 
     def to_json(self, game: Game, decimals: int | None = None) -> dict:
+        """The check as JSON, ranges keyed by the game's action names."""
         ranges = []
         for seat in (0, 1):
             if self.producible[seat] is None:
