@@ -112,10 +112,10 @@ def test_random_games_up_to_5x5_agree_with_enummixed():
         for xs, ys in result.components:
             for x0, x1 in zip(xs, xs[1:]):
                 mid = tuple((a + b) / 2 for a, b in zip(x0, x1))
-                assert pair._nash_point((mid, ys[0])).profile == (mid, ys[0])
+                assert pair.nash_point((mid, ys[0])).profile == (mid, ys[0])
             for y0, y1 in zip(ys, ys[1:]):
                 mid = tuple((a + b) / 2 for a, b in zip(y0, y1))
-                assert pair._nash_point((xs[0], mid)).profile == (xs[0], mid)
+                assert pair.nash_point((xs[0], mid)).profile == (xs[0], mid)
     assert counts["continuum"] >= 60 and counts["finite"] >= 60, counts
 
 

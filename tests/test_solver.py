@@ -5,6 +5,9 @@ from fractions import Fraction as F
 import pytest
 
 from verifier import Pair, builtin_game, verify_fixed_point
+from verifier.decision.fixed_points import FixedPointProblem
+from verifier.encoding.smt import Z3Queries
+from verifier.model.params import parse_region
 from verifier.model.poly import Truth, var
 from conftest import agents
 
@@ -117,3 +120,27 @@ def test_a_query_asked_twice_is_one_query_the_coin_flip(pd_a):
         assert outcome.verdict == "holds"
         cert = claim_certificate(claims[name], outcome, farkas_seconds=10)
         assert check(json.loads(json.dumps(cert))).ok
+
+
+def test_building_the_problem_runs_no_solver_query(pd_a, monkeypatch):
+    """The fixed-point problem asks the solver nothing until a question is asked, even over
+    a parameter region; a Pair checks its region at once (queries only with parameters)."""
+    asked = []
+    real = Z3Queries.model
+    monkeypatch.setattr(Z3Queries, "model", lambda self, *a, **k: asked.append(a) or
+                        real(self, *a, **k))
+    nicer = agents("nicerbot(eps=e)", "nicerbot(eps=e)")
+    problem = FixedPointProblem(pd_a, nicer, region=parse_region("0 < e <= 1"))
+    Pair(pd_a, agents("nicerbot(1/10)", "defectbot"))
+    assert asked == []
+    # on first use: the region is satisfiable, and implies each agent's e >= 0 and e <= 1
+    assert problem.region.text == "0 < e <= 1" and len(asked) == 5
+    Pair(pd_a, nicer, region=parse_region("0 < e <= 1"))
+    assert len(asked) == 10
+
+
+def test_exclude_removes_exactly_the_point_found(pd_a):
+    pair = Pair(pd_a, agents("nicerbot(1/10)", "defectbot"))
+    point = pair.find()
+    assert point.profile == ((F(1, 10), F(9, 10)), D)
+    assert pair.find([pair.exclude(point, 0)]) is None

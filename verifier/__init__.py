@@ -24,7 +24,7 @@ from .semantics.interpreter import FixedPointWitness, Observation, Run, output, 
 
 _LAZY = {
     **dict.fromkeys(("Always", "Claim", "ClaimResult", "Exists", "Extreme", "NoFixedPoint",
-                     "Unique", "Vars"), "claims.claims"),
+                     "Unique", "Vars"), "claims"),
     **dict.fromkeys(("FixedPoint", "Optimum", "Pair", "PointCheck", "SolveResult",
                      "SolverUnknown"), "decision.solver"),
 }

@@ -24,7 +24,6 @@ MOVED = {
     "parametric": "decision.parametric", "jobs": "decision.jobs",
     "certificates": "evidence.certificates", "codec": "checker.codec",
     "farkas": "checker.farkas", "prove_unsat": "evidence.prove_unsat",
-    "claims": "claims.claims",
     "tournament": "apps.tournament", "sweep": "apps.sweep", "plotting": "apps.plotting",
     "findings": "apps.findings", "cli": "apps.cli",
 }

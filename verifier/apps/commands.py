@@ -125,7 +125,7 @@ def cmd_smtlib(args) -> int:
 
 def cmd_prove(args) -> int:
     """`rov prove`: decide claim files (under one reading or the reading matrix)."""
-    from ..claims.claims import (ClaimResult, ProveTask, failed_result, load_claims,
+    from ..claims import (ClaimResult, ProveTask, failed_result, load_claims,
                                  prove_task, store_result, stored_result)
     from .findings import render as findings_page
     claims = load_claims(args.paths)

@@ -3,7 +3,7 @@
 Agents are written with symbols (``"nelp(eps=e,delta=d)"``) and every grid
 point instantiates them with exact values. Each point is one independent job
 (:func:`sweep_point`), so a sweep runs serially, in worker processes or on a
-Dask cluster with the same rows in the same order (:mod:`verifier.jobs`).
+Dask cluster with the same rows in the same order (:mod:`verifier.decision.jobs`).
 
 >>> grid_points([("e", ["1/10", "1/20"]), ("d", ["1/1000"])])
 [{'e': Fraction(1, 10), 'd': Fraction(1, 1000)}, {'e': Fraction(1, 20), 'd': Fraction(1, 1000)}]

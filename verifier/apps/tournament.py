@@ -2,7 +2,7 @@
 
 Each cell is one independent job (:func:`play`), so a tournament runs
 serially, in worker processes or on a Dask cluster with the same results in
-the same order (:mod:`verifier.jobs`). A cell says what is known exactly:
+the same order (:mod:`verifier.decision.jobs`). A cell says what is known exactly:
 
 - ``unique``: one fixed point, its payoffs;
 - ``finite``: every fixed point (a proven finite set), their payoffs;

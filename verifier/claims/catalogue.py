@@ -70,7 +70,7 @@ class ProveTask:
 
     ``paths`` are the claim files (absolute, so a Dask worker finds them);
     ``certificates`` the folder to write the claim's certificate in, or None;
-    ``reading`` the reading's text (:mod:`verifier.readings`).
+    ``reading`` the reading's text (:mod:`verifier.model.readings`).
     """
 
     paths: tuple

@@ -3,7 +3,7 @@
 A solver finds a fixed point at particular parameter values (``e = 51/512``).
 To claim a fixed point for *every* parameter in a region, we guess each
 variable as a rational function of the parameters and let a solver prove the
-guess right throughout the region (:meth:`verifier.solver.Pair.find`).
+guess right throughout the region (:meth:`verifier.decision.solver.Pair.find`).
 
 The guess: keep the model's Boolean values (the same branches of both
 programs), take the arithmetic atoms that are tight at the model (equal to

@@ -1,7 +1,9 @@
 """The Z3 boundary: constraint systems to Z3 terms, queries, models to exact numbers.
 
-Everything else works on :mod:`verifier.model.poly` formulas; only this module,
-:mod:`verifier.decision.extremum` and :mod:`verifier.decision.solver` (which decide) import z3.
+Everything else works on :mod:`verifier.model.poly` formulas; only this module, the decision
+layer's searches (:mod:`verifier.decision.fixed_points`, :mod:`verifier.decision.enumeration`,
+:mod:`verifier.decision.extremum`) and the evidence search
+(:mod:`verifier.evidence.prove_unsat`) import z3.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sympy
 import z3
 
 from .compiler import number_constraints
-from ..errors import SOLVER_MEMORY_VARIABLE, SolverUnknown
+from ..errors import SOLVER_MEMORY_VARIABLE, SolverUnknown, UnknownNode
 from ..model.numbers import Number, simplify_number
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
@@ -109,7 +111,7 @@ def formula(f: Formula, memo: dict | None = None) -> z3.BoolRef:
     elif isinstance(f, Truth):
         out = z3.BoolVal(f.value)
     else:
-        raise TypeError(f"not a formula: {f!r}")
+        raise UnknownNode(f"no Z3 term for the formula {f!r}")
     memo[id(f)] = (f, out)  # keeps f alive, so its id is not reused during the call
     return out
 

@@ -5,7 +5,7 @@ The writers are a table, :data:`WRITERS`, from evidence kind to the function tha
 that kind of evidence; for each obligation the kinds that discharge it
 (:data:`verifier.checker.kinds.CHECKS`) are tried strongest first. Nothing written here is
 trusted: :func:`verifier.checker.check.check` re-verifies it. The old path
-`verifier.certificates` is this module: it re-exports the checker's names it had
+`verifier.evidence.certificates` is this module: it re-exports the checker's names it had
 (``__all__``), and :func:`check` is the checker with the solvers at hand.
 """
 

@@ -5,7 +5,7 @@
 infeasible core of its arithmetic literals, and the exact multipliers that
 refute the core are found by a linear program (Z3 on linear real
 arithmetic). The core's negation is added as a clause, until the skeleton
-is unsatisfiable. Only the lemmas are kept: :mod:`verifier.farkas` checks
+is unsatisfiable. Only the lemmas are kept: :mod:`verifier.checker.farkas` checks
 them without any of this machinery.
 
 :func:`solver_agreement` asks Z3 and Yices (``yices-smt2``, from the

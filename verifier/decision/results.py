@@ -1,0 +1,211 @@
+"""The records of the decision layer's answers: a fixed point, a solve result, an
+optimum (numeric or a formula in the parameters) and a profile check; each writes itself
+as JSON (exact numbers as text, ``decimals`` for decimal text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .nash import NashEquilibria
+from ..model.games import Game
+from ..model.numbers import Number, fmt
+from ..semantics.interpreter import FixedPointWitness
+
+BOX_NOTE = ("box estimates: an estimate may be any point within delta/2 of the truth "
+            "(an over-approximation of the post's grid estimates); an 'exists' answer is "
+            "about this reading")
+
+__all__ = ["FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck", "BOX_NOTE",
+           "readings_of", "ties_of"]
+
+
+def readings_of(programs: tuple) -> tuple:
+    """Each program's reading as a dict (empty for an agent that takes no reading key)."""
+    return tuple(dict(p.reading) for p in programs)
+
+
+def ties_of(tie_randomization: bool) -> str:
+    """The oracle's tie model, as recorded in results."""
+    return "one-q-per-query" if tie_randomization else "deterministic"
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """An exact fixed point, its payoffs and the witness that re-checks it."""
+
+    profile: tuple
+    payoffs: tuple
+    witness: FixedPointWitness = field(repr=False, compare=False)
+    params: tuple = ()  # ((symbol, exact value), ...): where it was found and re-checked
+    whole_region: bool = False  # proven: such a fixed point for every parameter in the region
+    terms: tuple = ()  # with whole_region: the profile as text in the parameters
+    # with whole_region: every system variable as (num, den) Polys in the parameters, and
+    # the Boolean values, that a solver proved to be a fixed point for every parameter
+    family: dict = field(default_factory=dict, repr=False, compare=False)
+    booleans: dict = field(default_factory=dict, repr=False, compare=False)
+    aux: tuple | None = field(default=None, repr=False, compare=False)  # (w, R): w = sqrt(R)
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """Profile, payoffs and, over a region, parameters and terms, as JSON."""
+        out = {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
+               "payoffs": [fmt(u, decimals) for u in self.payoffs]}
+        if self.params:
+            out["params"] = {name: fmt(v, decimals) for name, v in self.params}
+            out["whole_region"] = self.whole_region
+        if self.terms:
+            out["profile_terms"] = [list(s) for s in self.terms]
+        return out
+
+    def describe(self, game: Game, decimals: int | None = None) -> str:
+        """One line: each player's strategy by action name, the payoffs, and where."""
+        sides = ["(" + ", ".join(f"{a}={fmt(p, decimals)}" for a, p in zip(game.actions[i], s))
+                 + ")" for i, s in enumerate(self.profile)]
+        pay = ", ".join(fmt(u, decimals) for u in self.payoffs)
+        text = f"{sides[0]} vs {sides[1]}, payoffs ({pay})"
+        if self.whole_region:
+            general = " vs ".join("(" + ", ".join(f"{a}={t}" for a, t in zip(game.actions[i], s))
+                                  + ")" for i, s in enumerate(self.terms))
+            found = ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
+            if general != " vs ".join(sides):
+                return f"{general} for every parameter in the region (e.g. {text} at {found})"
+            return text + ", for every parameter in the region"
+        if self.params:
+            return text + " at " + ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
+        return text
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """The fixed points found for a pair, and what is known about the others."""
+
+    game: str
+    agents: tuple
+    fixed_points: tuple
+    complete: bool
+    continuum: bool | None
+    note: str
+    seconds: float
+    readings: tuple = ({}, {})  # each agent's reading (verifier.model.readings), {} if it takes none
+    ties: str = "one-q-per-query"  # the oracle's tie model
+    bounds: tuple = ()  # (label, min Optimum, max Optimum) when asked for
+    assumptions: str | None = None  # the parameter region, None for concrete agents
+    # best-response pairs: every maximal convex set of fixed points, as (player 1's
+    # extreme strategies, player 2's); the set is the product of their convex hulls
+    components: tuple = ()
+    nash: NashEquilibria | None = field(default=None, repr=False, compare=False)
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """The result as JSON, components and bounds included when present."""
+        out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
+               "fixed_points": [p.to_json(decimals) for p in self.fixed_points],
+               "complete": self.complete, "continuum": self.continuum, "note": self.note,
+               "readings": [dict(r) for r in self.readings], "ties": self.ties,
+               "seconds": round(self.seconds, 3)}
+        if self.components:
+            out["components"] = [{f"player{i + 1}": [[fmt(p, decimals) for p in s] for s in side]
+                                  for i, side in enumerate(c)} for c in self.components]
+        if self.bounds:
+            out["bounds"] = {label: {"min": low.to_json(decimals), "max": high.to_json(decimals)}
+                             for label, low, high in self.bounds}
+        return out
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The exact extreme of an objective over the fixed points.
+
+    ``value``: the minimum/maximum when ``attained``, else the infimum/supremum,
+    certified; None when it could not be certified, and then the optimum lies
+    between ``proven`` (no fixed point beyond it) and ``found`` (a fixed point
+    reaches it). ``point``: a fixed point at the value, or the best found.
+    """
+
+    sense: str
+    value: Number | None
+    attained: bool | None
+    point: FixedPoint | None
+    proven: Number
+    found: Number
+    note: str
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """The optimum as JSON (value, bracket and point)."""
+        def text(x):
+            return None if x is None else fmt(x, decimals)
+        return {"sense": self.sense, "value": text(self.value), "attained": self.attained,
+                "point": self.point.to_json(decimals) if self.point else None,
+                "proven_bound": text(self.proven), "best_found": text(self.found),
+                "note": self.note}
+
+
+@dataclass(frozen=True)
+class FormulaOptimum:
+    """A formula in the parameters checked as the exact extreme over a region.
+
+    ``value``: a :class:`verifier.decision.parametric.Ratio` or ``QuadraticRoot``.
+    ``beyond``: a fixed point past it (then it is not a bound). Otherwise it
+    is a proven bound for every parameter, and ``attained`` says whether a
+    fixed point reaching it was proven for every parameter (True), exists
+    nowhere (False) or was found only at the values of ``point`` (None).
+    """
+
+    sense: str
+    value: object
+    attained: bool | None
+    beyond: FixedPoint | None
+    point: FixedPoint | None
+
+    @property
+    def formula(self) -> str:
+        """The value as text in the parameters."""
+        return self.value.text
+
+    @property
+    def is_bound(self) -> bool:
+        """No fixed point lies beyond the value."""
+        return self.beyond is None
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """The checked formula as JSON."""
+        return {"sense": self.sense, "formula": self.formula, "bound": self.is_bound,
+                "attained": self.attained,
+                "beyond": self.beyond.to_json(decimals) if self.beyond else None,
+                "point": self.point.to_json(decimals) if self.point else None}
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """Whether a given profile is a fixed point, and if not, why not.
+
+    ``fixed_point`` carries the witness when it is one. Otherwise
+    ``failing`` lists the seats whose agent cannot produce its strategy there,
+    and ``producible[seat]`` the exact range of each action's probability over
+    the outputs that agent can produce at the profile (a list of
+    ``(low, high, low_attained, high_attained)``, or None when unknown).
+    """
+
+    profile: tuple
+    fixed_point: FixedPoint | None
+    failing: tuple
+    producible: tuple
+
+    def to_json(self, game: Game, decimals: int | None = None) -> dict:
+        """The check as JSON, ranges keyed by the game's action names."""
+        ranges = []
+        for seat in (0, 1):
+            if self.producible[seat] is None:
+                ranges.append(None)
+                continue
+            ranges.append({game.actions[seat][k]: _interval_text(r, decimals)
+                           for k, r in enumerate(self.producible[seat])})
+        return {"profile": [[fmt(p, decimals) for p in s] for s in self.profile],
+                "is_fixed_point": self.fixed_point is not None,
+                "failing_seats": [s + 1 for s in self.failing], "producible": ranges,
+                "fixed_point": self.fixed_point.to_json(decimals) if self.fixed_point else None}
+
+
+def _interval_text(r, decimals) -> str:
+    low, high, low_in, high_in = r
+    return (("[" if low_in else "(") + fmt(low, decimals) + ", " + fmt(high, decimals)
+            + ("]" if high_in else ")"))
