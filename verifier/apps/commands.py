@@ -125,8 +125,8 @@ def cmd_smtlib(args) -> int:
 
 def cmd_prove(args) -> int:
     """`rov prove`: decide claim files (under one reading or the reading matrix)."""
-    from ..claims import (ClaimResult, ProveTask, failed_result, load_claims,
-                                 prove_task, store_result, stored_result)
+    from ..claims import (ClaimResult, ProveTask, failed_result, load_claims, prove_task,
+                          store_result, stored_result)
     from .findings import render as findings_page
     claims = load_claims(args.paths)
     if args.only:
