@@ -124,7 +124,18 @@ def tables(data: dict) -> dict[str, str]:
              f"Outside packages it imports: {', '.join(outside) or 'none'}; "
              f"standard library: {', '.join(std)}. Solvers among them: "
              f"{', '.join(sorted(SOLVERS & set(outside))) or 'none'}."]
-    return {"layers": "\n".join(rows), "sizes": "\n".join(largest), "trusted": "\n".join(base)}
+    moved = ["| old | new |", "|---|---|"] + [
+        f"| `verifier.{old}` | `verifier.{new}` |" for old, new in moved_modules().items()]
+    return {"layers": "\n".join(rows), "sizes": "\n".join(largest), "trusted": "\n".join(base),
+            "moved": "\n".join(moved)}
+
+
+def moved_modules() -> dict[str, str]:
+    """verifier/moved.py's table of old module names, read without importing it."""
+    for node in ast.walk(ast.parse((PACKAGE / "moved.py").read_text())):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "MOVED":
+            return ast.literal_eval(node.value)
+    raise SystemExit("verifier/moved.py has no MOVED table")
 
 
 def draw(data: dict, path: Path) -> None:
@@ -157,10 +168,14 @@ def draw(data: dict, path: Path) -> None:
                     zorder=3)
             names = [f"{m.rpartition('.')[2]} {lines[m]}" for m in mods
                      if m != f"verifier.{name}"]
-            for k in range(0, len(names), 4):
-                ax.text(x + 0.1, y + height - 0.45 - 0.22 * (k // 4),
-                        "   ".join(names[k:k + 4]), va="top", fontsize=7.5, family="monospace",
-                        zorder=3)
+            rows, room = [[]], int(width * 12.5)  # about 12 monospace characters per unit
+            for label in names:
+                if rows[-1] and len("   ".join(rows[-1] + [label])) > room:
+                    rows.append([])
+                rows[-1].append(label)
+            for k, row in enumerate(rows):
+                ax.text(x + 0.1, y + height - 0.45 - 0.2 * k, "   ".join(row), va="top",
+                        fontsize=7.5, family="monospace", zorder=3)
     order = [n for row in ROWS for n in row]
     counts = Counter((layer(a), layer(b)) for a in graph for b in graph[a]
                      if layer(a) in boxes and layer(b) in boxes and layer(a) != layer(b))

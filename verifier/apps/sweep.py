@@ -26,6 +26,7 @@ from ..model.numbers import InexactNumberError, exact, fmt
 from ..model.params import ParameterError, is_symbol
 from ..model.poly import Poly
 from ..decision.solver import Pair
+from .render import optimum_end
 
 __all__ = ["SweepRow", "Sweep", "grid_points", "parse_grid", "sweep_point", "run_sweep"]
 
@@ -64,13 +65,12 @@ class SweepRow:
     seconds: float = 0.0
 
     def value_text(self, decimals: int | None = None) -> str:
+        """The value at this grid point: the optimum (`render.optimum_end`), or the
+        fixed points' payoffs."""
         if self.kind == "error":
             return "error"
         if self.optimum is not None:
-            o = self.optimum
-            if o.value is None:
-                return f"in [{fmt(o.proven, decimals)}, {fmt(o.found, decimals)}]"
-            return fmt(o.value, decimals) + ("" if o.attained else " (not attained)")
+            return optimum_end(self.optimum, decimals)
         points = "; ".join(f"({fmt(a, decimals)}, {fmt(b, decimals)})" for a, b in self.payoffs)
         return points + (" ... (continuum)" if self.kind == "continuum" else "")
 

@@ -28,6 +28,7 @@ from ..decision.jobs import run_jobs, save_figure
 from ..model.library import parse_agent
 from ..model.numbers import compare, fmt
 from ..decision.solver import Pair
+from .render import optimum_end
 
 __all__ = ["Cell", "Tournament", "default_roster", "play", "run_tournament"]
 
@@ -65,8 +66,9 @@ class Cell:
             inner = ", ".join(fmt(v, decimals) for v in values)
             return inner if len(values) == 1 else "{" + inner + "}"
         low, high = self.ranges[player]
-        return (("[" if low.attained else "(") + _end(low, decimals) + ", "
-                + _end(high, decimals) + ("]" if high.attained else ")"))
+        return (("[" if low.attained else "(") + optimum_end(low, decimals, compact=True)
+                + ", " + optimum_end(high, decimals, compact=True)
+                + ("]" if high.attained else ")"))
 
     def lowest(self, player: int = 0) -> float | None:
         """The player's lowest payoff (for colouring only; None when unknown)."""
@@ -86,12 +88,6 @@ class Cell:
                                            "max": high.to_json(decimals)}
                              for i, (low, high) in enumerate(self.ranges)}
         return out
-
-
-def _end(optimum, decimals) -> str:
-    if optimum.value is None:
-        return f"?{fmt(optimum.proven, decimals)}..{fmt(optimum.found, decimals)}"
-    return fmt(optimum.value, decimals)
 
 
 def play(task: tuple) -> Cell:
