@@ -37,11 +37,14 @@ class Report:
     problem: str = ""  # the first thing that did not check
 
     def line(self) -> str:
+        """The report as one line of `rov check`: ok or FAILED, subject, verdict, evidence
+        kind, and what was checked or the problem."""
         status = "ok" if self.ok else "FAILED"
         what = "; ".join(self.checked) if self.ok else self.problem
         return f"{status}: {self.subject}: {self.verdict} [{self.kind}] - {what}"
 
     def to_json(self) -> dict:
+        """The report as JSON data (`rov check --json`)."""
         return {"ok": self.ok, "kind": self.kind, "verdict": self.verdict,
                 "subject": self.subject, "checked": list(self.checked), "problem": self.problem}
 

@@ -49,6 +49,9 @@ def _need(ok: bool, where: str, what: str) -> None:
 
 
 def encode_number(x: Number):
+    """An exact number as JSON: "p/q" for a rational, {"root_of": [integer coefficients of
+    its minimal polynomial], "index": k} (its k-th real root, in increasing order) for a
+    real algebraic number."""
     x = simplify_number(x)
     if isinstance(x, Fraction):
         return str(x)
@@ -60,6 +63,8 @@ def encode_number(x: Number):
 
 
 def decode_number(data, where: str = "number") -> Number:
+    """The exact number `encode_number` wrote; raises DecodeError (an InputError) naming
+    ``where`` on anything else."""
     if isinstance(data, str):
         _need(len(data) <= MAX_DIGITS and _RATIONAL.fullmatch(data) is not None, where,
               f"{data[:40]!r} is not an exact rational such as '3/4'")
@@ -100,11 +105,13 @@ def _decode_key(data, where):
 
 
 def encode_poly(p: Poly) -> list:
+    """A polynomial as a list of [coefficient, monomial] pairs, exact coefficients."""
     return [[str(c), [[_encode_key(v), e] for v, e in m]]
             for m, c in sorted(p.terms.items(), key=repr)]
 
 
 def decode_poly(data, where: str = "poly") -> Poly:
+    """The polynomial `encode_poly` wrote; raises DecodeError naming ``where``."""
     _need(isinstance(data, list), where, "a polynomial is a list of [coefficient, monomial]")
     total = Poly()
     for i, term in enumerate(data):
@@ -126,6 +133,7 @@ def decode_poly(data, where: str = "poly") -> Poly:
 
 
 def encode_formula(f) -> dict:
+    """A formula as nested JSON objects; raises UnknownNode on a kind it does not handle."""
     if isinstance(f, Atom):
         return {"atom": encode_poly(f.poly), "op": f.op}
     if isinstance(f, And):
@@ -142,6 +150,8 @@ def encode_formula(f) -> dict:
 
 
 def decode_formula(data, where: str = "formula", depth: int = 0):
+    """The formula `encode_formula` wrote, nested at most a fixed depth; raises DecodeError
+    naming ``where``."""
     _need(depth < MAX_DEPTH, where, "nested too deeply")
     _need(isinstance(data, dict) and len(data) in (1, 2), where, "a formula is an object")
     if "atom" in data:
@@ -168,6 +178,8 @@ def decode_formula(data, where: str = "formula", depth: int = 0):
 
 
 def encode_program(p: Program) -> dict:
+    """A program (body, action counts, delta, name, requirements, reading) as JSON; raises
+    UnknownNode on a node or condition kind it does not handle."""
     return {"name": p.name, "n_self": p.n_self, "n_opp": p.n_opp,
             "delta": None if p.delta is None else
             encode_poly(p.delta) if isinstance(p.delta, Poly) else str(p.delta),
@@ -219,6 +231,8 @@ def _decode_threshold(data, where):
 
 
 def decode_program(data, where: str = "program") -> Program:
+    """The program `encode_program` wrote, validated like any program; raises DecodeError
+    naming ``where``."""
     _need(isinstance(data, dict) and set(data) == {"name", "n_self", "n_opp", "delta",
                                                    "estimates", "reading", "body"},
           where, "a program has name, n_self, n_opp, delta, estimates, reading and body")
@@ -311,6 +325,7 @@ def _decode_path(data, where) -> tuple:
 
 
 def encode_witness(w: FixedPointWitness) -> dict:
+    """A fixed-point witness (profile, runs of each seat, tie answers) as JSON."""
     def run(r: Run) -> dict:
         o = r.observation
         return {"weight": encode_number(r.weight),
@@ -326,6 +341,7 @@ def encode_witness(w: FixedPointWitness) -> dict:
 
 
 def decode_witness(data, where: str = "witness") -> FixedPointWitness:
+    """The FixedPointWitness `encode_witness` wrote; raises DecodeError naming ``where``."""
     _need(isinstance(data, dict) and set(data) == {"profile", "answers", "runs"}, where,
           "a witness has profile, answers and runs")
     profile, runs = data["profile"], data["runs"]

@@ -104,10 +104,12 @@ class Ratio:
 
     @property
     def text(self) -> str:
+        """The ratio as text, num/den simplified by sympy."""
         return ratio_text(self.num, self.den)
 
     @property
     def polys(self) -> tuple:
+        """(num, den)."""
         return (self.num, self.den)
 
     def conditions(self) -> list:
@@ -121,6 +123,7 @@ class Ratio:
         return Atom(term * self.den - self.num, op)
 
     def to_json(self) -> dict:
+        """The value as certificate data: {"ratio": [num, den]}."""
         return {"ratio": [self.num, self.den]}
 
     def hint(self, term: Poly) -> tuple:
@@ -144,14 +147,17 @@ class QuadraticRoot:
 
     @property
     def polys(self) -> tuple:
+        """(a, b, c)."""
         return (self.a, self.b, self.c)
 
     @property
     def discriminant(self) -> Poly:
+        """b^2 - 4 a c, a polynomial in the parameters."""
         return self.b * self.b - 4 * self.a * self.c
 
     @property
     def text(self) -> str:
+        """The root as text: which root of the factored quadratic."""
         x = sympy.Symbol("x")
         symbols: dict = {}
         a, b, c = (sympy_expr(p, symbols) for p in (self.a, self.b, self.c))
@@ -160,9 +166,12 @@ class QuadraticRoot:
         return f"the {which} root x of {sympy.factor(q, x)} = 0"
 
     def conditions(self) -> list:
+        """Atoms that must hold throughout the region for the root to exist: a > 0, D >= 0."""
         return [self.a > 0, self.discriminant >= 0]
 
     def relation(self, term: Poly, op: str) -> Formula:
+        """``term op root`` (op one of <, >, ==) as a polynomial formula, with no square root;
+        raises ValueError for another op."""
         t = 2 * self.a * term + self.b
         square, d = t * t, self.discriminant
         s = 1 if self.larger else -1  # the root is where s*t >= 0 and t^2 = D
@@ -176,6 +185,7 @@ class QuadraticRoot:
         return conj([s * t > 0, Atom(square - d, ">")])
 
     def to_json(self) -> dict:
+        """The value as certificate data: {"root": [a, b, c], "larger": ...}."""
         return {"root": [self.a, self.b, self.c], "larger": self.larger}
 
     def hint(self, term: Poly) -> tuple:

@@ -53,6 +53,7 @@ class Minimum:
 
 
 def value_of(model, term) -> Number:
+    """The exact value (a Number) of a Z3 term in a Z3 model."""
     return exact_value(model.eval(term, model_completion=True))
 
 

@@ -117,6 +117,7 @@ def formula(f: Formula, memo: dict | None = None) -> z3.BoolRef:
 
 
 def formulas(fs) -> list:
+    """Z3 terms of a list of formulas, sharing one memo (a shared subformula is translated once)."""
     memo: dict = {}
     return [formula(f, memo) for f in fs]
 
@@ -134,9 +135,11 @@ class Model:
         self.z3 = model
 
     def real(self, poly: Poly) -> Number:
+        """The exact value of a polynomial in this model (a Number)."""
         return exact_value(self.z3.eval(term(poly), model_completion=True))
 
     def boolean(self, b) -> bool:
+        """The truth value of a Boolean formula or variable in this model."""
         return z3.is_true(self.z3.eval(formula(b), model_completion=True))
 
 

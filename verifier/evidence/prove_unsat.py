@@ -216,11 +216,13 @@ def _multiplier_lp(pieces: list) -> str:
 
 
 def yices_binary() -> str | None:
+    """The path of the yices-smt2 binary next to this Python or on the PATH, or None."""
     here = Path(sys.executable).parent / "yices-smt2"
     return str(here) if here.exists() else shutil.which("yices-smt2")
 
 
 def solver_versions() -> dict:
+    """The version of each solver at hand, by name: z3, and yices when its binary is found."""
     out = {"z3": z3.get_version_string()}
     binary = yices_binary()
     if binary:
@@ -231,6 +233,7 @@ def solver_versions() -> dict:
 
 
 def decide_z3(text: str, seconds: float) -> str:
+    """Z3 on SMT-LIB text with a time limit in seconds: "sat", "unsat" or "unknown"."""
     solver = z3.SolverFor("QF_NRA")
     solver.set("timeout", max(1, int(seconds * 1000)))
     solver.from_string(text)
@@ -238,6 +241,8 @@ def decide_z3(text: str, seconds: float) -> str:
 
 
 def decide_yices(text: str, seconds: float) -> str:
+    """Yices on SMT-LIB text with a time limit in seconds: "sat", "unsat", "unknown" or
+    "unavailable"."""
     binary = yices_binary()
     if binary is None:
         return "unavailable"

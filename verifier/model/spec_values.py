@@ -148,6 +148,8 @@ def at_values(value, values: dict, agent: str):
 
 
 def polygon_text(text: str) -> list[tuple[str, str]]:
+    """The vertices of a polygon written as text, "(x1,y1),(x2,y2),..." or "x1,y1;x2,y2;...",
+    as pairs of strings."""
     pairs = re.findall(r"\(\s*([^(),]+?)\s*,\s*([^(),]+?)\s*\)", text)
     if not pairs:
         pairs = [tuple(p.split(",")) for p in text.strip("[] ").split(";") if p.strip()]
