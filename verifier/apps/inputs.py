@@ -9,10 +9,9 @@ from __future__ import annotations
 import ast
 
 from ..errors import InputError, UsageError
+from ..model.games import Profile
 from ..model.numbers import InexactNumberError, exact
 from ..model.poly import Poly
-
-Profile = tuple  # (strategy of player 1, strategy of player 2), each a tuple of Fractions
 
 
 def parse_profile(text: str, game) -> Profile:

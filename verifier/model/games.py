@@ -26,6 +26,7 @@ from .numbers import InexactNumberError, exact
 from .poly import Poly, var
 
 Strategy = tuple  # tuple of Fractions, one per action, summing to 1
+Profile = tuple  # (player 1's Strategy, player 2's Strategy)
 
 
 class GameError(InputError):
