@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "verifier"
 PAGE = ROOT / "docs" / "architecture.md"
 PICTURE = ROOT / "docs" / "figures" / "architecture.png"
-# the layers, top to bottom; a row holds layers that do not import each other
-ROWS = [("apps",), ("claims",), ("decision", "evidence"), ("checker",), ("encoding",),
+# the layers, top to bottom, as the layers contract in pyproject.toml orders them; a row
+# could hold layers that do not import each other
+ROWS = [("apps",), ("claims",), ("decision",), ("evidence",), ("checker",), ("encoding",),
         ("semantics",), ("model",)]
 SOLVERS = {"z3", "cvc5", "yices", "yices_api"}
 
@@ -148,7 +149,7 @@ def draw(data: dict, path: Path) -> None:
 
     lines, graph = data["lines"], data["graph"]
     boxes, height = {}, 1.25
-    fig, ax = plt.subplots(figsize=(11, 12))
+    fig, ax = plt.subplots(figsize=(11, 13.5))
     for r, row in enumerate(ROWS):
         y = (len(ROWS) - 1 - r) * (height + 0.6)
         width = 7.6 / len(row)

@@ -34,17 +34,32 @@ class MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     path (one module object under two names)."""
 
     def find_spec(self, fullname, path=None, target=None):
+        """A spec for `verifier.OLD` when OLD moved; None for every other name."""
         package, _, leaf = fullname.rpartition(".")
         if package != __package__ or leaf not in MOVED:
             return None
         return importlib.util.spec_from_loader(fullname, self)
 
     def create_module(self, spec):
-        leaf = spec.name.rpartition(".")[2]
-        return importlib.import_module(f"{__package__}.{MOVED[leaf]}")
+        """The module at the new path (imported once, under its new name)."""
+        module = importlib.import_module(self.new_name(spec.name))
+        self._own_spec = module.__spec__  # the import system stamps the old name's spec on
+        return module
 
     def exec_module(self, module):
-        """The module was executed under its new name already."""
+        """Nothing to run (the module ran under its new name); give back its own spec."""
+        module.__spec__ = self._own_spec
+
+    def get_code(self, fullname):
+        """For `python -m verifier.OLD`: run the new module as the main program (the
+        command line, for `verifier.cli`)."""
+        return compile(f"import runpy\nrunpy.run_module({self.new_name(fullname)!r}, "
+                       f"run_name='__main__', alter_sys=True)\n", fullname, "exec")
+
+    @staticmethod
+    def new_name(fullname: str) -> str:
+        """`verifier.OLD` -> the dotted name of the module that holds its code now."""
+        return f"{__package__}.{MOVED[fullname.rpartition('.')[2]]}"
 
 
 def install() -> None:

@@ -19,6 +19,10 @@ from ..model.readings import parse_settings
 from .commands import (EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, cmd_bound, cmd_check,
                        cmd_check_point, cmd_game, cmd_list, cmd_plot, cmd_prove, cmd_smtlib,
                        cmd_solve, cmd_sweep, cmd_tournament)
+from .inputs import parse_objective, parse_profile
+
+# parse_objective and parse_profile: names of the old `verifier.cli`, kept for one version
+__all__ = ["build_parser", "main", "seconds", "parse_objective", "parse_profile"]
 
 
 MAX_SECONDS = 1e6  # about 11.6 days: the longest time limit an option takes

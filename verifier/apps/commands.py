@@ -21,7 +21,7 @@ from .inputs import parse_objective, parse_profile
 from .render import (bound_text, check_line, check_point_text, check_summary, claims_table,
                      emit, end_progress, form_of, formula_bound_text, game_text, interactive,
                      listing_text, progress, solve_text, tournament_text)
-from .sandbox import OutOfTime, memory_cap, time_limit
+from .sandbox import CheckTimeLimit, memory_cap, time_limit
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -210,7 +210,7 @@ def cmd_check(args) -> int:
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
                 report = Report(False, "?", "?", name, (),
                                 f"cannot read: {type(err).__name__}: {err}")
-            except OutOfTime:
+            except CheckTimeLimit:
                 report = Report(False, "?", "?", name, (), f"took longer than --time-limit "
                                                             f"{args.time_limit:g} s")
             except MemoryError:

@@ -11,12 +11,13 @@ import signal
 from contextlib import contextmanager
 from typing import Iterator
 
-from ..errors import EvidenceRejected
+from ..errors import SolverUnknown
 
 
-class OutOfTime(EvidenceRejected):
-    """A certificate's check ran past its wall-clock limit (seconds): what cannot be
-    re-verified within the limits is not accepted."""
+class CheckTimeLimit(SolverUnknown):
+    """A certificate's check ran past its wall-clock limit (seconds): undecided, so the
+    certificate is not accepted. Not a ValueError, so that no ``except ValueError`` in the
+    checker can swallow the alarm and run on."""
 
 
 @contextmanager
@@ -37,10 +38,10 @@ def memory_cap(megabytes: int) -> Iterator[None]:
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise `OutOfTime` in the block after ``seconds`` (rounded up to whole seconds, at
+    """Raise `CheckTimeLimit` in the block after ``seconds`` (rounded up to whole seconds, at
     least 1) of wall-clock time."""
     def out_of_time(signum, frame):
-        raise OutOfTime()
+        raise CheckTimeLimit(f"took longer than {seconds:g} s")
     previous = signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(max(1, int(seconds)))
     try:

@@ -108,11 +108,14 @@ WRITERS = {"witness": write_bare, "enumeration": write_bare, "farkas": write_far
 
 def evidence_for(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict:
     """The strongest evidence found for an obligation: the writers of the kinds that
-    discharge it, strongest first, until one gives evidence (the last always does, or
-    raises CertificateError)."""
+    discharge it, strongest first, until one gives evidence. Raises CertificateError when
+    none does (solver agreement, the last for unsat, raises it itself on disagreement)."""
     kinds = [kind for kind, (proves, _) in CHECKS.items() if proves == ob.kind]
     found = (WRITERS[kind](ob, farkas_seconds, solver_seconds) for kind in kinds)
-    return next(e for e in found if e is not None)
+    evidence = next((e for e in found if e is not None), None)
+    if evidence is None:
+        raise CertificateError(f"{ob.name}: no evidence of kinds {', '.join(kinds)} found")
+    return evidence
 
 
 def _encode_lemma(lemma: dict) -> dict:
