@@ -151,6 +151,26 @@ def test_check_gives_up_after_its_time_limit(tmp_path, capsys, monkeypatch):
     assert "took longer than --time-limit 1 s" in capsys.readouterr().out
 
 
+def test_a_bug_of_the_checker_is_reported_as_one_not_as_a_failed_certificate(
+        tmp_path, capsys, monkeypatch):
+    """A TypeError inside the trusted checker is not a verdict on the data: `rov check`
+    names it an internal error (exit status 4) and still checks the other files."""
+    import shutil
+
+    import verifier.checker.check as checker
+
+    def buggy(*args, **kwargs):
+        raise TypeError("a bug")
+    good = sorted((Path(__file__).parent / "golden" / "good").glob("*.json"))
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    for source, path in zip(good, paths):
+        shutil.copy(source, path)
+    monkeypatch.setattr(checker, "game_from_json", buggy)
+    assert main(["check", *map(str, paths), "--no-solvers"]) == 4
+    out = capsys.readouterr().out
+    assert out.count("internal error of the checker, please report: TypeError: a bug") == 2
+
+
 def test_a_solver_out_of_memory_is_unknown(capsys):
     """A query that needs more than --solver-memory is reported as unknown, exit 3."""
     import z3

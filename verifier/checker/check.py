@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..errors import EvidenceRejected, InputError
 from ..model.agents import AgentError
-from ..model.games import BUILTIN_GAMES, GameError, builtin_game, game_from_json
+from ..model.games import BUILTIN_GAMES, builtin_game, game_from_json
 from ..model.library import parse_agent
 from ..model.numbers import compare
 from ..model.params import ParameterError, parse_region
-from .codec import DecodeError, decode_program, encode_program
-from .farkas import CheckError
+from .codec import decode_program, encode_program
 from .format import FORMAT, ORACLE, READABLE, VERDICTS, VERSION, CertificateError, canonical, \
-    content_hash, decode_question, decode_result
+    content_hash, decode_question, decode_result, fields
 from .kinds import KINDS, Context, check_evidence
 from .obligations import needed_obligations
 
@@ -55,12 +55,16 @@ def check(cert, redecide: Callable | None = None) -> Report:
     ``redecide``: how solver-agreed evidence is decided again, a function (SMT-LIB text,
     seconds) -> the solvers' answers (:func:`verifier.evidence.prove_unsat.solver_agreement`,
     which the checker never imports); None (``rov check --no-solvers``): such evidence
-    fails. Malformed data never raises: it is a report that is not ``ok``.
+    fails. Malformed or wrong data never raises: it is a report that is not ``ok``
+    (EvidenceRejected and InputError from the decoders and checks, ArithmeticError,
+    RecursionError). Any other exception is a bug of the checker and propagates;
+    `rov check` reports it as such (exit status 4), never as a verdict on the data.
     """
     subject, kind, verdict = "certificate", "?", "?"
     try:
         if not isinstance(cert, dict):
             raise CertificateError("a certificate is a JSON object")
+        cert = fields(cert)
         if cert.get("format") != FORMAT:
             raise CertificateError(f"not a {FORMAT} (format is {cert.get('format')!r})")
         if cert.get("version") in (1, 2):
@@ -80,8 +84,8 @@ def check(cert, redecide: Callable | None = None) -> Report:
             raise CertificateError("the content hash does not match the content")
         checked = _check(cert, redecide)
         return Report(True, kind, verdict, subject, tuple(checked))
-    except (CertificateError, DecodeError, CheckError, GameError, LookupError, TypeError,
-            ValueError, ArithmeticError, RecursionError) as err:  # malformed data: a failed check
+    except (EvidenceRejected, InputError, ArithmeticError, RecursionError) as err:
+        # malformed or wrong data: a failed check (a bug of ours raises instead)
         return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}")
 
 

@@ -30,6 +30,29 @@ class CertificateError(EvidenceRejected):
     """A certificate that is malformed or does not check."""
 
 
+class Fields(dict):
+    """A JSON object read from a certificate: reading a key it lacks raises
+    CertificateError naming where, so a missing field is a failed check, never a KeyError
+    (which the checker leaves to propagate as a bug of its own)."""
+
+    def __init__(self, data: dict, where: str):
+        super().__init__(data)
+        self.where = where
+
+    def __missing__(self, key):
+        raise CertificateError(f"{self.where}: needs {key!r}")
+
+
+def fields(data, where: str = "certificate"):
+    """``data`` (parsed JSON) with every object a `Fields`; lists and scalars as they are.
+    RecursionError on nesting deeper than Python's limit (a failed check)."""
+    if isinstance(data, dict):
+        return Fields({k: fields(v, f"{where}.{k}") for k, v in data.items()}, where)
+    if isinstance(data, list):
+        return [fields(v, f"{where}[{i}]") for i, v in enumerate(data)]
+    return data
+
+
 def canonical(data) -> bytes:
     """JSON data as bytes with sorted keys and no spaces: what hashes and comparisons see."""
     return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
@@ -94,7 +117,7 @@ def decode_question(data) -> dict:
         q["attained"] = data["attained"]
         q["subject_to"] = None if data["subject_to"] is None else \
             decode_formula(data["subject_to"], "question.subject_to")
-    return q
+    return Fields(q, "problem.question")
 
 
 def _decode_value(data):
@@ -145,7 +168,7 @@ def decode_result(data, question: dict) -> dict:
                            for f in _list(data["families"], "result.families")]
     if "nash" in data:
         out["nash"] = _decode_nash(data["nash"])
-    return out
+    return Fields(out, "result")
 
 
 def _decode_nash(data) -> dict:
