@@ -6,8 +6,10 @@
 For each side, a git worktree of the commit (the working tree itself for --after .) runs
 `rov prove proofs/ --certificates DIR --json`, then `rov check DIR/*.json --json`, with this
 checkout's virtual environment and the side's own package first on PYTHONPATH. It then
-compares, claim by claim: the verdict and the check report's verdict and ok (a difference in
-any of them is printed, and the exit status is 1), and counts the claims whose evidence kind,
+compares, claim by claim: the verdict, what the certificate states (its format, version,
+problem: game, agents' programs, tie model and question; claim; verdict), and the check
+report's verdict and ok (a difference in any of them is printed, and the exit status is 1),
+and counts the claims whose evidence kind,
 certificate content hash (everything but the top-level timings) and check lines are the same
 (--evidence prints each difference).
 
@@ -30,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-FIELDS = ("verdict", "kind", "hash", "check verdict", "check ok", "check lines")
-DECISIVE = {"verdict", "check verdict", "check ok"}
+FIELDS = ("verdict", "problem", "kind", "hash", "check verdict", "check ok", "check lines")
+DECISIVE = {"verdict", "problem", "check verdict", "check ok"}
 
 
 def run_side(rev: str, side: Path, jobs: int) -> None:
@@ -67,7 +69,8 @@ def run_side(rev: str, side: Path, jobs: int) -> None:
 
 
 def load_side(side: Path) -> dict:
-    """{claim id: (verdict, kind, hash, check verdict, check ok, what the check checked)}
+    """{claim id: (verdict, what the certificate states (format, version, problem, claim,
+    verdict), kind, hash, check verdict, check ok, what the check checked)}
     from a side's prove.json, check.json and certs/."""
     reports = {Path(r["file"]).stem: r for r in json.loads((side / "check.json").read_text())}
     rows = {}
@@ -75,7 +78,9 @@ def load_side(side: Path) -> dict:
         path = side / "certs" / f"{claim['id']}.json"
         cert = json.loads(path.read_text()) if path.exists() else {}
         report = reports.get(claim["id"], {})
-        rows[claim["id"]] = (claim["verdict"], cert.get("kind"), cert.get("hash"),
+        stated = json.dumps([cert.get("format"), cert.get("version"), cert.get("problem"),
+                             cert.get("claim"), cert.get("verdict")], sort_keys=True)
+        rows[claim["id"]] = (claim["verdict"], stated, cert.get("kind"), cert.get("hash"),
                              report.get("verdict"), report.get("ok"),
                              tuple(report.get("checked", ())) + (report.get("problem"),))
     return rows
@@ -131,8 +136,9 @@ def main() -> int:
         k = FIELDS.index(field)
         return sum(before[c][k] == after[c][k] for c in both)
     print(f"{len(before)} claims before, {len(after)} after: verdict the same for "
-          f"{same('verdict')}, check result (verdict and ok) for "
-          f"{sum(before[c][3:5] == after[c][3:5] for c in both)}; evidence kind for "
+          f"{same('verdict')}, certificate statement (format, problem, claim, verdict) for "
+          f"{same('problem')}, check result (verdict and ok) for "
+          f"{sum(before[c][4:6] == after[c][4:6] for c in both)}; evidence kind for "
           f"{same('kind')}, certificate hash for {same('hash')}, check lines for "
           f"{same('check lines')}")
     return 1 if decisive or missing else 0
