@@ -263,10 +263,7 @@ def cmd_plot(args) -> int:
             raise UsageError("plot takes two agents (or none, and --pair A,B)")
         pairs.append(tuple(agent_specs(args, args.agents)))
     for text in args.pair or []:
-        try:
-            pairs.append(tuple(agent_specs(args, split_pair(text))))
-        except ValueError as err:
-            raise UsageError(str(err)) from None
+        pairs.append(tuple(agent_specs(args, split_pair(text))))
     for spec in (s for p in pairs for s in p):
         parse_agent(spec)
     _check_picture("-o", args.output)

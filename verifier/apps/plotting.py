@@ -26,7 +26,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import SolverUnknown
+from ..errors import SolverUnknown, UsageError
 from ..model.games import Game
 from ..decision.jobs import save_figure
 from ..model.library import parse_agent
@@ -221,4 +221,4 @@ def split_pair(text: str) -> tuple[str, str]:
         depth += (ch == "(") - (ch == ")")
         if ch == "," and depth == 0:
             return text[:k].strip(), text[k + 1:].strip()
-    raise ValueError(f"--pair {text!r}: two agent specs separated by a comma")
+    raise UsageError(f"--pair {text!r}: two agent specs separated by a comma")

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..decision.solver import BOX_NOTE, Pair, SolverUnknown, readings_of
-from ..errors import ClaimError
+from ..errors import ClaimError, InputError
 from ..model.agents import Agent, AgentError
 from ..model.games import Game, GameError, load_game
 from ..model.library import parse_agent, reading_keys
@@ -69,11 +69,11 @@ class Claim:
         for pattern in patterns:
             try:
                 parse_settings(pattern)
-            except ValueError as err:
+            except InputError as err:
                 raise ClaimError(f"{self.id}: expected: {err}") from None
         try:
             parse_settings(self.under)
-        except ValueError as err:
+        except InputError as err:
             raise ClaimError(f"{self.id}: under: {err}") from None
         if self.role not in ROLES:
             raise ClaimError(f"{self.id}: role must be one of {', '.join(ROLES)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..decision.extremum import NothingToOptimise
 from ..decision.parametric import parse_value
 from ..decision.solver import Pair
 from ..errors import ClaimError
@@ -111,7 +112,7 @@ def extreme_at_point(check, pair: Pair, v: Vars, progress) -> tuple[str, dict]:
         try:
             optimum = pair.optimize(check.objective(v), check.sense, subject_to=side,
                                     progress=progress)
-        except ValueError as err:
+        except NothingToOptimise as err:
             raise ClaimError(f"cannot optimise: {err}") from None
     detail = {"optimum": optimum}
     if optimum.value is None:

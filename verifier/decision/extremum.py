@@ -27,6 +27,7 @@ from fractions import Fraction
 import sympy
 import z3
 
+from ..errors import InputError
 from ..encoding.smt import SolverUnknown, Z3Queries, exact_value, numeral, z3_number
 from ..model.numbers import Number, compare
 
@@ -52,6 +53,11 @@ class Minimum:
     note: str
 
 
+class NothingToOptimise(InputError):
+    """An optimum asked over constraints that no point satisfies (no fixed point at all,
+    or none where ``subject_to`` holds)."""
+
+
 def value_of(model, term) -> Number:
     """The exact value (a Number) of a Z3 term in a Z3 model."""
     return exact_value(model.eval(term, model_completion=True))
@@ -64,12 +70,12 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     ``closed`` is a closed relaxation of the constraints over the same
     variables, ``variables`` every variable of ``constraints`` (for the
     exists-forall certificate), and ``floor`` a number below every value of f.
-    Raises ValueError when the constraints are unsatisfiable.
+    Raises NothingToOptimise (an InputError) when the constraints are unsatisfiable.
     """
     deadline = time.monotonic() + queries.timeout * BUDGET_QUERIES
     model = queries.model(constraints)
     if model is None:
-        raise ValueError("nothing to optimise: the constraints have no solution")
+        raise NothingToOptimise("nothing to optimise: the constraints have no solution")
     upper, lower, steps = value_of(model, f), Fraction(floor), 0
     for gap in GAPS:
         while compare(upper - lower, gap) >= 0:
@@ -109,7 +115,7 @@ def _simplest_rational(queries, constraints, f, lower, upper):
     except SolverUnknown:
         return None
     return Minimum(candidate, True, at, candidate, candidate,
-                   "attained by an exact solution; none lies below it")
+                   "attained by an exact solution; none lies beyond it")
 
 
 def simplest_between(low: Fraction, high: Fraction) -> Fraction:
@@ -146,7 +152,7 @@ def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
         value = exact_value(value_z3)
         if system is constraints:
             return Minimum(value, True, snapped, value, value,
-                           "attained by an exact solution; none lies below it")
+                           "attained by an exact solution; none lies beyond it")
         return _infimum(queries, constraints, variables, f, value, value_z3, upper)
     return None
 
@@ -167,7 +173,7 @@ def _infimum(queries, constraints, variables, f, value, value_z3, upper):
         return undecided(f"(whether it is attained is unknown: {err})")
     if attained is not None:
         return Minimum(value, True, attained, value, value,
-                       "attained by an exact solution; none lies below it")
+                       "attained by an exact solution; none lies beyond it")
     eps = z3.Real("__gap_eps")
     gap = z3.ForAll(variables, z3.Implies(z3.And(constraints), f >= value_z3 + eps))
     bound = numeral(upper, "best")
