@@ -5,7 +5,8 @@ The kinds are the tuples NODE_KINDS, CONDITION_KINDS (verifier.model.agents) and
 FORMULA_KINDS (verifier.model.poly); the first test ties them to the classes that exist, so
 a new kind fails here until it is listed, put in the programs below, and handled by every
 walker: validation, the exact interpreter, the compiler, SMT-LIB, Z3, the checker's
-propositional skeleton, and the certificate codec.
+propositional skeleton and the certificate codec; for formulas also the compiler's
+map_polys, the parametric search's tight atoms and the claims' formula text.
 """
 
 from dataclasses import dataclass
@@ -17,8 +18,10 @@ from verifier import Agent, If, Play, Query, builtin_game, parse_agent
 from verifier.checker.codec import (decode_formula, decode_program, encode_formula,
                                     encode_program)
 from verifier.checker.farkas import Skeleton
+from verifier.claims import Vars
+from verifier.decision.parametric import tight_equations
 from verifier.encoding import smt
-from verifier.encoding.compiler import System
+from verifier.encoding.compiler import System, map_polys
 from verifier.encoding.smtlib import formula as smtlib_formula
 from verifier.encoding.smtlib import smtlib
 from verifier.errors import UnknownNode
@@ -102,6 +105,9 @@ def test_every_formula_walker_handles_every_kind():
     smt.formula(f)
     Skeleton([f])
     assert smtlib_formula(decode_formula(encode_formula(f))) == smtlib_formula(f)
+    assert smtlib_formula(map_polys(f, lambda p: p)) == smtlib_formula(f)
+    assert tight_equations([f], {"x": Fraction(1)}, {"b": True}) == [named("x") - 1]
+    assert Vars(GAME).text(f) == "x + -1 >= 0 and (not b or true) and x != 0"
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,8 @@ def test_every_walker_of_the_language_fails_loudly_on_an_unknown_kind(body):
 
 def test_every_formula_walker_fails_loudly_on_an_unknown_kind():
     alien = And((Atom(named("x"), ">="), _AlienFormula()))
-    for walker in (smtlib_formula, smt.formula, lambda f: Skeleton([f]), encode_formula):
+    for walker in (smtlib_formula, smt.formula, lambda f: Skeleton([f]), encode_formula,
+                   lambda f: map_polys(f, lambda p: p), Vars(GAME).text,
+                   lambda f: tight_equations([Or((f,))], {"x": Fraction(1)}, {})):
         with pytest.raises(UnknownNode):
             walker(alien)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ClaimError
+from ..errors import ClaimError, UnknownNode
 from ..model.games import Game
 from ..model.params import is_symbol
-from ..model.poly import And, Atom, Formula, Not, Or, Poly, Truth, named, some_rates, var
+from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, named, some_rates, var
 
 _OP_TEXT = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "!=": "!="}
 
@@ -107,7 +107,9 @@ class Vars:
             return f"not {self.text(item.part, False)}"
         if isinstance(item, Truth):
             return "true" if item.value else "false"
-        return repr(item)
+        if isinstance(item, BoolVar):
+            return item.name
+        raise UnknownNode(f"no text for {item!r}")
 
     def _known(self) -> list:
         """Named polynomials: payoffs, gains made here, and each P1(a), P2(b)."""

@@ -23,6 +23,7 @@ import sympy
 
 from ..checker.families import (AUX, FamilyShapeError, QuadraticRoot, Ratio, family_problems,
                                 parse_value, ratio_text, sympy_expr)
+from ..errors import UnknownNode
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, named
 
 # the checker's half (verifier.checker.families), re-exported for the old import paths
@@ -58,7 +59,9 @@ def tight_equations(formulas: list, values: dict, booleans: dict) -> list[Poly]:
             return all(results) if isinstance(f, And) else any(results)
         if isinstance(f, Truth):
             return f.value
-        return sign(f.poly) in _OPS[f.op]
+        if isinstance(f, Atom):
+            return sign(f.poly) in _OPS[f.op]
+        raise UnknownNode(f"no truth value for the formula {f!r}")
 
     def visit(f: Formula) -> None:
         if isinstance(f, Atom):
@@ -71,6 +74,8 @@ def tight_equations(formulas: list, values: dict, booleans: dict) -> list[Poly]:
             for p in f.parts:
                 if holds(p):
                     visit(p)
+        elif not isinstance(f, (Not, Truth, BoolVar)):  # no tight atom under these
+            raise UnknownNode(f"no tight atoms for the formula {f!r}")
 
     for f in formulas:
         visit(f)

@@ -41,6 +41,7 @@ from itertools import product
 import sympy
 
 from ..model.agents import Choose, If, Mix, Node, Program, Query, query_key
+from ..errors import UnknownNode
 from ..semantics.interpreter import FixedPointWitness, Observation, Run
 from .runs import RunEncoder, RunVars
 from ..model.numbers import Number, compare, simplify_number
@@ -361,7 +362,7 @@ def map_polys(formula: Formula, f) -> Formula:
         return Not(map_polys(formula.part, f))
     if isinstance(formula, (Truth, BoolVar)):
         return formula
-    raise TypeError(f"not a formula: {formula!r}")
+    raise UnknownNode(f"map_polys has no rule for the formula {formula!r}")
 
 
 def number_constraints(value: Number, target: Poly) -> list:
