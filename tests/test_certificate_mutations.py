@@ -97,3 +97,46 @@ def test_a_random_mutation_is_rejected(certificates, which, where, pick):
     forged["hash"] = content_hash(forged)
     report = check(forged)  # no solvers: solver-agreed evidence fails
     assert not report.ok, f"changing {'/'.join(map(str, path))} from {value!r} was not caught"
+
+
+def _paths(data, prefix=()):
+    """Every key path into parsed JSON (the first three items of each list)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield prefix + (key,)
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data[:3]):
+            yield prefix + (i,)
+            yield from _paths(value, prefix + (i,))
+
+
+def test_a_value_of_the_wrong_shape_is_a_failed_check_never_an_exception():
+    """Replace any value of a golden certificate by one of another shape (a number, a
+    string, a list, an object, null), recompute the hash: the checker returns a report (a
+    failed one, unless the field is a label it does not check); an exception would be a
+    bug of the checker, which `rov check` reports as an internal error."""
+    import json
+    import random
+    from pathlib import Path
+
+    shapes = [5, "x", [], {}, None, True, [1, 2], [{}], {"a": 1}, -1, 1.5, "1/0", [[1]],
+              [["x"]], "1/2", [["s", 0, 0]], ["1/2", "1/2"]]
+    rng = random.Random(16)
+    golden = sorted((Path(__file__).parent / "golden" / "good").glob("*.json"))
+    tried = 0
+    for path in golden:
+        cert = json.loads(path.read_text())
+        paths = [p for p in _paths(cert) if p[0] not in ("hash", "seconds")]
+        for where in rng.sample(paths, min(len(paths), 40)):
+            for value in rng.sample(shapes, 3):
+                forged = copy.deepcopy(cert)
+                node = forged
+                for key in where[:-1]:
+                    node = node[key]
+                node[where[-1]] = value
+                forged["hash"] = content_hash(forged)
+                report = check(forged)  # never raises
+                assert report.ok in (True, False), where
+                tried += 1
+    assert tried > 500

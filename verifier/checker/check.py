@@ -77,7 +77,9 @@ def check(cert, redecide: Callable | None = None) -> Report:
             raise CertificateError(f"schema version {cert.get('version')!r} is not supported "
                                    f"(this checker reads versions "
                                    f"{', '.join(map(str, READABLE))})")
-        kind, verdict = str(cert.get("kind")), str(cert.get("verdict"))
+        if not (isinstance(cert.get("kind"), str) and isinstance(cert.get("verdict"), str)):
+            raise CertificateError("kind and verdict: strings")
+        kind, verdict = cert["kind"], cert["verdict"]
         claim = cert.get("claim")
         subject = claim["id"] if isinstance(claim, dict) and "id" in claim else "solve"
         if cert.get("hash") != content_hash(cert):

@@ -87,7 +87,8 @@ _QUESTION_FIELDS = {
 def decode_question(data) -> dict:
     """A certificate's question as exact objects (formulas, polynomials, numbers, claimed
     values); DecodeError when a field is missing, extra or of the wrong shape."""
-    if not isinstance(data, dict) or data.get("type") not in _QUESTION_FIELDS:
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str) \
+            or data["type"] not in _QUESTION_FIELDS:
         raise DecodeError(f"question: type must be one of {sorted(_QUESTION_FIELDS)}")
     kind = data["type"]
     if set(data) - {"type"} != _QUESTION_FIELDS[kind]:
@@ -97,8 +98,9 @@ def decode_question(data) -> dict:
     if "formula" in data:
         q["formula"] = decode_formula(data["formula"], "question.formula")
     if kind == "unique":
-        if not (isinstance(data["profile"], list) and len(data["profile"]) == 2):
-            raise DecodeError("question.profile: two strategies")
+        if not (isinstance(data["profile"], list) and len(data["profile"]) == 2
+                and all(isinstance(s, list) for s in data["profile"])):
+            raise DecodeError("question.profile: two strategies (lists of numbers)")
         q["profile"] = tuple(tuple(decode_number(p, "question.profile") for p in s)
                              for s in data["profile"])
     if kind == "solve":

@@ -82,10 +82,13 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
     """
     base = list(system.constraints) + list(region)
     seat = system.seat_formula
+    symbols = set().union(*(p.symbols for p in system.programs))
+    _names_known(system, question, symbols)
     if region:
         # a point of the region: verdicts resting on "no solution" are not vacuous
         point = result.get("region_point")
-        if not isinstance(point, dict) or not all(a.holds(point) for a in region):
+        if not isinstance(point, dict) or set(point) != symbols \
+                or not all(a.holds(point) for a in region):
             raise CertificateError("a certificate over a region needs a point of it "
                                    "(result.region_point), which shows it is not empty")
     distinct = {atom_text(r): r for r in requirements}
@@ -215,6 +218,9 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
         return out
     if kind == "solve":
         out, witnesses = [], result["witnesses"]
+        for key in ("params_list", "families"):
+            if key in result and len(result[key]) != len(witnesses):
+                raise CertificateError(f"result.{key}: one entry per witness")
         for i, w in enumerate(witnesses):
             params = result["params_list"][i] if "params_list" in result else None
             if result["continuum"] and i == len(witnesses) - 1:
@@ -235,6 +241,21 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
             out.append(unsat("no other fixed point", extra))
         return out
     raise CertificateError(f"unknown question type {kind!r}")
+
+
+def _names_known(system: System, question: dict, symbols: set) -> None:
+    """Every variable of the question is a strategy probability of the game (``("s", i,
+    k)``) or a parameter of the agents; CertificateError otherwise (before anything
+    evaluates the question at a point)."""
+    seats = {("s", i, k) for i, prog in enumerate(system.programs) for k in range(prog.n_self)}
+    for poly in _question_polys(question):
+        stray = [v for v in poly.variables() if v not in seats and v not in symbols]
+        if stray:
+            raise CertificateError(f"the question names {stray[0]!r}, neither a strategy "
+                                   f"probability of the game nor a parameter of the agents")
+    if "profile" in question and [len(s) for s in question["profile"]] != \
+            [prog.n_self for prog in system.programs]:
+        raise CertificateError("question.profile: one probability per action of each player")
 
 
 def _question_polys(question: dict) -> list:

@@ -425,6 +425,10 @@ def verify_fixed_point(programs: tuple, witness: FixedPointWitness,
     ``programs`` are the agents' programs for seats 0 and 1; the witness's tie
     probabilities serve both. ``deterministic``: see :func:`check_answers`.
     """
+    if len(witness.profile) != 2 or len(witness.runs) != 2 or any(
+            len(s) != prog.n_self for s, prog in zip(witness.profile, programs)):
+        raise InadmissibleObservation("the witness needs one strategy (one probability per "
+                                      "action) and one list of runs for each seat")
     check_answers(programs, witness.profile, witness.answers, deterministic)
     s0, s1 = witness.profile
     for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
