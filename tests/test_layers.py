@@ -22,8 +22,9 @@ TRUSTED = {"verifier", "verifier.moved", "verifier.errors",
            *(f"verifier.{p}" for p in ("model", "semantics", "encoding", "checker")),
            *(f"verifier.model.{m}" for m in ("agents", "games", "library", "numbers",
                                              "params", "poly", "readings", "spec_values")),
-           "verifier.semantics.interpreter", "verifier.encoding.compiler",
-           "verifier.encoding.smtlib", "verifier.encoding.runs", "verifier.model.builders",
+           "verifier.semantics.interpreter", "verifier.semantics.continuum",
+           "verifier.encoding.compiler", "verifier.encoding.smtlib", "verifier.encoding.runs",
+           "verifier.model.builders",
            *(f"verifier.checker.{m}" for m in ("bases", "check", "codec", "families", "farkas",
                                                "format", "kinds", "obligations"))}
 

@@ -16,7 +16,7 @@ from fractions import Fraction
 from ..encoding.compiler import System, number_constraints
 from ..model.numbers import compare
 from ..model.poly import Not, Poly, atom_text, disj, named
-from ..semantics.interpreter import interior_point
+from ..semantics.continuum import interior_point
 from .families import family_problems
 from .format import CertificateError
 

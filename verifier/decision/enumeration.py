@@ -1,7 +1,7 @@
 """Enumeration of the fixed points with Z3: find one, exclude it, ask again.
 
 :func:`solve` first seeks a fixed point with a whole family of fixed points around it (a
-continuum, proven by :func:`verifier.semantics.interpreter.interior_point`); otherwise it
+continuum, proven by :func:`verifier.semantics.continuum.interior_point`); otherwise it
 excludes each point found (:func:`exclude`) and asks again, until no other fixed point
 exists (complete), a point found proves a continuum, or ``limit`` points. Two
 best-response agents take the Nash path instead (:mod:`verifier.decision.best_response`).
@@ -20,7 +20,7 @@ from ..encoding import smt
 from ..encoding.smt import SolverUnknown, numeral
 from ..errors import UsageError
 from ..model.poly import Truth, named
-from ..semantics.interpreter import interior_point
+from ..semantics.continuum import interior_point
 
 METHODS = ("auto", "enumeration", "smt")
 

@@ -249,7 +249,7 @@ class System:
         """Constraints putting a fixed point strictly inside a moving family.
 
         ``moving`` holds the seats whose strategies move; see
-        ``interpreter.interior_point`` for the argument. Used only to search for
+        ``verifier.semantics.continuum.interior_point`` for the argument. Used only to search for
         a point that the exact test then confirms. ``[False]`` when the
         seats cannot move this way.
         """

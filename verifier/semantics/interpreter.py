@@ -78,7 +78,9 @@ class FixedPointWitness:
     answers: TieAnswers = field(default_factory=dict)
 
 
-def _values(profile_self: Sequence, profile_opp: Sequence) -> dict:
+def seat_values(profile_self: Sequence, profile_opp: Sequence) -> dict:
+    """The values of the agent-relative variables ``("self", k)`` and ``("opp", k)`` at a
+    profile seen from one seat."""
     values = {("self", k): p for k, p in enumerate(profile_self)}
     values.update({("opp", k): p for k, p in enumerate(profile_opp)})
     return values
@@ -164,7 +166,7 @@ class _Evaluator:
     def __init__(self, program: Program, seat: int, profile_self, profile_opp,
                  obs: Observation, answers: TieAnswers):
         self.program, self.seat = program, seat
-        self.values = _values(profile_self, profile_opp)
+        self.values = seat_values(profile_self, profile_opp)
         self.obs, self.answers = obs, answers
         if program.uses_estimates:
             check_estimate(program, profile_self, profile_opp, obs.estimate)
@@ -211,7 +213,7 @@ class _Evaluator:
     def surely(self, cond: Surely) -> bool:
         """Does the comparison hold at every vertex of both estimate boxes? (Affine in each
         player's strategy, so its extremes on the box are at vertices.)"""
-        return all(_compare_op(cond.poly.evaluate(_values(v_self, v_opp)), cond.op)
+        return all(_compare_op(cond.poly.evaluate(seat_values(v_self, v_opp)), cond.op)
                    for v_self in self.vertices[0] for v_opp in self.vertices[1])
 
     def cone(self, cond: SurelyCone) -> bool:
@@ -221,7 +223,7 @@ class _Evaluator:
         low, low_open, high, high_open = Fraction(0), False, Fraction(1), False
         for v_self in self.vertices[0]:
             for v_opp in self.vertices[1]:
-                at = _values(v_self, v_opp)
+                at = seat_values(v_self, v_opp)
                 for when_self, when_opp in cond.gains:
                     a, b = when_self.evaluate(at), when_opp.evaluate(at)
                     slope = b - a  # the row is a + slope * t
@@ -477,75 +479,3 @@ def pure_run(program: Program, seat: int, profile_self: Sequence, profile_opp: S
 
     found = search(program.body, ())
     return None if found is None else Observation(choices=found)
-
-
-def interior_point(programs: tuple, witness: FixedPointWitness) -> bool:
-    """True when the witness shows infinitely many fixed points near its profile.
-
-    A sufficient condition, checked exactly, for some set M of *moving*
-    seats: keeping the tie probabilities and every run's observation, the
-    strategies of the seats in M can move freely near the profile and every
-    profile reached is a fixed point. It holds when
-
-    - each seat in M has two actions and its strategy lies strictly between
-      the lowest and highest outputs of its runs;
-    - a seat outside M either *follows* (deterministic, reading only the
-      opponent's strategy, so its strategy moves with the other's) or stays
-      put, its outputs not depending on any moving strategy;
-    - every estimate of a moving strategy is strictly within delta/2 of the
-      truth (it stays admissible, a grid point included, as the truth moves a
-      little), and no query about a moving strategy is at a tie.
-
-    Then every answer stays forced, every observation stays admissible, and
-    outputs move continuously, so the strict inequalities persist nearby.
-    """
-    for movers in ({0}, {1}, {0, 1}):
-        if _moves_freely(programs, witness, movers):
-            return True
-    return False
-
-
-def _moves_freely(programs: tuple, witness: FixedPointWitness, movers: set) -> bool:
-    profile = witness.profile
-    moving = set(movers) | {s for s in (0, 1) if s not in movers and 1 - s in movers
-                            and _follower(programs[s])}
-    for seat, (prog, runs) in enumerate(zip(programs, witness.runs)):
-        own, opp = profile[seat], profile[1 - seat]
-        seat_of = {"self": seat, "opp": 1 - seat}
-        if seat in moving and seat not in movers:
-            continue  # a follower: its condition holds by construction
-        if seat in movers and (prog.n_self != 2 or len(runs) < 2):
-            return False
-        if seat not in moving and any(
-                seat_of[v[0]] in moving for _, node in prog.walk() if isinstance(node, Mix)
-                for v in node.prob.variables()):
-            return False
-        values = _values(own, opp)
-        for _, cond in prog.conditions():
-            if isinstance(cond, Query) and \
-                    any(seat_of[v[0]] in moving for v in cond.poly.variables()) and \
-                    compare(cond.poly.evaluate(values), cond.threshold) == 0:
-                return False
-        outputs = []
-        for run in runs:
-            obs = run.observation
-            if obs.estimate is not None:
-                half = prog.delta / 2
-                for who, est, true in ((seat, obs.estimate[0], own),
-                                       (1 - seat, obs.estimate[1], opp)):
-                    if who in moving and any(
-                            compare(e - t, half) >= 0 or compare(t - e, half) >= 0
-                            for e, t in zip(est, true)):
-                        return False
-            outputs.append(output(prog, own, opp, obs, witness.answers, seat)[0])
-        if seat in movers and not (any(compare(o, own[0]) < 0 for o in outputs)
-                                   and any(compare(o, own[0]) > 0 for o in outputs)):
-            return False
-    return True
-
-
-def _follower(prog) -> bool:
-    """A deterministic program whose output depends on the opponent's strategy only."""
-    return prog.is_deterministic and not any(
-        v[0] == "self" for _, node in prog.walk() if isinstance(node, Mix)
-        for v in node.prob.variables())
