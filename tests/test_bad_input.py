@@ -171,6 +171,14 @@ def test_a_bug_of_the_checker_is_reported_as_one_not_as_a_failed_certificate(
     assert out.count("internal error of the checker, please report: TypeError: a bug") == 2
 
 
+def test_a_certificate_nested_too_deep_to_read_is_a_failed_check(tmp_path, capsys):
+    """Too deep for the JSON reader: bad input (a failed check), not a bug of the checker."""
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100000 + "]" * 100000)
+    assert main(["check", str(path)]) == 1
+    assert "cannot read: RecursionError" in capsys.readouterr().out
+
+
 def test_a_solver_out_of_memory_is_unknown(capsys):
     """A query that needs more than --solver-memory is reported as unknown, exit 3."""
     import z3

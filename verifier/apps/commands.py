@@ -209,7 +209,7 @@ def cmd_check(args) -> int:
                                         f"larger than {MAX_BYTES} bytes")
                     else:
                         report = check(json.loads(path.read_text()), redecide)
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
                 report = Report(False, "?", "?", name, (),
                                 f"cannot read: {type(err).__name__}: {err}")
             except CheckTimeLimit:
