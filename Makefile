@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-z3 test bench bench-nash bench-jobs figures fuzz findings clean \
+.PHONY: prove check check-no-solvers test bench bench-nash bench-jobs figures fuzz findings clean \
 	architecture compare
 
 $(STAMP): pyproject.toml
@@ -21,8 +21,8 @@ check: $(STAMP)
 	$(BIN)/rov check certificates/*.json
 
 # the witness and farkas certificates again, in a process where z3 cannot be imported
-check-no-z3: $(STAMP)
-	$(BIN)/python bench/check_without_z3.py certificates/*.json
+check-no-solvers: $(STAMP)
+	$(BIN)/python bench/check_without_solvers.py certificates/*.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

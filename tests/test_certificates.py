@@ -14,9 +14,9 @@ from verifier.claims.claims import claim_certificate, load_claims
 from verifier.decision.solver import Pair
 
 
-def _claim_cert(claim_id, farkas_seconds=20.0):
+def _claim_cert(claim_id, farkas_seconds=20.0, **options):
     claim, = [c for c in load_claims(["proofs/"]) if c.id == claim_id]
-    return claim_certificate(claim, claim.run(60), farkas_seconds=farkas_seconds)
+    return claim_certificate(claim, claim.run(60), farkas_seconds=farkas_seconds, **options)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,8 @@ def certs():
     solved = pair.certificate(pair.solve(find_all=True))
     return {"witness": _claim_cert("C13-whenever-pd-a"),     # fails: a counterexample
             "farkas": _claim_cert("C1"),                     # unique: witness + Farkas
-            "solver-agreed": _claim_cert("L1-tight-a-pd-a", farkas_seconds=0),
+            "solver-agreed": _claim_cert("L1-tight-a-pd-a", farkas_seconds=0,
+                                         positivstellensatz_seconds=0),
             "optimum": _claim_cert("C13-tight-a-pd-a"),
             "solve": solved}
 

@@ -30,7 +30,7 @@ from verifier.model.games import Game
 from verifier.model.numbers import compare
 from verifier.checker.obligations import differs
 from verifier.model.poly import Poly, var
-from verifier.evidence.prove_unsat import decide_cvc5, decide_z3
+from verifier.evidence.agreement import decide_cvc5, decide_z3
 from verifier.encoding.smtlib import smtlib
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

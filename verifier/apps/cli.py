@@ -42,8 +42,9 @@ def seconds(text: str) -> float:
 
 def certify_options(p) -> None:
     p.add_argument("--farkas-seconds", type=seconds, default=5.0, metavar="SECONDS",
-                   help="time to look for Farkas evidence per obligation before falling back "
-                        "to solver agreement (default 5; 0 skips it)")
+                   help="time to look for Farkas evidence per obligation (default 5; 0 skips "
+                        "it); then Positivstellensatz evidence is sought within --timeout, "
+                        "and solver agreement is the last resort")
 
 
 def rationalize_option(p) -> None:

@@ -183,9 +183,9 @@ def _folder(name, option: str):
 
 
 def _solver_agreement(text: str, seconds: float) -> dict:
-    """Z3 and Yices on SMT-LIB text (verifier.evidence.prove_unsat.solver_agreement),
+    """Z3 and Yices on SMT-LIB text (verifier.evidence.agreement.solver_agreement),
     imported when solver-agreed evidence is first met: the rest is checked without Z3."""
-    from ..evidence.prove_unsat import solver_agreement
+    from ..evidence.agreement import solver_agreement
     return solver_agreement(text, seconds)
 
 

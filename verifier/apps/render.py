@@ -206,7 +206,10 @@ def check_line(name: str, report) -> str:
 def check_summary(reports: list) -> str:
     """`rov check`: how many certificates re-verified."""
     bad = sum(not r.ok for _, r in reports)
-    return f"{len(reports)} certificates: {len(reports) - bad} re-verified, {bad} failed"
+    off = sum(r.ok and not r.oracle_model for _, r in reports)
+    model = f" ({off} of them with deterministic tie answers, NOT the oracle model)" \
+        if off else ""
+    return f"{len(reports)} certificates: {len(reports) - bad} re-verified{model}, {bad} failed"
 
 
 def tournament_text(game, result, decimals: int | None) -> str:

@@ -9,6 +9,7 @@ finds evidence or imports a solver (docs/certificates.md, "What the checker trus
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,25 +36,32 @@ class Report:
     subject: str
     checked: tuple  # one line per obligation
     problem: str = ""  # the first thing that did not check
+    setting: str = ""  # the game and its payoffs' hash, the agents, the tie model, readings
+    oracle_model: bool = True  # False: made with deterministic tie answers, not the oracle
 
     def line(self) -> str:
         """The report as one line of `rov check`: ok or FAILED, subject, verdict, evidence
-        kind, and what was checked or the problem."""
-        status = "ok" if self.ok else "FAILED"
+        kind, the setting it holds in, and what was checked or the problem. A certificate
+        made with deterministic tie answers says so in its status."""
+        status = "FAILED" if not self.ok else "ok" if self.oracle_model else \
+            "ok, but NOT under the oracle model (deterministic tie answers)"
         what = "; ".join(self.checked) if self.ok else self.problem
-        return f"{status}: {self.subject}: {self.verdict} [{self.kind}] - {what}"
+        where = f" in {self.setting}" if self.setting else ""
+        return f"{status}: {self.subject}: {self.verdict} [{self.kind}]{where} - {what}"
 
     def to_json(self) -> dict:
         """The report as JSON data (`rov check --json`)."""
         return {"ok": self.ok, "kind": self.kind, "verdict": self.verdict,
-                "subject": self.subject, "checked": list(self.checked), "problem": self.problem}
+                "subject": self.subject, "setting": self.setting,
+                "oracle_model": self.oracle_model, "checked": list(self.checked),
+                "problem": self.problem}
 
 
 def check(cert, redecide: Callable | None = None) -> Report:
     """Re-verify a certificate (parsed JSON) from its data alone.
 
     ``redecide``: how solver-agreed evidence is decided again, a function (SMT-LIB text,
-    seconds) -> the solvers' answers (:func:`verifier.evidence.prove_unsat.solver_agreement`,
+    seconds) -> the solvers' answers (:func:`verifier.evidence.agreement.solver_agreement`,
     which the checker never imports); None (``rov check --no-solvers``): such evidence
     fails. Malformed or wrong data never raises: it is a report that is not ``ok``
     (EvidenceRejected and InputError from the decoders and checks, ArithmeticError,
@@ -84,8 +92,8 @@ def check(cert, redecide: Callable | None = None) -> Report:
         subject = claim["id"] if isinstance(claim, dict) and "id" in claim else "solve"
         if cert.get("hash") != content_hash(cert):
             raise CertificateError("the content hash does not match the content")
-        checked = _check(cert, redecide)
-        return Report(True, kind, verdict, subject, tuple(checked))
+        checked, setting, tie = _check(cert, redecide)
+        return Report(True, kind, verdict, subject, tuple(checked), "", setting, tie)
     except (EvidenceRejected, InputError, ArithmeticError, RecursionError) as err:
         # malformed or wrong data: a failed check (a bug of ours raises instead)
         return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}")
@@ -123,9 +131,6 @@ def _check(cert: dict, redecide: Callable | None) -> list:
             raise CertificateError(f"agent {seat + 1}: its program does not fit the game")
         note, requirements = _library_match(a["spec"], prog, game, seat)
         notes.append(note)
-        if prog.reading:
-            notes.append(f"agent {seat + 1} reading: "
-                         + ",".join(f"{k}={v}" for k, v in prog.reading))
         needs += requirements
         programs.append(prog)
     symbols = set().union(*(p.symbols for p in programs))
@@ -178,7 +183,19 @@ def _check(cert: dict, redecide: Callable | None) -> list:
     if cert["kind"] != claimed:
         raise CertificateError(f"kind says {cert['kind']!r}, the evidence is {claimed!r}")
     _check_verdict(question, verdict, result, cert.get("claim"))
-    return [n for n in notes if n] + lines
+    return [n for n in notes if n] + lines, _setting(game, specs, programs, tie), tie
+
+
+def _setting(game, specs, programs, tie: bool) -> str:
+    """What the verdict is about, in words: the game with a hash of its payoffs, the agents,
+    the tie model and each agent's reading keys."""
+    payoffs = hashlib.sha256(canonical(game.to_json())).hexdigest()[:12]
+    ties = "one tie probability per query" if tie else "deterministic tie answers"
+    readings = [f"agent {seat + 1} reading: "
+                + ",".join(f"{k}={v}" for k, v in prog.reading)
+                for seat, prog in enumerate(programs) if prog.reading]
+    return ", ".join([f"{game.name} (payoffs sha256 {payoffs})", " vs ".join(specs), ties]
+                     + (readings or ["no agent has reading keys"]))
 
 
 def _library_match(spec, prog, game, seat) -> str:

@@ -149,24 +149,57 @@ class Skeleton:
 
 
 def combination(facts: list[Fact], lemma: dict) -> tuple[Poly, bool]:
-    """The polynomial sum a lemma's multipliers build, and whether it is strict."""
+    """The polynomial sum a lemma's multipliers build, and whether it is strict.
+
+    Rows (multiplier last): ``linear`` [i, l]: l * t_i; ``products`` [i, j, ..., m] (two
+    or more facts): -m * (-t_i)(-t_j)..., as each -t is >= 0; ``squares`` [s, m]: -m * s^2
+    for a polynomial s; ``equalities`` [i, j, v, n]: n * t_i * v for literals i, j that
+    together say t_i == 0 and v None (1), a variable or a list of variables (their
+    product). l and m must be >= 0; n may have any sign.
+    """
     total, strict = Poly(), False
     for i, l in lemma.get("linear", []):
         if l < 0:
             raise CheckError(f"linear multiplier {l} is negative")
         total = total + l * facts[i].t
         strict |= l > 0 and facts[i].strict
-    for i, j, m in lemma.get("products", []):
+    for row in lemma.get("products", []):
+        *indices, m = row
         if m < 0:
             raise CheckError(f"product multiplier {m} is negative")
-        total = total - m * facts[i].t * facts[j].t
-        strict |= m > 0 and facts[i].strict and facts[j].strict
+        product = Poly.const(-m)
+        for i in indices:
+            product = _times(product, -facts[i].t)
+        total = total + product
+        strict |= m > 0 and all(facts[i].strict for i in indices)
+    for s, m in lemma.get("squares", []):
+        if m < 0:
+            raise CheckError(f"square multiplier {m} is negative")
+        total = total - m * _times(s, s)
     for i, j, v, n in lemma.get("equalities", []):
         if facts[i].strict or facts[j].strict or facts[i].t + facts[j].t != Poly():
             raise CheckError(f"literals {i} and {j} do not say t == 0")
-        total = total + n * facts[i].t * (Poly.const(1) if v is None else
-                                           Poly({((v, 1),): 1}))
+        total = total + n * facts[i].t * monomial(v)
     return total, strict
+
+
+MAX_TERMS = 100_000  # terms of one product a lemma may build: bounded time and memory
+
+
+def _times(a: Poly, b: Poly) -> Poly:
+    if len(a.terms) * len(b.terms) > MAX_TERMS:
+        raise CheckError(f"a product of {len(a.terms)} and {len(b.terms)} terms is beyond "
+                         f"the checker's limit of {MAX_TERMS}")
+    return a * b
+
+
+def monomial(v) -> Poly:
+    """1 for None, the variable for a name, the product of the variables for a list."""
+    names = [] if v is None else [v] if isinstance(v, str) else v
+    out = Poly.const(1)
+    for name in names:
+        out = out * Poly({((name, 1),): 1})
+    return out
 
 
 def check_lemma(facts: list[Fact], lemma: dict) -> None:

@@ -22,7 +22,6 @@ FORMAT, VERSION = "rov-certificate", 3
 READABLE = (3,)  # versions 1 and 2 rest on the withdrawn per-position tie model
 ORACLE = "one-q-per-query"  # the oracle model: one tie probability per distinct query
 MAX_BYTES = 64 * 1024 * 1024
-KINDS = ("witness", "enumeration", "farkas", "solver-agreed")  # strongest first
 VERDICTS = {"holds", "fails", "solved"}
 
 
@@ -229,30 +228,76 @@ def _decode_family(data, where: str) -> tuple:
     return terms, dict(data["booleans"]), aux
 
 
-def decode_lemma(lemma: dict, n: int) -> dict:
-    """A stored Farkas lemma over ``n`` facts as :func:`verifier.checker.farkas.check_lemma`
-    takes it: rows of fact indices with rational multipliers; CheckError on a wrong shape."""
+MAX_SPLITS = 100_000  # case splits one piece of evidence may add
+
+
+def decode_splits(splits) -> list:
+    """Stored case splits ``[[q, strict], ...]`` as (Poly, bool) pairs; CertificateError on
+    a wrong shape, a constant q or more than :data:`MAX_SPLITS`."""
+    if not isinstance(splits, list) or len(splits) > MAX_SPLITS:
+        raise CertificateError(f"splits: a list of at most {MAX_SPLITS} [q, strict] pairs")
+    out = []
+    for row in splits:
+        if not (isinstance(row, list) and len(row) == 2 and isinstance(row[1], bool)):
+            raise CertificateError(f"bad split {row!r}")
+        try:
+            q = decode_poly(row[0])
+        except DecodeError as err:
+            raise CertificateError(f"bad split {row[0]!r}: {err}") from None
+        if q.is_constant():
+            raise CertificateError(f"split {row!r} is a constant")
+        out.append((q, row[1]))
+    return out
+
+
+MAX_PRODUCT = 8  # facts in one product row of a Positivstellensatz lemma
+
+
+def decode_lemma(lemma: dict, n: int, extended: bool = False) -> dict:
+    """A stored lemma over ``n`` facts as :func:`verifier.checker.farkas.check_lemma` takes
+    it: rows of fact indices with rational multipliers; CheckError on a wrong shape.
+
+    A Farkas lemma (``extended`` False) has linear rows, products of two facts and
+    equalities times 1 or a variable. A Positivstellensatz lemma (``extended``) may also
+    have products of up to :data:`MAX_PRODUCT` facts, squares of polynomials and
+    equalities times a product of variables.
+    """
     out = {}
-    widths = {"linear": 2, "products": 3, "equalities": 4}
     for key, value in lemma.items():
         if key == "literals":
             continue
-        if key not in widths or not isinstance(value, list):
+        if key not in ("linear", "products", "equalities", "squares") or \
+                not isinstance(value, list) or (key == "squares" and not extended):
             raise CheckError(f"unknown lemma field {key!r}")
         rows = []
         for row in value:
-            if not (isinstance(row, list) and len(row) == widths[key]):
-                raise CheckError(f"bad {key} entry {row!r}")
-            idx = row[:2] if key != "linear" else row[:1]
-            if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in idx):
-                raise CheckError(f"bad literal index in {row!r}")
-            if key == "equalities" and not (row[2] is None or isinstance(row[2], str)):
-                raise CheckError(f"bad variable in {row!r}")
-            multiplier = decode_number(row[-1], f"lemma {key}")
-            if not isinstance(multiplier, Fraction):
-                raise CheckError(f"multiplier {row[-1]!r} is not rational")
-            rows.append(row[:-1] + [multiplier])
+            rows.append(_lemma_row(key, row, n, extended))
         out[key] = rows
     return out
 
 
+def _lemma_row(key: str, row, n: int, extended: bool) -> list:
+    widths = {"linear": (2, 2), "products": (3, MAX_PRODUCT + 1 if extended else 3),
+              "equalities": (4, 4), "squares": (2, 2)}
+    low, high = widths[key]
+    if not (isinstance(row, list) and low <= len(row) <= high):
+        raise CheckError(f"bad {key} entry {row!r}")
+    multiplier = decode_number(row[-1], f"lemma {key}")
+    if not isinstance(multiplier, Fraction):
+        raise CheckError(f"multiplier {row[-1]!r} is not rational")
+    if key == "squares":
+        try:
+            return [decode_poly(row[0]), multiplier]
+        except DecodeError as err:
+            raise CheckError(f"bad square {row[0]!r}: {err}") from None
+    idx = row[:2] if key == "equalities" else row[:-1]
+    if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in idx):
+        raise CheckError(f"bad literal index in {row!r}")
+    if key == "equalities":
+        v = row[2]
+        named = v is None or isinstance(v, str)
+        product = extended and isinstance(v, list) and len(v) < MAX_PRODUCT and \
+            all(isinstance(x, str) for x in v)
+        if not (named or product):
+            raise CheckError(f"bad variable in {row!r}")
+    return row[:-1] + [multiplier]

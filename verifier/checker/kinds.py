@@ -15,11 +15,12 @@ from typing import Callable
 from ..encoding.smtlib import smtlib
 from ..model.games import Game
 from ..model.library import best_response
+from ..model.poly import Atom
 from ..semantics.interpreter import InadmissibleObservation, verify_fixed_point
 from .bases import BasisError, verify
 from .codec import encode_program
 from .farkas import CheckError, Skeleton, check_lemma, propositionally_unsat
-from .format import CertificateError, canonical, decode_lemma, skeleton_summary
+from .format import CertificateError, canonical, decode_lemma, decode_splits, skeleton_summary
 from .obligations import Obligation
 
 AGREEMENT_SECONDS = 600.0  # each solver's time limit when solver agreement is re-decided
@@ -31,7 +32,7 @@ class Context:
 
     ``programs_at``: parameter values (or None) -> the agents' programs there, checked to
     lie in the region. ``redecide``: (SMT-LIB text, seconds) -> the solvers' answers, as
-    :func:`verifier.evidence.prove_unsat.solver_agreement` gives them, or None when the
+    :func:`verifier.evidence.agreement.solver_agreement` gives them, or None when the
     solvers are not to be run.
     """
 
@@ -59,9 +60,23 @@ def check_witness(ob: Obligation, ev: dict, context: Context) -> str:
     return f"{ob.name}{at} (exact interpreter)"
 
 
+# what enumeration evidence assumes rather than checks: the certificate states it (its
+# field "assumes") and the report line names it
+ENUMERATION_ASSUMES = {
+    "theorem": "the fixed points of two best-response agents (the library's builder) under a "
+               "reflective oracle are exactly the Nash equilibria of the game",
+    "source": "fallenstein2015"}
+
+
 def check_enumeration(ob: Obligation, ev: dict, context: Context) -> str:
     """The listed fixed points are every extreme Nash equilibrium, the cliques and the
-    continuum flag are right, and both agents are the library's best-response agent."""
+    continuum flag are right, and both agents are the library's best-response agent. That
+    these equilibria are the fixed points is a theorem (:data:`ENUMERATION_ASSUMES`) the
+    check assumes and says it assumes; a certificate that states what it assumes must
+    state exactly that (version 3 certificates written before 2026-12 do not state it)."""
+    if "assumes" in ev and ev["assumes"] != ENUMERATION_ASSUMES:
+        raise CertificateError(f"{ob.name}: the evidence assumes {ev['assumes']!r}, the "
+                               f"checker knows only {ENUMERATION_ASSUMES!r}")
     game, result = context.game, context.result
     programs = context.programs_at(None)
     if not context.tie:
@@ -86,18 +101,38 @@ def check_enumeration(ob: Obligation, ev: dict, context: Context) -> str:
         raise CertificateError(f"the enumeration is complete and continuum is {continuum}")
     sizes = "/".join(str(len(side)) for side in data["bases"])
     return f"{ob.name} ({sizes} feasible bases, closed under pivots; {len(profiles)} " \
-           f"labelled pairs)"
+           f"labelled pairs; assumes the theorem [{ENUMERATION_ASSUMES['source']}]: " \
+           f"{ENUMERATION_ASSUMES['theorem']})"
 
 
 def check_farkas(ob: Obligation, ev: dict, context: Context) -> str:
     """Farkas lemmas (:mod:`verifier.checker.farkas`), each checked exactly, whose
     negations make the rebuilt Boolean skeleton unsatisfiable (a SAT check)."""
+    return _check_lemmas(ob, ev, False)
+
+
+def check_positivstellensatz(ob: Obligation, ev: dict, context: Context) -> str:
+    """Positivstellensatz lemmas: Farkas lemmas that may also use products of up to eight
+    facts, squares of polynomials and equalities times monomials, each an exact polynomial
+    identity (:func:`verifier.checker.farkas.combination`), over the skeleton refined by
+    case splits: atoms ``q <= 0`` (or ``< 0``) added as fresh Booleans without clauses,
+    which every real point makes true or false, so that the SAT check covers both sides
+    of each split (spatial branch and bound); then the same SAT check."""
+    return _check_lemmas(ob, ev, True)
+
+
+def _check_lemmas(ob: Obligation, ev: dict, extended: bool) -> str:
     sk = Skeleton(list(ob.formulas))
     if canonical(skeleton_summary(sk)) != canonical(ev.get("skeleton")):
         raise CertificateError(f"{ob.name}: the stored skeleton is not the rebuilt one")
     lemmas = ev.get("lemmas")
     if not isinstance(lemmas, list):
         raise CertificateError(f"{ob.name}: lemmas is a list")
+    if extended:
+        for q, strict in decode_splits(ev.get("splits", [])):
+            sk.literal(Atom(q, "<" if strict else "<="))  # a fresh Boolean, no clause
+    elif "splits" in ev:
+        raise CertificateError(f"{ob.name}: Farkas evidence has no case splits")
     clauses = list(sk.clauses)
     for n, lemma in enumerate(lemmas):
         literals = lemma.get("literals") if isinstance(lemma, dict) else None
@@ -106,14 +141,15 @@ def check_farkas(ob: Obligation, ev: dict, context: Context) -> str:
             raise CertificateError(f"{ob.name}: lemma {n}: literals are non-zero integers")
         facts = [sk.fact(l) for l in literals]
         try:
-            check_lemma(facts, decode_lemma(lemma, len(facts)))
+            check_lemma(facts, decode_lemma(lemma, len(facts), extended))
         except CheckError as err:
             raise CertificateError(f"{ob.name}: lemma {n} does not check: {err}") from None
         clauses.append([-l for l in literals])
     if not propositionally_unsat(clauses):
         raise CertificateError(f"{ob.name}: the skeleton with the {len(lemmas)} lemmas is "
                                f"still satisfiable")
-    return f"{ob.name} ({len(lemmas)} Farkas lemmas, SAT check)"
+    what = "Positivstellensatz" if extended else "Farkas"
+    return f"{ob.name} ({len(lemmas)} {what} lemmas, SAT check)"
 
 
 def check_agreement(ob: Obligation, ev: dict, context: Context) -> str:
@@ -135,6 +171,7 @@ CHECKS = {
     "witness": ("witness", check_witness),
     "enumeration": ("enumeration", check_enumeration),
     "farkas": ("unsat", check_farkas),
+    "positivstellensatz": ("unsat", check_positivstellensatz),
     "solver-agreed": ("unsat", check_agreement),
 }
 KINDS = tuple(CHECKS)

@@ -3,7 +3,7 @@
 Everything else works on :mod:`verifier.model.poly` formulas; only this module, the decision
 layer's searches (:mod:`verifier.decision.fixed_points`, :mod:`verifier.decision.enumeration`,
 :mod:`verifier.decision.extremum`) and the evidence search
-(:mod:`verifier.evidence.prove_unsat`) import z3.
+(:mod:`verifier.evidence.prove_unsat`, :mod:`verifier.evidence.agreement`) import z3.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ trusted: :func:`verifier.checker.check.check` re-verifies it. The old path
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..checker import check as checking
@@ -22,12 +23,13 @@ from ..checker.families import QuadraticRoot, Ratio
 from ..checker.format import FORMAT, MAX_BYTES, ORACLE, READABLE, VERDICTS, VERSION, \
     CertificateError, canonical, content_hash, decode_question, decode_result, \
     skeleton_summary
-from ..checker.kinds import CHECKS, KINDS
+from ..checker.kinds import CHECKS, ENUMERATION_ASSUMES, KINDS
 from ..checker.obligations import Obligation, needed_obligations, obligations
 from ..encoding.smtlib import smtlib
 from ..model.params import parse_region
 from ..model.poly import Formula, Poly
-from .prove_unsat import farkas_evidence, solver_agreement
+from .agreement import solver_agreement
+from .prove_unsat import farkas_evidence
 
 __all__ = ["FORMAT", "VERSION", "READABLE", "ORACLE", "MAX_BYTES", "KINDS", "VERDICTS",
            "CertificateError", "canonical", "content_hash", "Obligation", "obligations",
@@ -37,7 +39,7 @@ __all__ = ["FORMAT", "VERSION", "READABLE", "ORACLE", "MAX_BYTES", "KINDS", "VER
 
 def check(cert, run_solvers: bool = True) -> Report:
     """:func:`verifier.checker.check.check` with solver-agreed evidence decided again by Z3
-    and Yices (:func:`~verifier.evidence.prove_unsat.solver_agreement`), unless
+    and Yices (:func:`~verifier.evidence.agreement.solver_agreement`), unless
     ``run_solvers`` is False."""
     return checking.check(cert, solver_agreement if run_solvers else None)
 
@@ -73,16 +75,28 @@ def _problem(game, programs, specs, tie_randomization: bool, question: dict,
             "assumptions": assumptions, "question": encode_question(question)}
 
 
-def write_bare(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict:
+@dataclass(frozen=True)
+class Budget:
+    """Seconds each evidence search may take for one obligation: Farkas lemmas,
+    Positivstellensatz lemmas with case splits, and each solver of a solver agreement."""
+
+    farkas: float
+    positivstellensatz: float
+    solvers: float
+
+
+def write_bare(ob: Obligation, budget: Budget) -> dict:
     """Evidence that is the obligation itself: the checker re-checks a witness or an
-    enumeration from the certificate's result."""
-    return {"obligation": ob.name, "kind": ob.kind}
+    enumeration from the certificate's result (an enumeration states the theorem it
+    assumes, :data:`verifier.checker.kinds.ENUMERATION_ASSUMES`)."""
+    out = {"obligation": ob.name, "kind": ob.kind}
+    return out | {"assumes": ENUMERATION_ASSUMES} if ob.kind == "enumeration" else out
 
 
-def write_farkas(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict | None:
+def write_farkas(ob: Obligation, budget: Budget) -> dict | None:
     """Farkas lemmas that refute the system, or None when none are found within
-    ``farkas_seconds`` (none are sought when it is 0)."""
-    found = farkas_evidence(list(ob.formulas), farkas_seconds) if farkas_seconds > 0 else None
+    ``budget.farkas`` seconds (none are sought when it is 0)."""
+    found = farkas_evidence(list(ob.formulas), budget.farkas) if budget.farkas > 0 else None
     if found is None:
         return None
     return {"obligation": ob.name, "kind": "farkas", "smtlib": smtlib(list(ob.formulas)),
@@ -90,28 +104,53 @@ def write_farkas(ob: Obligation, farkas_seconds: float, solver_seconds: float) -
             "lemmas": [_encode_lemma(lemma) for lemma in found["lemmas"]]}
 
 
-def write_agreement(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict:
-    """Z3 and Yices both deciding the system unsat within ``solver_seconds`` each;
+def write_positivstellensatz(ob: Obligation, budget: Budget) -> dict | None:
+    """Positivstellensatz lemmas (with case splits) that refute the system, or None when
+    none are found within ``budget.positivstellensatz`` seconds (none are sought when it is
+    0). When there are no splits and every lemma found is a Farkas lemma (a longer search
+    than :func:`write_farkas` allows), the evidence is of kind ``farkas``."""
+    found = farkas_evidence(list(ob.formulas), budget.positivstellensatz, extended=True) \
+        if budget.positivstellensatz > 0 else None
+    if found is None:
+        return None
+    basic = not found["splits"] and all(_is_farkas(lemma) for lemma in found["lemmas"])
+    out = {"obligation": ob.name, "kind": "farkas" if basic else "positivstellensatz",
+           "smtlib": smtlib(list(ob.formulas)),
+           "skeleton": skeleton_summary(found["skeleton"])}
+    if not basic:
+        out["splits"] = [[encode_poly(q), strict] for q, strict in found["splits"]]
+    return out | {"lemmas": [_encode_lemma(lemma) for lemma in found["lemmas"]]}
+
+
+def _is_farkas(lemma: dict) -> bool:
+    """A lemma of the Farkas form: no squares, products of two facts, equalities times 1 or
+    one variable."""
+    return "squares" not in lemma and all(len(row) == 3 for row in lemma.get("products", ())) \
+        and all(row[2] is None or isinstance(row[2], str) for row in lemma.get("equalities", ()))
+
+
+def write_agreement(ob: Obligation, budget: Budget) -> dict:
+    """Z3 and Yices both deciding the system unsat within ``budget.solvers`` seconds each;
     CertificateError when either does not."""
     text = smtlib(list(ob.formulas))
-    agreed = solver_agreement(text, solver_seconds)
+    agreed = solver_agreement(text, budget.solvers)
     if any(a["answer"] != "unsat" for a in agreed["answers"]):
         raise CertificateError(f"{ob.name}: not certified: " + ", ".join(
             f"{a['solver']} says {a['answer']}" for a in agreed["answers"]))
     return {"obligation": ob.name, "kind": "solver-agreed", "smtlib": text} | agreed
 
 
-# evidence kind -> its writer (obligation, farkas_seconds, solver_seconds) -> evidence or None
+# evidence kind -> its writer (obligation, budget) -> evidence or None
 WRITERS = {"witness": write_bare, "enumeration": write_bare, "farkas": write_farkas,
-           "solver-agreed": write_agreement}
+           "positivstellensatz": write_positivstellensatz, "solver-agreed": write_agreement}
 
 
-def evidence_for(ob: Obligation, farkas_seconds: float, solver_seconds: float) -> dict:
+def evidence_for(ob: Obligation, budget: Budget) -> dict:
     """The strongest evidence found for an obligation: the writers of the kinds that
     discharge it, strongest first, until one gives evidence. Raises CertificateError when
     none does (solver agreement, the last for unsat, raises it itself on disagreement)."""
     kinds = [kind for kind, (proves, _) in CHECKS.items() if proves == ob.kind]
-    found = (WRITERS[kind](ob, farkas_seconds, solver_seconds) for kind in kinds)
+    found = (WRITERS[kind](ob, budget) for kind in kinds)
     evidence = next((e for e in found if e is not None), None)
     if evidence is None:
         raise CertificateError(f"{ob.name}: no evidence of kinds {', '.join(kinds)} found")
@@ -120,26 +159,40 @@ def evidence_for(ob: Obligation, farkas_seconds: float, solver_seconds: float) -
 
 def _encode_lemma(lemma: dict) -> dict:
     out = {"literals": lemma["literals"]}
-    for key in ("linear", "products", "equalities"):
+    for key in ("linear", "products", "equalities", "squares"):
         if key in lemma:
-            out[key] = [[x if not isinstance(x, Fraction) else str(x) for x in row]
-                        for row in lemma[key]]
+            out[key] = [[_encode_entry(x) for x in row] for row in lemma[key]]
     return out
+
+
+def _encode_entry(x):
+    if isinstance(x, Fraction):
+        return str(x)
+    if isinstance(x, Poly):
+        return encode_poly(x)
+    if isinstance(x, tuple):
+        return list(x)
+    return x
 
 
 def certificate(game, programs, specs, tie_randomization: bool, question: dict, verdict: str,
                 result: dict, claim: dict | None = None, seconds: float = 0.0,
                 farkas_seconds: float = 5.0, solver_seconds: float = 120.0,
+                positivstellensatz_seconds: float | None = None,
                 progress=None, assumptions: str | None = None) -> dict:
     """The certificate of a verdict: problem, result and evidence for every obligation.
 
     ``result`` holds decoded objects: ``witness``/``witnesses``
     (FixedPointWitness), ``value``, ``complete``, ``continuum``. Unsat
-    obligations get Farkas evidence when it is found within
-    ``farkas_seconds``, else solver agreement (:func:`evidence_for`). Raises
-    CertificateError when an obligation cannot be certified.
+    obligations get Farkas evidence when it is found within ``farkas_seconds``,
+    else Positivstellensatz evidence found within ``positivstellensatz_seconds``
+    (``solver_seconds`` when None), else solver agreement, each solver given
+    ``solver_seconds`` (:func:`evidence_for`). Raises CertificateError when an
+    obligation cannot be certified.
     """
     start = time.perf_counter()
+    budget = Budget(farkas_seconds, solver_seconds if positivstellensatz_seconds is None
+                    else positivstellensatz_seconds, solver_seconds)
     region = [] if assumptions is None else parse_region(assumptions).formulas
     if region and "region_point" not in result:
         raise CertificateError("a certificate over a region needs result['region_point']")
@@ -149,7 +202,7 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
                                  region, needs):
         if progress:
             progress(ob.name)
-        evidence.append(evidence_for(ob, farkas_seconds, solver_seconds))
+        evidence.append(evidence_for(ob, budget))
     kinds = [e["kind"] for e in evidence]
     cert = {"format": FORMAT, "version": VERSION,
             "problem": _problem(game, programs, specs, tie_randomization, question,

