@@ -17,6 +17,7 @@ from verifier.checker.kinds import check_evidence
 from verifier.checker.obligations import Obligation
 from verifier.claims.claims import claim_certificate, load_claims
 from verifier.decision.solver import Pair
+from verifier.evidence.certificates import Budget, write_positivstellensatz
 from verifier.encoding.smtlib import smtlib
 from verifier.checker.format import skeleton_summary
 from verifier.checker.codec import encode_poly
@@ -72,6 +73,25 @@ def test_a_product_too_large_to_build_is_refused():
     big = sum((named(f"v{k}") for k in range(400)), Poly())
     with pytest.raises(CheckError, match="beyond the checker's limit"):
         check_lemma([Fact(big, False)], {"products": [[0, 0, F(1)]]})
+
+
+def test_a_tangency_at_an_irrational_point_is_refuted_with_a_square_in_its_field():
+    """v = sqrt(2) and (y - v)^2 < 0 written out as y^2 - 2vy + 2 < 0: the closure touches
+    at y = v, an irrational point, where no rational centre serves; the search writes the
+    square of y - v, and the checker, which knows nothing of fields, accepts it."""
+    v = named("v")
+    ob = Obligation("no point", "unsat", ((v * v).eq(2), v > 1, v < 2,
+                                          y * y - 2 * v * y + 2 < 0))
+    evidence = write_positivstellensatz(ob, Budget(farkas=0, positivstellensatz=60,
+                                                   solvers=0))
+    assert evidence["kind"] == "positivstellensatz" and evidence["splits"] == []
+    squares = [row for lemma in evidence["lemmas"] for row in lemma.get("squares", ())]
+    assert any(name == "v" for row in squares for _, mono in row[0] for name, _ in mono)
+    assert "1 Positivstellensatz lemma" in check_evidence(ob, evidence, None)
+    wrong = copy.deepcopy(evidence)
+    wrong["lemmas"][0]["squares"][0][0] = encode_poly(y - F(7, 5) * ONE)  # a rational centre
+    with pytest.raises(CertificateError, match="lemma 0 does not check"):
+        check_evidence(ob, wrong, None)
 
 
 def _split_evidence():

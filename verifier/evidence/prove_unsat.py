@@ -3,9 +3,8 @@
 :func:`farkas_evidence` runs a lazy SMT loop of its own: a SAT solver
 (python-sat) proposes an assignment of the skeleton, Z3 finds a small
 infeasible core of its arithmetic literals, and the exact multipliers that
-refute the core are found by a linear program (Z3 on linear real
-arithmetic; for products, a floating-point LP (HiGHS) guesses the support and
-exact elimination over the rationals or Z3 solves on it). The core's negation
+refute the core are found by a linear program
+(:mod:`verifier.evidence.multipliers`). The core's negation
 is added as a clause, until the skeleton is unsatisfiable. A nonlinear core
 that no lemma of the degrees tried refutes is split (spatial branch and
 bound: a new atom ``x <= c`` the SAT solver decides). Only the lemmas and the
@@ -18,7 +17,6 @@ Solver agreement (Z3 and Yices deciding the SMT-LIB text) is in
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from fractions import Fraction
@@ -26,14 +24,14 @@ from fractions import Fraction
 import z3
 
 from ..encoding import smt
-from ..encoding import smtlib
 from ..errors import InternalError
-from ..checker.farkas import Fact, Skeleton, check_lemma, monomial
+from ..checker.farkas import Fact, Skeleton, check_lemma
 from ..checker.format import MAX_PRODUCT
 from ..model.poly import Atom, Poly, named
+from .multipliers import multipliers, touching_point
 
 MAX_PRODUCT_FACTS = 48
-MAX_CUBIC_FACTS = 10  # products of three facts only for cores this small
+MAX_CUBIC_FACTS = 40  # products of three facts only for cores this small
 MAX_SPLITS = 2000  # new atoms one search may add
 MAX_PIECES = 3000  # products of one size in a search of higher degree
 MINIMISE_SECONDS = 5.0  # Z3's limit on each subset while shrinking a core
@@ -211,9 +209,9 @@ class _OutOfTime(Exception):
 
 def refute(facts: list[Fact], seconds: float, products: bool = True) -> dict | None:
     """Exact multipliers refuting the facts (linear first, then with products), or None."""
-    found = _multipliers(facts, products=False, seconds=seconds)
+    found = multipliers(facts, products=False, seconds=seconds)
     if found is None and products and len(facts) <= MAX_PRODUCT_FACTS:
-        found = _multipliers(facts, products=True, seconds=seconds)
+        found = multipliers(facts, products=True, seconds=seconds)
     if found is not None:
         check_lemma(facts, found)  # our own check, before anyone else's
     return found
@@ -248,161 +246,17 @@ def _variable_bounds(literals: list, facts: dict, names: set):
         yield l, x, -f.t.terms.get((), 0) / a, a > 0, f.strict
 
 
-def _pruned(core: list, multipliers: dict) -> dict:
+def _pruned(core: list, found: dict) -> dict:
     """The lemma over the literals its multipliers use, renumbered from 0."""
     width = {"linear": 1, "equalities": 2, "squares": 0}  # products: all but the multiplier
-    rows = [(key, row, width.get(key, len(row) - 1)) for key in multipliers
-            for row in multipliers[key]]
+    rows = [(key, row, width.get(key, len(row) - 1)) for key in found
+            for row in found[key]]
     used = sorted({i for _, row, w in rows for i in row[:w]})
     new = {old: k for k, old in enumerate(used)}
     out: dict = {"literals": [core[i] for i in used]}
     for key, row, w in rows:
         out.setdefault(key, []).append([new[i] for i in row[:w]] + row[w:])
     return out
-
-
-def _multipliers(facts: list[Fact], products: bool, seconds: float, degree: int = 2,
-                 centre: dict | None = None) -> dict | None:
-    """Multipliers from an exact LP (Z3 on linear real arithmetic): linear rows, with
-    ``products`` also products of 2 to ``degree`` facts and equalities times monomials
-    below ``degree``, and with a ``centre`` squares of (x - c_x) and (x - c_x) +- (y - c_y)
-    (a diagonally dominant sum of squares, which an LP can find)."""
-    n = len(facts)
-    pieces = []  # (kind, key, poly, strict, nonnegative)
-    for i, f in enumerate(facts):
-        pieces.append(("linear", (i,), f.t, f.strict, True))
-    if products:
-        for k in range(2, degree + 1):
-            for rows in itertools.combinations_with_replacement(range(n), k):
-                product = Poly.const(-1)
-                for i in rows:
-                    product = product * -facts[i].t
-                pieces.append(("products", rows, product,
-                               all(facts[i].strict for i in rows), True))
-        variables = sorted({v for f in facts for v in f.t.variables()})
-        monomials = [None] + variables + [list(m) for d in range(2, degree)
-                                         for m in itertools.combinations_with_replacement(
-                                             variables, d)]
-        for i in range(n):
-            for j in range(i + 1, n):
-                if not facts[i].strict and not facts[j].strict and \
-                        (facts[i].t + facts[j].t).terms == {}:
-                    for v in monomials:
-                        pieces.append(("equalities", (i, j, v), facts[i].t * monomial(v),
-                                       False, False))
-    if centre:
-        shifted = [named(v) - Poly.const(c) for v, c in sorted(centre.items())]
-        bases = shifted + [a + sign * b for a, b in itertools.combinations(shifted, 2)
-                           for sign in (1, -1)]
-        pieces += [("squares", (b,), -(b * b), False, True) for b in bases]
-    if products:  # a floating-point LP finds the support, the exact LP runs on it alone
-        support = _float_support(pieces)
-        if support is None:
-            return None
-        pieces = [pieces[k] for k in support]
-        value = _solve_exactly(pieces)
-        if value is not None:
-            return _rows(pieces, value)
-    solver = z3.SolverFor("QF_LRA")
-    solver.set("timeout", max(1, int(seconds * 1000)))
-    solver.from_string(_multiplier_lp(pieces))  # text: far cheaper than z3's Python API
-    if solver.check() != z3.sat:
-        return None
-    model = solver.model()
-    found = {d.name(): model[d].as_fraction() for d in model.decls()}
-    return _rows(pieces, [found.get(f"m{k}", 0) for k in range(len(pieces))])
-
-
-def _rows(pieces: list, value: list) -> dict:
-    out: dict = {}
-    for (kind, key, _, _, _), m in zip(pieces, value):
-        if m != 0:
-            out.setdefault(kind, []).append(list(key) + [m])
-    return out
-
-
-def _solve_exactly(pieces: list) -> list | None:
-    """The multipliers as the exact solution of the LP's equations on a support (sparse
-    Gaussian elimination over the rationals, free unknowns set to 0), or None when that
-    solution does not exist or has a negative multiplier where one must be >= 0."""
-    n = len(pieces)
-    rows: dict = {}  # monomial -> {unknown: coefficient}; unknown n is the constant t >= 0
-    for k, (_, _, poly, _, _) in enumerate(pieces):
-        for m, c in poly.terms.items():
-            rows.setdefault(m, {})[k] = Fraction(c)
-    constant = rows.pop((), {})
-    constant[n] = Fraction(-1)
-    normal = {k: Fraction(1) for k, p in enumerate(pieces) if p[3]} | {n: Fraction(1)}
-    equations = [(row, Fraction(0)) for row in rows.values()] + [(constant, Fraction(0)),
-                                                                  (normal, Fraction(1))]
-    solved: list = []  # (pivot, row, rhs), each row free of the earlier pivots
-    for row, rhs in equations:
-        row = dict(row)
-        for pivot, prow, prhs in solved:
-            f = row.get(pivot)
-            if f:
-                for j, a in prow.items():
-                    row[j] = row.get(j, 0) - f * a
-                rhs -= f * prhs
-                row = {j: a for j, a in row.items() if a}
-        if not row:
-            if rhs != 0:
-                return None
-            continue
-        pivot = min(row)
-        lead = row[pivot]
-        row, rhs = {j: a / lead for j, a in row.items()}, rhs / lead
-        for i, (q, qrow, qrhs) in enumerate(solved):  # keep the earlier rows reduced
-            f = qrow.get(pivot)
-            if f:
-                merged = dict(qrow)
-                for j, a in row.items():
-                    merged[j] = merged.get(j, 0) - f * a
-                solved[i] = (q, {j: a for j, a in merged.items() if a}, qrhs - f * rhs)
-        solved.append((pivot, row, rhs))
-    value = [Fraction(0)] * (n + 1)
-    for pivot, row, rhs in solved:  # free unknowns are 0: each pivot is its right side
-        value[pivot] = rhs
-    if value[n] < 0 or any(value[k] < 0 for k in range(n) if pieces[k][4]):
-        return None
-    return value[:n]
-
-
-def _float_support(pieces: list) -> list | None:
-    """The pieces a floating-point solution of the multiplier LP uses (HiGHS through
-    scipy), or None when that LP is infeasible or fails. Only a guide: the exact LP on the
-    support decides, and a wrong guess loses a lemma, never soundness."""
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix
-    index: dict = {(): 0}
-    rows, cols, vals = [], [], []
-    for k, (_, _, poly, strict, _) in enumerate(pieces):
-        for m, c in poly.terms.items():
-            rows.append(index.setdefault(m, len(index)))
-            cols.append(k)
-            vals.append(float(c))
-        if strict:  # the normalisation row: constant + strict multipliers == 1
-            rows.append(-1)
-            cols.append(k)
-            vals.append(1.0)
-    n, height = len(pieces), len(index) + 1
-    normal = height - 1
-    rows = [normal if r == -1 else r for r in rows]
-    # constant row: sum c_k m_k - t == 0 with t >= 0 the constant; normal: t + strict == 1
-    rows += [0, normal]
-    cols += [n, n]
-    vals += [-1.0, 1.0]
-    matrix = coo_matrix((vals, (rows, cols)), shape=(height, n + 1)).tocsr()
-    rhs = [0.0] * (height - 1) + [1.0]
-    bounds = [(0, None) if p[4] else (None, None) for p in pieces] + [(0, None)]
-    try:
-        found = linprog([0.0] * (n + 1), A_eq=matrix, b_eq=rhs, bounds=bounds,
-                        method="highs")
-    except ValueError:
-        return None
-    if found.status != 0:
-        return None
-    return [k for k in range(n) if abs(found.x[k]) > 1e-9]
 
 
 def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
@@ -427,7 +281,7 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
     core = _minimal(smaller or core, theory, deadline)
     bounded = core + _bounds_on(core, literals, facts)
     fs = [_fact(facts, l) for l in bounded]
-    centre = None if relaxed else _touching_point(fs, deadline)
+    centre = None if relaxed else touching_point(fs, deadline)
     top = min(MAX_PRODUCT, max(f.t.degree_in(lambda v: True) for f in fs))
     attempts = [(core, 2, None), (bounded, 2, None)] + \
         ([(bounded, 2, centre)] if centre else []) + \
@@ -439,7 +293,7 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
         if left <= 0:
             break
         used = [_fact(facts, l) for l in literals_used]
-        found = _multipliers(used, True, min(left, ATTEMPT_SECONDS), degree, at)
+        found = multipliers(used, True, min(left, ATTEMPT_SECONDS), degree, at)
         if found is not None:
             check_lemma(used, found)
             return literals_used, found
@@ -461,40 +315,6 @@ def _minimal(core: list, theory: _Theory, deadline: float) -> list:
             keep = [l for l in keep if l in set(smaller)]
             i = min(i, len(keep))
     return keep
-
-
-def _touching_point(fs: list[Fact], deadline: float) -> dict | None:
-    """A rational point of the facts with strict inequalities relaxed, or None."""
-    solver = z3.SolverFor("QF_NRA")
-    solver.set("timeout", max(1, int(min(MINIMISE_SECONDS, deadline - time.monotonic()) * 1000)))
-    for f in fs:
-        solver.add(smt.term(f.t, integers=False) <= 0)
-    if solver.check() != z3.sat:
-        return None
-    model = solver.model()
-    point = {}
-    for d in model.decls():
-        if not z3.is_rational_value(model[d]):
-            return None
-        point[d.name()] = model[d].as_fraction()
-    return point
-
-
-def _multiplier_lp(pieces: list) -> str:
-    """SMT-LIB text of the LP whose solutions are multipliers: every monomial cancels,
-    the constant left is >= 0, and it or some strict multiplier is positive (scaled to 1)."""
-    lines = [f"(declare-fun m{k} () Real)" for k in range(len(pieces))]
-    rows: dict = {}
-    for k, (_, _, poly, _, nonnegative) in enumerate(pieces):
-        if nonnegative:
-            lines.append(f"(assert (>= m{k} 0.0))")
-        for m, c in poly.terms.items():
-            rows.setdefault(m, []).append(f"(* {smtlib.number(c)} m{k})")
-    const = "(+ 0.0 " + " ".join(rows.pop((), [])) + ")"
-    lines += [f"(assert (= (+ 0.0 {' '.join(row)}) 0.0))" for row in rows.values()]
-    strict = " ".join(f"m{k}" for k, p in enumerate(pieces) if p[3])
-    lines += [f"(assert (>= {const} 0.0))", f"(assert (= (+ {const} {strict} 0.0) 1.0))"]
-    return "\n".join(lines)
 
 
 def __getattr__(name: str):
