@@ -5,6 +5,7 @@ setting (game and payoffs' hash, agents, tie model, readings)."""
 
 import copy
 import json
+import time
 from fractions import Fraction as F
 
 import pytest
@@ -18,6 +19,8 @@ from verifier.checker.obligations import Obligation
 from verifier.claims.claims import claim_certificate, load_claims
 from verifier.decision.solver import Pair
 from verifier.evidence.certificates import Budget, write_positivstellensatz
+from verifier.evidence.multipliers import touching_point
+from verifier.evidence.tangency import field_multipliers
 from verifier.encoding.smtlib import smtlib
 from verifier.checker.format import skeleton_summary
 from verifier.checker.codec import encode_poly
@@ -92,6 +95,37 @@ def test_a_tangency_at_an_irrational_point_is_refuted_with_a_square_in_its_field
     wrong["lemmas"][0]["squares"][0][0] = encode_poly(y - F(7, 5) * ONE)  # a rational centre
     with pytest.raises(CertificateError, match="lemma 0 does not check"):
         check_evidence(ob, wrong, None)
+
+
+def test_a_square_times_a_fact_and_its_index():
+    """x >= 0 and x (y - 1)^2 < 0: the square of y - 1 times the fact x >= 0 refutes it; the
+    same square without the fact, or times another fact, does not."""
+    facts = [Fact(-x, False), Fact(x * (y - ONE) * (y - ONE), True), Fact(-y, False)]
+    row = [encode_poly(y - ONE), 0, "1"]
+    check_lemma(facts, decode_lemma({"linear": [[1, "1"]], "squares": [row]}, 3, True))
+    for wrong in ([encode_poly(y - ONE), "1"], [encode_poly(y - ONE), 2, "1"],
+                  [encode_poly(y - ONE), 0, "2"]):
+        with pytest.raises(CheckError, match="not constant"):
+            check_lemma(facts, decode_lemma({"linear": [[1, "1"]], "squares": [wrong]}, 3,
+                                            True))
+    with pytest.raises(CheckError, match="bad literal index"):
+        decode_lemma({"squares": [[encode_poly(y), 3, "1"]]}, 3, True)
+
+
+def test_multipliers_in_the_field_of_sqrt2_are_written_as_rational_rows():
+    """v = sqrt(2) (v^2 = 2, 1 < v < 2), y <= v x, x <= 1 and y > v: at the tangency x = 1,
+    y = v the multiplier of x <= 1 is v itself, an irrational number; lifted, it is
+    1 + (v - 1), a rational row and a product with the fact v > 1."""
+    v = named("v")
+    facts = [Fact(v * v - 2 * ONE, False), Fact(2 * ONE - v * v, False), Fact(ONE - v, True),
+             Fact(v - 2 * ONE, True), Fact(y - v * x, False), Fact(x - ONE, False),
+             Fact(v - y, True)]
+    centre = touching_point(facts, time.monotonic() + 10)
+    assert centre == {"x": ONE, "y": v, "v": v}
+    lemma = field_multipliers(facts, centre, "v", 3)
+    check_lemma(facts, lemma)
+    assert any(2 in row[:-1] for row in lemma["products"])  # times v - 1 >= 0
+    assert field_multipliers(facts[2:], centre, "v", 3) is None  # nothing pins v
 
 
 def _split_evidence():
@@ -218,6 +252,12 @@ def test_the_report_names_game_payoffs_agents_ties_and_readings(tangency_certifi
                                        parse_agent("defectbot")))
     line = check(pair.certificate(pair.solve())).line()
     assert "agent 1 reading: directions=equal,estimates=box" in line
+    forged = json.loads(json.dumps(tangency_certificate))
+    forged["evidence"][-1]["lemmas"][0]["linear"][0][-1] = "12345"
+    forged["hash"] = content_hash(forged)
+    line = check(forged).line()  # a failed check names the setting too
+    assert line.startswith("FAILED: C9-pd-a-eps2/5-best-deviation: holds [positivstellensatz] "
+                           "in pd-a (payoffs sha256 ") and "lemma 0 does not check" in line
 
 
 def test_deterministic_ties_are_never_a_plain_ok():

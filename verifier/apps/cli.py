@@ -43,8 +43,12 @@ def seconds(text: str) -> float:
 def certify_options(p) -> None:
     p.add_argument("--farkas-seconds", type=seconds, default=5.0, metavar="SECONDS",
                    help="time to look for Farkas evidence per obligation (default 5; 0 skips "
-                        "it); then Positivstellensatz evidence is sought within --timeout, "
-                        "and solver agreement is the last resort")
+                        "it); then Positivstellensatz evidence is sought within "
+                        "--positivstellensatz-seconds, and solver agreement is the last resort")
+    p.add_argument("--positivstellensatz-seconds", type=seconds, default=None,
+                   metavar="SECONDS",
+                   help="time to look for Positivstellensatz evidence (with case splits) per "
+                        "obligation (default: the --timeout; 0 skips it)")
 
 
 def rationalize_option(p) -> None:

@@ -54,7 +54,8 @@ def cmd_solve(args) -> int:
                         progress=progress(live, "solver steps"), method=args.method)
     end_progress(live)
     if args.certificate:
-        cert = pair.certificate(result, farkas_seconds=args.farkas_seconds)
+        cert = pair.certificate(result, farkas_seconds=args.farkas_seconds,
+                                positivstellensatz_seconds=args.positivstellensatz_seconds)
         write_atomically(args.certificate, json.dumps(cert, indent=1) + "\n")
     emit(form_of(args), result, args.decimals, lambda: solve_text(result, pair, args.decimals))
     return EXIT_OK
@@ -151,7 +152,8 @@ def cmd_prove(args) -> int:
         raise UsageError("--claim-seconds must be positive")
     tasks = [ProveTask(paths, c.id, args.timeout,
                        None if folder is None else str(folder.resolve()), args.farkas_seconds,
-                       r.text, args.claim_seconds) for c, r in todo]
+                       r.text, args.claim_seconds, args.positivstellensatz_seconds)
+             for c, r in todo]
 
     def keep(k, result):
         if kept is not None and isinstance(result, ClaimResult):

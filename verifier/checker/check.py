@@ -69,6 +69,7 @@ def check(cert, redecide: Callable | None = None) -> Report:
     `rov check` reports it as such (exit status 4), never as a verdict on the data.
     """
     subject, kind, verdict = "certificate", "?", "?"
+    known: dict = {}  # the setting, as soon as the problem is decoded far enough to say it
     try:
         if not isinstance(cert, dict):
             raise CertificateError("a certificate is a JSON object")
@@ -92,14 +93,17 @@ def check(cert, redecide: Callable | None = None) -> Report:
         subject = claim["id"] if isinstance(claim, dict) and "id" in claim else "solve"
         if cert.get("hash") != content_hash(cert):
             raise CertificateError("the content hash does not match the content")
-        checked, setting, tie = _check(cert, redecide)
-        return Report(True, kind, verdict, subject, tuple(checked), "", setting, tie)
+        checked = _check(cert, redecide, known)
+        return Report(True, kind, verdict, subject, tuple(checked), "", **known)
     except (EvidenceRejected, InputError, ArithmeticError, RecursionError) as err:
         # malformed or wrong data: a failed check (a bug of ours raises instead)
-        return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}")
+        return Report(False, kind, verdict, subject, (), f"{type(err).__name__}: {err}",
+                      **known)
 
 
-def _check(cert: dict, redecide: Callable | None) -> list:
+def _check(cert: dict, redecide: Callable | None, known: dict) -> list:
+    """The lines of what was checked; ``known`` gets the report's setting and oracle_model
+    as soon as the game, agents and tie model are decoded (a failed check names them too)."""
     problem = cert["problem"]
     keys = {"game", "agents", "tie_randomization", "oracle", "question", "assumptions"}
     if not isinstance(problem, dict) or set(problem) != keys:
@@ -160,6 +164,7 @@ def _check(cert: dict, redecide: Callable | None) -> list:
     tie = problem["tie_randomization"]
     if not isinstance(tie, bool):
         raise CertificateError("tie_randomization: true or false")
+    known.update(setting=_setting(game, specs, programs, tie), oracle_model=tie)
     question = decode_question(problem["question"])
     verdict = cert["verdict"]
     if verdict not in VERDICTS:
@@ -183,7 +188,7 @@ def _check(cert: dict, redecide: Callable | None) -> list:
     if cert["kind"] != claimed:
         raise CertificateError(f"kind says {cert['kind']!r}, the evidence is {claimed!r}")
     _check_verdict(question, verdict, result, cert.get("claim"))
-    return [n for n in notes if n] + lines, _setting(game, specs, programs, tie), tie
+    return [n for n in notes if n] + lines
 
 
 def _setting(game, specs, programs, tie: bool) -> str:

@@ -152,8 +152,8 @@ def combination(facts: list[Fact], lemma: dict) -> tuple[Poly, bool]:
     """The polynomial sum a lemma's multipliers build, and whether it is strict.
 
     Rows (multiplier last): ``linear`` [i, l]: l * t_i; ``products`` [i, j, ..., m] (two
-    or more facts): -m * (-t_i)(-t_j)..., as each -t is >= 0; ``squares`` [s, m]: -m * s^2
-    for a polynomial s; ``equalities`` [i, j, v, n]: n * t_i * v for literals i, j that
+    or more facts): -m * (-t_i)(-t_j)..., as each -t is >= 0; ``squares`` [s, i, ..., m]:
+    -m * s^2 * (-t_i)... for a polynomial s times none or more facts; ``equalities`` [i, j, v, n]: n * t_i * v for literals i, j that
     together say t_i == 0 and v None (1), a variable or a list of variables (their
     product). l and m must be >= 0; n may have any sign.
     """
@@ -172,10 +172,13 @@ def combination(facts: list[Fact], lemma: dict) -> tuple[Poly, bool]:
             product = _times(product, -facts[i].t)
         total = total + product
         strict |= m > 0 and all(facts[i].strict for i in indices)
-    for s, m in lemma.get("squares", []):
+    for s, *indices, m in lemma.get("squares", []):
         if m < 0:
             raise CheckError(f"square multiplier {m} is negative")
-        total = total - m * _times(s, s)
+        product = Poly.const(-m) * _times(s, s)
+        for i in indices:
+            product = _times(product, -facts[i].t)
+        total = total + product
     for i, j, v, n in lemma.get("equalities", []):
         if facts[i].strict or facts[j].strict or facts[i].t + facts[j].t != Poly():
             raise CheckError(f"literals {i} and {j} do not say t == 0")

@@ -259,8 +259,8 @@ def decode_lemma(lemma: dict, n: int, extended: bool = False) -> dict:
 
     A Farkas lemma (``extended`` False) has linear rows, products of two facts and
     equalities times 1 or a variable. A Positivstellensatz lemma (``extended``) may also
-    have products of up to :data:`MAX_PRODUCT` facts, squares of polynomials and
-    equalities times a product of variables.
+    have products of up to :data:`MAX_PRODUCT` facts, squares of polynomials (times up to
+    :data:`MAX_PRODUCT` - 1 facts) and equalities times a product of variables.
     """
     out = {}
     for key, value in lemma.items():
@@ -278,7 +278,7 @@ def decode_lemma(lemma: dict, n: int, extended: bool = False) -> dict:
 
 def _lemma_row(key: str, row, n: int, extended: bool) -> list:
     widths = {"linear": (2, 2), "products": (3, MAX_PRODUCT + 1 if extended else 3),
-              "equalities": (4, 4), "squares": (2, 2)}
+              "equalities": (4, 4), "squares": (2, MAX_PRODUCT + 1)}
     low, high = widths[key]
     if not (isinstance(row, list) and low <= len(row) <= high):
         raise CheckError(f"bad {key} entry {row!r}")
@@ -287,10 +287,10 @@ def _lemma_row(key: str, row, n: int, extended: bool) -> list:
         raise CheckError(f"multiplier {row[-1]!r} is not rational")
     if key == "squares":
         try:
-            return [decode_poly(row[0]), multiplier]
+            square = decode_poly(row[0])
         except DecodeError as err:
             raise CheckError(f"bad square {row[0]!r}: {err}") from None
-    idx = row[:2] if key == "equalities" else row[:-1]
+    idx = row[:2] if key == "equalities" else row[1:-1] if key == "squares" else row[:-1]
     if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n for i in idx):
         raise CheckError(f"bad literal index in {row!r}")
     if key == "equalities":
@@ -300,4 +300,6 @@ def _lemma_row(key: str, row, n: int, extended: bool) -> list:
             all(isinstance(x, str) for x in v)
         if not (named or product):
             raise CheckError(f"bad variable in {row!r}")
+    if key == "squares":
+        return [square] + row[1:-1] + [multiplier]
     return row[:-1] + [multiplier]

@@ -80,6 +80,7 @@ class ProveTask:
     farkas_seconds: float = 5.0
     reading: str = DEFAULT.text
     claim_seconds: float | None = None  # wall-clock limit of one claim (None: no limit)
+    positivstellensatz_seconds: float | None = None  # None: the timeout
 
 
 _LOADED: dict = {}  # claim files -> {id: Claim}, loaded once per worker process
@@ -199,17 +200,21 @@ def prove_task(task: ProveTask) -> ClaimResult:
     if task.certificates is None:
         return result
     return write_claim_certificate(claim, result, Path(task.certificates),
-                                   task.farkas_seconds, task.timeout, reading)
+                                   task.farkas_seconds, task.timeout, reading,
+                                   task.positivstellensatz_seconds)
 
 
 def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
                             farkas_seconds: float, solver_seconds: float,
-                            reading: Reading = DEFAULT) -> ClaimResult:
-    """Write the claim's certificate (if its verdict has one); the result records where."""
+                            reading: Reading = DEFAULT,
+                            positivstellensatz_seconds: float | None = None) -> ClaimResult:
+    """Write the claim's certificate (if its verdict has one); the result records where.
+    Evidence budgets in seconds: :func:`verifier.evidence.certificates.certificate`."""
     path = folder / (file_stem(claim.id, reading) + ".json")
     try:
         cert = claim_certificate(claim, result, reading, farkas_seconds=farkas_seconds,
-                                 solver_seconds=solver_seconds)
+                                 solver_seconds=solver_seconds,
+                                 positivstellensatz_seconds=positivstellensatz_seconds)
     except CertificateError as err:
         return replace(result, certificate={"path": None, "kind": None, "note": str(err)})
     write_atomically(str(path), json.dumps(cert, indent=1) + "\n")

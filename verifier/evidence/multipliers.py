@@ -64,11 +64,12 @@ def multipliers(facts: list[Fact], products: bool, seconds: float, degree: int =
                            for sign in (1, -1)]
         pieces += [("squares", (b,), -(b * b), False, True) for b in bases]
     if products:  # a floating-point LP finds the support, the exact LP runs on it alone
-        support = _float_support(pieces)
+        support = float_support(pieces, seconds)
         if support is None:
             return None
         pieces = [pieces[k] for k in support]
-        value = _solve_exactly(pieces)
+        value = solve_exactly([p[2].terms for p in pieces], [p[3] for p in pieces],
+                              [p[4] for p in pieces])
         if value is not None:
             return _rows(pieces, value)
     solver = z3.SolverFor("QF_LRA")
@@ -89,20 +90,22 @@ def _rows(pieces: list, value: list) -> dict:
     return out
 
 
-def _solve_exactly(pieces: list) -> list | None:
+def solve_exactly(columns: list, strict: list, nonnegative: list, one=Fraction(1)) \
+        -> list | None:
     """The multipliers as the exact solution of the LP's equations on a support (sparse
-    Gaussian elimination over the rationals, free unknowns set to 0), or None when that
-    solution does not exist or has a negative multiplier where one must be >= 0."""
-    n = len(pieces)
+    Gaussian elimination, free unknowns set to 0), or None when that solution does not
+    exist or has a negative multiplier where one must be >= 0. ``columns[k]``: piece k as
+    {monomial: coefficient}, the coefficients in a field whose unit is ``one`` (the
+    rationals, or a quadratic field, :mod:`verifier.evidence.tangency`)."""
+    n, zero = len(columns), one - one
     rows: dict = {}  # monomial -> {unknown: coefficient}; unknown n is the constant t >= 0
-    for k, (_, _, poly, _, _) in enumerate(pieces):
-        for m, c in poly.terms.items():
-            rows.setdefault(m, {})[k] = Fraction(c)
+    for k, terms in enumerate(columns):
+        for m, c in terms.items():
+            rows.setdefault(m, {})[k] = c
     constant = rows.pop((), {})
-    constant[n] = Fraction(-1)
-    normal = {k: Fraction(1) for k, p in enumerate(pieces) if p[3]} | {n: Fraction(1)}
-    equations = [(row, Fraction(0)) for row in rows.values()] + [(constant, Fraction(0)),
-                                                                  (normal, Fraction(1))]
+    constant[n] = -one
+    normal = {k: one for k in range(n) if strict[k]} | {n: one}
+    equations = [(row, zero) for row in rows.values()] + [(constant, zero), (normal, one)]
     solved: list = []  # (pivot, row, rhs), each row free of the earlier pivots
     for row, rhs in equations:
         row = dict(row)
@@ -110,11 +113,11 @@ def _solve_exactly(pieces: list) -> list | None:
             f = row.get(pivot)
             if f:
                 for j, a in prow.items():
-                    row[j] = row.get(j, 0) - f * a
+                    row[j] = row.get(j, zero) - f * a
                 rhs -= f * prhs
                 row = {j: a for j, a in row.items() if a}
         if not row:
-            if rhs != 0:
+            if rhs:
                 return None
             continue
         pivot = min(row)
@@ -125,21 +128,22 @@ def _solve_exactly(pieces: list) -> list | None:
             if f:
                 merged = dict(qrow)
                 for j, a in row.items():
-                    merged[j] = merged.get(j, 0) - f * a
+                    merged[j] = merged.get(j, zero) - f * a
                 solved[i] = (q, {j: a for j, a in merged.items() if a}, qrhs - f * rhs)
         solved.append((pivot, row, rhs))
-    value = [Fraction(0)] * (n + 1)
+    value = [zero] * (n + 1)
     for pivot, row, rhs in solved:  # free unknowns are 0: each pivot is its right side
         value[pivot] = rhs
-    if value[n] < 0 or any(value[k] < 0 for k in range(n) if pieces[k][4]):
+    if value[n] < 0 or any(value[k] < 0 for k in range(n) if nonnegative[k]):
         return None
     return value[:n]
 
 
-def _float_support(pieces: list) -> list | None:
+def float_support(pieces: list, seconds: float | None = None) -> list | None:
     """The pieces a floating-point solution of the multiplier LP uses (HiGHS through
-    scipy), or None when that LP is infeasible or fails. Only a guide: the exact LP on the
-    support decides, and a wrong guess loses a lemma, never soundness."""
+    scipy), or None when that LP is infeasible, fails or takes more than ``seconds``.
+    Only a guide: the exact LP on the support decides, and a wrong guess loses a lemma,
+    never soundness."""
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
     index: dict = {(): 0}
@@ -165,8 +169,8 @@ def _float_support(pieces: list) -> list | None:
     bounds = [(0, None) if p[4] else (None, None) for p in pieces] + [(0, None)]
     try:
         cost = [1.0 if p[4] else 0.0 for p in pieces] + [0.0]  # fewest, smallest multipliers
-        found = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds,
-                        method="highs")
+        found = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs",
+                        options={} if seconds is None else {"time_limit": max(0.1, seconds)})
     except ValueError:
         return None
     if found.status != 0:
@@ -196,17 +200,19 @@ def touching_point(fs: list[Fact], deadline: float) -> dict | None:
         else:
             return None
     if irrational:
-        over = _over_generator(irrational)
+        pinned = {x for f in fs for x in f.t.variables() if f.t.variables() == {x}
+                  and f.t.degree_in(lambda v: True) == 2}  # a root of a quadratic fact
+        over = _over_generator(irrational, pinned)
         if over is None:
             return None
         point |= over
     return point
 
 
-def _over_generator(values: dict) -> dict | None:
+def _over_generator(values: dict, prefer: set) -> dict | None:
     """Z3's algebraic values of degree 2 in one quadratic field, each as ``a + b*w`` (a
-    Poly in the variable w, the first of them by name), or None when some value has a
-    higher degree or lies in another field.
+    Poly in the variable w, the first by name of those in ``prefer`` if any, else of all),
+    or None when some value has a higher degree or lies in another field.
 
     A root x of c2*x^2 + c1*x + c0 is (-c1 + s*sqrt(D))/(2*c2) with D = c1^2 - 4*c2*c0 and s
     the sign of 2*c2*x + c1; when D*Dw is a square, sqrt(D) = k*sqrt(Dw) with k rational,
@@ -219,7 +225,7 @@ def _over_generator(values: dict) -> dict | None:
         c0, c1, c2 = coefficients
         near = value.approx(30).as_fraction()
         roots[name] = (c0, c1, c2, c1 * c1 - 4 * c2 * c0, 1 if 2 * c2 * near + c1 > 0 else -1)
-    w = min(roots)
+    w = min(roots, key=lambda name: (name not in prefer, name))
     _, c1w, c2w, dw, sw = roots[w]
     root_w = (named(w) * (2 * c2w) + Poly.const(c1w)) * sw  # sqrt(Dw), as a Poly in w
     out = {}

@@ -29,6 +29,7 @@ from ..checker.farkas import Fact, Skeleton, check_lemma
 from ..checker.format import MAX_PRODUCT
 from ..model.poly import Atom, Poly, named
 from .multipliers import multipliers, touching_point
+from .tangency import field_multipliers
 
 MAX_PRODUCT_FACTS = 48
 MAX_CUBIC_FACTS = 40  # products of three facts only for cores this small
@@ -36,6 +37,7 @@ MAX_SPLITS = 2000  # new atoms one search may add
 MAX_PIECES = 3000  # products of one size in a search of higher degree
 MINIMISE_SECONDS = 5.0  # Z3's limit on each subset while shrinking a core
 ATTEMPT_SECONDS = 5.0  # one LP of a Positivstellensatz search of one core
+FIELD_SECONDS = 30.0  # one LP over the quadratic field of an irrational tangency
 
 
 class Satisfiable(InternalError):
@@ -248,14 +250,13 @@ def _variable_bounds(literals: list, facts: dict, names: set):
 
 def _pruned(core: list, found: dict) -> dict:
     """The lemma over the literals its multipliers use, renumbered from 0."""
-    width = {"linear": 1, "equalities": 2, "squares": 0}  # products: all but the multiplier
-    rows = [(key, row, width.get(key, len(row) - 1)) for key in found
-            for row in found[key]]
-    used = sorted({i for _, row, w in rows for i in row[:w]})
+    spans = {"linear": (0, 1), "equalities": (0, 2), "squares": (1, -1), "products": (0, -1)}
+    rows = [(key, row, *spans[key]) for key in found for row in found[key]]
+    used = sorted({i for _, row, a, b in rows for i in row[a:b]})
     new = {old: k for k, old in enumerate(used)}
     out: dict = {"literals": [core[i] for i in used]}
-    for key, row, w in rows:
-        out.setdefault(key, []).append([new[i] for i in row[:w]] + row[w:])
+    for key, row, a, b in rows:
+        out.setdefault(key, []).append(row[:a] + [new[i] for i in row[a:b]] + row[b:])
     return out
 
 
@@ -267,7 +268,9 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
     strictness small), and then tried in turn, each LP for at most
     :data:`ATTEMPT_SECONDS`: products of two facts; the same with the assignment's bounds
     on the core's variables; with squares about the point where the core's closure
-    touches (a tangency, found by Z3, when it is rational); products of three facts; for a
+    touches (a tangency, found by Z3; when it is irrational, of degree 2, also multipliers
+    in its quadratic field, :mod:`verifier.evidence.tangency`, with products of two and
+    three facts, each LP for at most :data:`FIELD_SECONDS`); products of three facts; for a
     small core of high degree, products of up to as many facts as that degree.
     Returns (core, multipliers) or (core, None)."""
     closure = _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, False, relaxed=True)
@@ -280,24 +283,40 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
         _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, complete=False)
     core = _minimal(smaller or core, theory, deadline)
     bounded = core + _bounds_on(core, literals, facts)
+    pinned = bounded + _pins_on(core, literals, facts)  # with the quadratics pinning values
+    centre = None if relaxed else touching_point([_fact(facts, l) for l in pinned], deadline)
+    generators = set().union(*(c.variables() for c in centre.values())) if centre else set()
+    w = min(generators) if generators else None  # the touching point is in Q(w), irrational
     fs = [_fact(facts, l) for l in bounded]
-    centre = None if relaxed else touching_point(fs, deadline)
     top = min(MAX_PRODUCT, max(f.t.degree_in(lambda v: True) for f in fs))
-    attempts = [(core, 2, None), (bounded, 2, None)] + \
-        ([(bounded, 2, centre)] if centre else []) + \
-        ([(bounded, 3, centre)] if len(fs) <= MAX_CUBIC_FACTS else []) + \
-        [(bounded, d, centre) for d in range(4, top + 1)
+    attempts = [(core, 2, None, False), (bounded, 2, None, False)] + \
+        ([(bounded, 2, centre, False)] if centre else []) + \
+        ([(pinned, d, centre, True) for d in (2, 3)] if w else []) + \
+        ([(bounded, 3, centre, False)] if len(fs) <= MAX_CUBIC_FACTS else []) + \
+        [(bounded, d, centre, False) for d in range(4, top + 1)
          if math.comb(len(fs) + d - 1, d) <= MAX_PIECES]
-    for literals_used, degree, at in attempts:
+    for literals_used, degree, at, in_field in attempts:
         left = deadline - time.monotonic()
         if left <= 0:
             break
         used = [_fact(facts, l) for l in literals_used]
-        found = multipliers(used, True, min(left, ATTEMPT_SECONDS), degree, at)
+        if in_field:
+            found = field_multipliers(used, at, w, degree, min(left, FIELD_SECONDS))
+        else:
+            found = multipliers(used, True, min(left, ATTEMPT_SECONDS), degree, at)
         if found is not None:
             check_lemma(used, found)
             return literals_used, found
     return bounded, None
+
+
+def _pins_on(core: list, literals: list, facts: dict) -> list:
+    """The assignment's literals on one variable of the core that are not linear (the
+    quadratic equality pinning an algebraic value), not in the core already."""
+    names = {v for l in core for v in _fact(facts, l).t.variables()}
+    chosen = set(core)
+    return [l for l in literals if l not in chosen and len(_fact(facts, l).t.variables()) == 1
+            and _fact(facts, l).t.variables() <= names and not _is_linear(_fact(facts, l))]
 
 
 def _minimal(core: list, theory: _Theory, deadline: float) -> list:
