@@ -29,40 +29,11 @@ TOUCH_SECONDS = 5.0  # Z3's limit on finding a touching point
 
 def multipliers(facts: list[Fact], products: bool, seconds: float, degree: int = 2,
                  centre: dict | None = None) -> dict | None:
-    """Multipliers from an exact LP (Z3 on linear real arithmetic): linear rows, with
-    ``products`` also products of 2 to ``degree`` facts and equalities times monomials
-    below ``degree``, and with a ``centre`` ({x: c_x}, each c_x a rational or a linear
-    Poly in one variable w, :func:`touching_point`) squares of (x - c_x) and
-    (x - c_x) +- (y - c_y)
-    (a diagonally dominant sum of squares, which an LP can find)."""
-    n = len(facts)
-    pieces = []  # (kind, key, poly, strict, nonnegative)
-    for i, f in enumerate(facts):
-        pieces.append(("linear", (i,), f.t, f.strict, True))
-    if products:
-        for k in range(2, degree + 1):
-            for rows in itertools.combinations_with_replacement(range(n), k):
-                product = Poly.const(-1)
-                for i in rows:
-                    product = product * -facts[i].t
-                pieces.append(("products", rows, product,
-                               all(facts[i].strict for i in rows), True))
-        variables = sorted({v for f in facts for v in f.t.variables()})
-        monomials = [None] + variables + [list(m) for d in range(2, degree)
-                                         for m in itertools.combinations_with_replacement(
-                                             variables, d)]
-        for i in range(n):
-            for j in range(i + 1, n):
-                if not facts[i].strict and not facts[j].strict and \
-                        (facts[i].t + facts[j].t).terms == {}:
-                    for v in monomials:
-                        pieces.append(("equalities", (i, j, v), facts[i].t * monomial(v),
-                                       False, False))
-    if centre:
-        shifted = [b for b in (named(v) - c for v, c in sorted(centre.items())) if b.terms]
-        bases = shifted + [a + sign * b for a, b in itertools.combinations(shifted, 2)
-                           for sign in (1, -1)]
-        pieces += [("squares", (b,), -(b * b), False, True) for b in bases]
+    """Multipliers from an exact LP over the pieces of :func:`lp_pieces` (linear rows; with
+    ``products`` also products of up to ``degree`` facts and equalities; with a ``centre``
+    squares about it): with products a floating-point LP guesses the support and exact
+    elimination solves on it, else (or when that fails) Z3 on linear real arithmetic."""
+    pieces = lp_pieces(facts, range(len(facts)), degree if products else 1, centre)
     if products:  # a floating-point LP finds the support, the exact LP runs on it alone
         support = float_support(pieces, seconds)
         if support is None:
@@ -87,6 +58,39 @@ def _rows(pieces: list, value: list) -> dict:
     for (kind, key, _, _, _), m in zip(pieces, value):
         if m != 0:
             out.setdefault(kind, []).append(list(key) + [m])
+    return out
+
+
+def lp_pieces(facts: list[Fact], body, degree: int, centre: dict | None) -> list:
+    """The pieces of a multiplier LP, (kind, key, poly, strict, nonnegative): the facts
+    whose indices are in ``body``, their products of 2 to ``degree``, and (degree >= 2)
+    their equalities times monomials below ``degree``; with a ``centre`` ({x: c_x}, each
+    c_x a rational or a linear Poly in one variable w, :func:`touching_point`) squares of
+    (x - c_x) and (x - c_x) +- (y - c_y), a diagonally dominant sum of squares, which an
+    LP can find."""
+    body = list(body)
+    out = [("linear", (i,), facts[i].t, facts[i].strict, True) for i in body]
+    for k in range(2, degree + 1):
+        for rows in itertools.combinations_with_replacement(body, k):
+            product = Poly.const(-1)
+            for i in rows:
+                product = product * -facts[i].t
+            out.append(("products", rows, product, all(facts[i].strict for i in rows), True))
+    if degree >= 2:
+        variables = sorted({v for i in body for v in facts[i].t.variables()})
+        monomials = [None] + variables + [list(m) for d in range(2, degree)
+                                         for m in itertools.combinations_with_replacement(
+                                             variables, d)]
+        for i, j in itertools.combinations(body, 2):
+            if not facts[i].strict and not facts[j].strict and \
+                    (facts[i].t + facts[j].t).terms == {}:
+                out += [("equalities", (i, j, v), facts[i].t * monomial(v), False, False)
+                        for v in monomials]
+    if centre:
+        shifted = [b for b in (named(v) - c for v, c in sorted(centre.items())) if b.terms]
+        bases = shifted + [a + sign * b for a, b in itertools.combinations(shifted, 2)
+                           for sign in (1, -1)]
+        out += [("squares", (b,), -(b * b), False, True) for b in bases]
     return out
 
 

@@ -20,9 +20,9 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..checker.farkas import Fact, check_lemma, combination, monomial
-from ..model.poly import Poly, named
-from .multipliers import float_support, solve_exactly
+from ..checker.farkas import Fact, check_lemma, combination
+from ..model.poly import Poly
+from .multipliers import float_support, lp_pieces, solve_exactly
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def field_multipliers(facts: list[Fact], centre: dict, w: str, degree: int,
     field = _Field(Fraction(c1, 1) / c2, Fraction(c0, 1) / c2, _end(facts[ilo], w),
                    _end(facts[ihi], w))
     body = [i for i, f in enumerate(facts) if f.t.variables() != {w}]
-    pieces = _pieces(facts, body, centre, degree)
+    pieces = lp_pieces(facts, body, degree, centre)
     root = _Number(0, 1, field)
     powers = [_Number(1, 0, field)]
     for _ in range(1 + max(p.degree_in(lambda v: v == w) for _, _, p, _, _ in pieces)):
@@ -177,31 +177,6 @@ def field_multipliers(facts: list[Fact], centre: dict, w: str, degree: int,
     if lemma is not None:
         check_lemma(facts, lemma)
     return lemma
-
-
-def _pieces(facts: list[Fact], body: list[int], centre: dict, degree: int) -> list:
-    """(kind, key, poly, strict, nonnegative) for the facts in ``body``, their products of
-    2 to ``degree``, their equalities times monomials below ``degree``, and squares about
-    the centre (as :func:`verifier.evidence.multipliers.multipliers` builds them)."""
-    out = [("linear", (i,), facts[i].t, facts[i].strict, True) for i in body]
-    for k in range(2, degree + 1):
-        for rows in itertools.combinations_with_replacement(body, k):
-            product = Poly.const(-1)
-            for i in rows:
-                product = product * -facts[i].t
-            out.append(("products", rows, product, all(facts[i].strict for i in rows), True))
-    variables = sorted({v for i in body for v in facts[i].t.variables()})
-    monomials = [None] + variables + [list(m) for d in range(2, degree)
-                                     for m in itertools.combinations_with_replacement(
-                                         variables, d)]
-    for i, j in itertools.combinations(body, 2):
-        if not facts[i].strict and not facts[j].strict and facts[i].t + facts[j].t == Poly():
-            out += [("equalities", (i, j, v), facts[i].t * monomial(v), False, False)
-                    for v in monomials]
-    shifted = [b for b in (named(v) - c for v, c in sorted(centre.items())) if b.terms]
-    bases = shifted + [a + sign * b for a, b in itertools.combinations(shifted, 2)
-                       for sign in (1, -1)]
-    return out + [("squares", (b,), -(b * b), False, True) for b in bases]
 
 
 def _split_power(m: tuple, w: str) -> tuple[tuple, int]:
