@@ -20,7 +20,7 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..checker.farkas import Fact, check_lemma, combination
+from ..checker.farkas import CheckError, Fact, check_lemma, combination
 from ..model.poly import Poly
 from .multipliers import float_support, lp_pieces, solve_exactly
 
@@ -142,7 +142,9 @@ def field_multipliers(facts: list[Fact], centre: dict, w: str, degree: int,
     the facts do not pin w to a root of a quadratic, or no such lemma of this ``degree``
     (products of up to that many facts, squares about ``centre``) is found; ``seconds``
     bounds the floating-point LP.
-    ``centre``: {x: Poly in w}, the touching point (:func:`~verifier.evidence.multipliers.touching_point`)."""
+    ``centre``: {x: Poly in w}, the touching point
+    (:func:`~verifier.evidence.multipliers.touching_point`). A lifted lemma that does not
+    check (a search miss, never written) gives None too."""
     pins = _pins(facts, w)
     if pins is None:
         return None
@@ -174,8 +176,11 @@ def field_multipliers(facts: list[Fact], centre: dict, w: str, degree: int,
                       (ilo, ihi))
     except (_Undecided, ZeroDivisionError):
         return None
-    if lemma is not None:
-        check_lemma(facts, lemma)
+    try:
+        if lemma is not None:
+            check_lemma(facts, lemma)
+    except CheckError:  # e.g. the constant left at an end of the interval is negative
+        return None
     return lemma
 
 
