@@ -144,6 +144,21 @@ def _split_evidence():
                             "linear": [[1, "1"], [2, "1"]]}]}
 
 
+def test_the_search_splits_where_no_lemma_of_its_degrees_refutes():
+    """0 <= x <= 1 and (x - 1/2)^2 + 1/1000 < 0 (expanded): the box's bounds times each
+    other do not refute it, so the search splits at x = 1/2, where (1/2 - x)^2 >= 0 on
+    each side does; the checker needs the split to read the lemmas."""
+    ob = Obligation("no point", "unsat", (x >= 0, x <= 1,
+                                          x * x - x + F(251, 1000) * ONE < 0))
+    evidence = write_positivstellensatz(ob, Budget(farkas=0, positivstellensatz=60,
+                                                   solvers=0))
+    assert evidence["kind"] == "positivstellensatz" and len(evidence["splits"]) >= 1
+    assert "Positivstellensatz lemmas" in check_evidence(ob, evidence, None)
+    unsplit = copy.deepcopy(evidence) | {"splits": []}
+    with pytest.raises(CheckError, match="is not an arithmetic atom"):  # the split's literal
+        check_evidence(ob, unsplit, None)
+
+
 def test_case_splits_cover_both_sides():
     ob, ev = _split_evidence()
     assert "2 Positivstellensatz lemmas" in check_evidence(ob, ev, None)
