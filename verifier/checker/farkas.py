@@ -153,9 +153,10 @@ def combination(facts: list[Fact], lemma: dict) -> tuple[Poly, bool]:
 
     Rows (multiplier last): ``linear`` [i, l]: l * t_i; ``products`` [i, j, ..., m] (two
     or more facts): -m * (-t_i)(-t_j)..., as each -t is >= 0; ``squares`` [s, i, ..., m]:
-    -m * s^2 * (-t_i)... for a polynomial s times none or more facts; ``equalities`` [i, j, v, n]: n * t_i * v for literals i, j that
-    together say t_i == 0 and v None (1), a variable or a list of variables (their
-    product). l and m must be >= 0; n may have any sign.
+    -m * s^2 * (-t_i)... for a polynomial s times none or more facts; ``equalities``
+    [i, j, v, n]: n * t_i * v for literals i, j that together say t_i == 0 and v None
+    (1), a variable or a list of variables (their product). l and m must be >= 0; n may
+    have any sign.
     """
     total, strict = Poly(), False
     for i, l in lemma.get("linear", []):

@@ -5,8 +5,8 @@ that add up to a contradiction (docs/references.md [farkas1902], [stengle1974],
 :func:`multipliers` builds one LP per call: the facts, products of 2 to ``degree`` facts,
 equalities times monomials, and with a centre a diagonally dominant sum of squares. A
 floating-point LP (HiGHS, through scipy) that minimises the sum of the multipliers guesses
-a small support; exact Gaussian elimination
-over the rationals, or Z3 on linear real arithmetic, finds the exact multipliers on it.
+a small support; exact Gaussian elimination over the rationals, or Z3 on linear real
+arithmetic, finds the exact multipliers on it.
 Nothing here is trusted: :func:`verifier.checker.farkas.check_lemma` checks each lemma.
 """
 
@@ -227,7 +227,7 @@ def _over_generator(values: dict, prefer: set) -> dict | None:
         if len(coefficients) != 3:
             return None
         c0, c1, c2 = coefficients
-        near = value.approx(30).as_fraction()
+        near = value.approx(30).as_fraction()  # only picks the sign s: a guide, re-checked
         roots[name] = (c0, c1, c2, c1 * c1 - 4 * c2 * c0, 1 if 2 * c2 * near + c1 > 0 else -1)
     w = min(roots, key=lambda name: (name not in prefer, name))
     _, c1w, c2w, dw, sw = roots[w]

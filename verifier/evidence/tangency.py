@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..checker.farkas import CheckError, Fact, check_lemma, combination
-from ..model.poly import Poly
+from ..checker.format import MAX_PRODUCT
+from ..model.poly import Poly, named
 from .multipliers import float_support, lp_pieces, solve_exactly
 
 
@@ -170,15 +171,14 @@ def field_multipliers(facts: list[Fact], centre: dict, w: str, degree: int,
         value = solve_exactly([columns[k] for k in support],
                               [pieces[k][3] for k in support],
                               [pieces[k][4] for k in support], powers[0])
-        if value is None:
+        lemma = None if value is None else \
+            _lift([pieces[k] for k in support], value, facts, w, field, (iq, jq, q),
+                  (ilo, ihi))
+        if lemma is None:
             return None
-        lemma = _lift([pieces[k] for k in support], value, facts, w, field, (iq, jq, q),
-                      (ilo, ihi))
+        check_lemma(facts, lemma)
     except (_Undecided, ZeroDivisionError):
         return None
-    try:
-        if lemma is not None:
-            check_lemma(facts, lemma)
     except CheckError:  # e.g. the constant left at an end of the interval is negative
         return None
     return lemma
@@ -244,6 +244,8 @@ def _lift(pieces: list, value: list, facts: list[Fact], w: str, field: _Field,
         return None  # not constant after the equality: the field solution was not exact
     for m, h in quotient.terms.items():  # the fact iq is q itself
         names = [x for x, e in m for _ in range(e)]
+        if len(names) >= MAX_PRODUCT:
+            return None  # beyond what the checker reads (decode_lemma)
         v = None if not names else names[0] if len(names) == 1 else names
         rows.setdefault("equalities", []).append([iq, jq, v, -h])
     c1 = remainder.terms.get(((w, 1),), 0)
@@ -260,14 +262,12 @@ def _divide(p: Poly, q: Poly, w: str) -> tuple[Poly, Poly]:
     lead = q.terms[((w, 2),)]
     quotient, rest = Poly(), p
     while True:
-        top = {}
+        step = Poly()
         for m, c in rest.terms.items():
             others, e = _split_power(m, w)
             if e >= 2:
-                top[tuple(sorted(others + (((w, e - 2),) if e > 2 else ()),
-                                 key=lambda item: repr(item[0])))] = c / lead
-        if not top:
+                step = step + Poly({others: c / lead}) * named(w) ** (e - 2)
+        if not step.terms:
             return quotient, rest
-        step = Poly(top)
         quotient = quotient + step
         rest = rest - step * q
