@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 prove: $(STAMP)
-	$(BIN)/rov prove proofs/ --certificates certificates/ --positivstellensatz-seconds 900
+	$(BIN)/rov prove proofs/ --certificates certificates/ --positivstellensatz-seconds 600
 
 # re-verify every certificate that `make prove` wrote
 check: $(STAMP)

@@ -25,7 +25,6 @@ from ..encoding import smtlib
 from ..model.poly import Poly, named
 
 TOUCH_SECONDS = 5.0  # Z3's limit on finding a touching point
-FREE_DEGREE = 3  # products of more facts than this have at most one that is not a bound
 
 
 def multipliers(facts: list[Fact], products: bool, seconds: float, degree: int = 2,
@@ -71,12 +70,12 @@ def lp_pieces(facts: list[Fact], body, degree: int, centre: dict | None) -> list
     LP can find."""
     body = list(body)
     out = [("linear", (i,), facts[i].t, facts[i].strict, True) for i in body]
-    signed = {(i,): -facts[i].t for i in body}  # prod(-t_i) of each tuple of rows so far
     for k in range(2, degree + 1):
-        for rows in product_rows(facts, body, k):
-            signed[rows] = signed[rows[:-1]] * signed[rows[-1:]]
-            out.append(("products", rows, -signed[rows], all(facts[i].strict for i in rows),
-                        True))
+        for rows in itertools.combinations_with_replacement(body, k):
+            product = Poly.const(-1)
+            for i in rows:
+                product = product * -facts[i].t
+            out.append(("products", rows, product, all(facts[i].strict for i in rows), True))
     if degree >= 2:
         variables = sorted({v for i in body for v in facts[i].t.variables()})
         monomials = [None] + variables + [list(m) for d in range(2, degree)
@@ -93,25 +92,6 @@ def lp_pieces(facts: list[Fact], body, degree: int, centre: dict | None) -> list
                            for sign in (1, -1)]
         out += [("squares", (b,), -(b * b), False, True) for b in bases]
     return out
-
-
-def product_rows(facts: list[Fact], body, k: int) -> list[tuple]:
-    """The products of ``k`` facts of ``body`` that an LP of degree k takes, as sorted index
-    tuples: all of them up to :data:`FREE_DEGREE` facts; beyond, those with at most one
-    factor that is not a bound (a fact linear in one variable), since the high powers a
-    lemma needs are bounds' products (a small box's monomials), and all products would
-    be too many."""
-    body = sorted(body)
-    if k <= FREE_DEGREE:
-        return list(itertools.combinations_with_replacement(body, k))
-    box = [i for i in body if len(facts[i].t.variables()) == 1
-           and facts[i].t.degree_in(lambda v: True) == 1]
-    others = [i for i in body if i not in set(box)]
-    out = set(itertools.combinations_with_replacement(box, k))
-    for i in others:
-        out.update(tuple(sorted((i,) + rest))
-                   for rest in itertools.combinations_with_replacement(box, k - 1))
-    return sorted(out)
 
 
 def solve_exactly(columns: list, strict: list, nonnegative: list, one=Fraction(1)) \

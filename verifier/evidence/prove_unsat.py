@@ -2,9 +2,7 @@
 
 :func:`farkas_evidence` runs a lazy SMT loop of its own: a SAT solver
 (python-sat) proposes an assignment of the skeleton, Z3 finds a small
-infeasible core of its arithmetic literals (for nonlinear ones, a fresh solver
-decides the whole assignment and the core comes from its parts,
-:func:`core_by_parts`), and the exact multipliers that
+infeasible core of its arithmetic literals, and the exact multipliers that
 refute the core are found by a linear program
 (:mod:`verifier.evidence.multipliers`). The core's negation
 is added as a clause, until the skeleton is unsatisfiable. A nonlinear core
@@ -19,7 +17,7 @@ Solver agreement (Z3 and Yices deciding the SMT-LIB text) is in
 
 from __future__ import annotations
 
-import itertools
+import math
 import time
 from fractions import Fraction
 
@@ -30,13 +28,13 @@ from ..errors import InternalError
 from ..checker.farkas import Fact, Skeleton, check_lemma
 from ..checker.format import MAX_PRODUCT
 from ..model.poly import Atom, Poly, named
-from .multipliers import multipliers, product_rows, touching_point
+from .multipliers import multipliers, touching_point
 from .tangency import field_multipliers
 
 MAX_PRODUCT_FACTS = 48
 MAX_CUBIC_FACTS = 40  # products of three facts only for cores this small
 MAX_SPLITS = 2000  # new atoms one search may add
-MAX_PIECES = 9000  # products of one size in a search of higher degree
+MAX_PIECES = 3000  # products of one size in a search of higher degree
 MINIMISE_SECONDS = 5.0  # Z3's limit on each subset while shrinking a core
 ATTEMPT_SECONDS = 5.0  # one LP of a Positivstellensatz search of one core
 FIELD_SECONDS = 30.0  # one LP over the quadratic field of an irrational tangency
@@ -62,7 +60,7 @@ def farkas_evidence(formulas: list, seconds: float, extended: bool = False) -> d
     facts = {v: (sk.fact(v), sk.fact(-v)) for v in sk.atom_vars}
     linear = _Theory("QF_LRA", [v for v in sk.atom_vars if _is_linear(facts[v][0])], facts,
                      complete=False)
-    whole = _Theory("QF_NRA", [], facts, complete=True)  # decides, with no assumptions
+    whole = _Theory("QF_NRA", sk.atom_vars, facts, complete=True)
     lemmas, splits = [], []
     with Solver(name="cadical153", bootstrap_with=sk.clauses) as sat:
         while sat.solve():
@@ -73,7 +71,7 @@ def farkas_evidence(formulas: list, seconds: float, extended: bool = False) -> d
             lemma = None
             for theory, products in ((linear, False), (whole, True)):
                 try:
-                    core = _assignment_core(theory, theory is whole, literals, facts, deadline)
+                    core = theory.core(literals, deadline)
                 except _OutOfTime:
                     return None
                 if core is not None:
@@ -99,65 +97,11 @@ def farkas_evidence(formulas: list, seconds: float, extended: bool = False) -> d
                 return None  # the split is an atom the skeleton has already
             splits.append(sk.atoms[-1])
             facts[v] = (sk.fact(v), sk.fact(-v))
-            linear.add(v, facts)
+            for theory in (linear, whole):
+                theory.add(v, facts)
             sat.add_clause([v, -v])
     return {"skeleton": Skeleton(formulas) if splits else sk, "lemmas": lemmas,
             "splits": splits}
-
-
-def _assignment_core(theory: "_Theory", nonlinear: bool, literals: list, facts: dict,
-                     deadline: float) -> list | None:
-    """The theory's infeasible core of an assignment, or None when it is satisfiable
-    (raises Satisfiable instead for the complete theory). The nonlinear theory decides the
-    whole assignment with a fresh solver and no assumptions (:meth:`_Theory.decide`), and
-    takes its core from parts (:func:`core_by_parts`): measured, Z3's incremental solver
-    with every atom behind an assumption left some of these assignments undecided for
-    minutes, past its time limit, where a fresh one decided them in 0.3 s. Raises
-    _OutOfTime when Z3 gives up."""
-    if not nonlinear:
-        return theory.core(literals, deadline)
-    if not theory.decide(literals, deadline):
-        return None
-    return core_by_parts(literals, facts, deadline, theory.terms)
-
-
-def core_by_parts(literals: list, facts: dict, deadline: float, terms: dict | None = None) \
-        -> list:
-    """An infeasible core of an infeasible assignment, from its parts: its linear literals
-    with the nonlinear ones of one, then of two, of its components (nonlinear literals
-    joined by a shared variable), each part decided within :data:`MINIMISE_SECONDS` by a
-    fresh solver, the first infeasible one shrunk by :func:`_minimal`; when none is, the
-    whole assignment shrunk. ``terms``: Z3 terms of the literals already built
-    ({literal: term}), shared."""
-    terms = {} if terms is None else terms
-    linear = [l for l in literals if _is_linear(_fact(facts, l))]
-    component: dict = {}  # variable -> its representative (union-find)
-
-    def root(x):
-        while component.setdefault(x, x) != x:
-            x = component[x]
-        return x
-    nonlinear = [l for l in literals if not _is_linear(_fact(facts, l))]
-    for l in nonlinear:
-        names = sorted(_fact(facts, l).t.variables())
-        for x in names[1:]:
-            component[root(x)] = root(names[0])
-    groups: dict = {}
-    for l in nonlinear:
-        groups.setdefault(root(min(_fact(facts, l).t.variables())), []).append(l)
-    parts = list(groups.values())
-    theory = _Theory("QF_NRA", [], facts, False, terms=terms)
-    for size in (1, 2):
-        for chosen in itertools.combinations(parts, size):
-            if time.monotonic() > deadline:
-                raise _OutOfTime
-            part = linear + [l for part in chosen for l in part]
-            try:
-                if theory.decide(part, deadline, part=True):
-                    return _minimal(part, theory, deadline)
-            except _OutOfTime:
-                continue
-    return _minimal(literals, theory, deadline)
 
 
 def _split(core: list, literals: list, facts: dict) -> Poly | None:
@@ -213,67 +157,48 @@ def _is_linear(fact: Fact) -> bool:
 
 
 class _Theory:
-    """Z3 on the literals of some atoms: an incremental solver with each literal behind an
-    assumption flag (:meth:`core`, for linear arithmetic), and a fresh solver with no
-    assumptions for each question (:meth:`decide`, for nonlinear arithmetic, where the
-    incremental solver was measured to stall past its time limit).
+    """An incremental Z3 solver over some atoms, each literal behind an assumption flag.
 
     ``complete``: its atoms are all the atoms, so a satisfiable assignment is a model of
     the system. ``relaxed``: strict inequalities are read as non-strict (the closure).
     """
 
     def __init__(self, logic: str, atom_vars: list, facts: dict, complete: bool,
-                 relaxed: bool = False, terms: dict | None = None):
+                 relaxed: bool = False):
         self.complete, self.relaxed = complete, relaxed
-        self.logic, self.facts = logic, facts
-        self.terms = {} if terms is None else terms  # literal -> its Z3 term, shared
         self.solver = z3.SolverFor(logic)
         self.flag_of: dict = {}
         self.literal_of: dict = {}
         for v in atom_vars:
             self._flag(v, facts)
 
-    def _constraint(self, lit: int, relaxed: bool):
-        f = _fact(self.facts, lit)
-        if lit not in self.terms:
-            self.terms[lit] = smt.term(f.t, integers=False)  # the real relaxation
-        t = self.terms[lit]
-        return t < 0 if f.strict and not relaxed else t <= 0
-
     def _flag(self, v: int, facts: dict) -> None:
         for lit in (v, -v):
             self.flag_of[lit] = z3.Bool(f"__lit{lit}")
-            self.solver.add(z3.Implies(self.flag_of[lit], self._constraint(lit, self.relaxed)))
+            f = _fact(facts, lit)
+            t = smt.term(f.t, integers=False)  # the real relaxation
+            strict = f.strict and not self.relaxed
+            self.solver.add(z3.Implies(self.flag_of[lit], t < 0 if strict else t <= 0))
             self.literal_of[self.flag_of[lit].get_id()] = lit
 
-    def decide(self, literals: list, deadline: float, part: bool = False) -> bool:
-        """Whether the literals are infeasible, decided by a fresh solver with no
-        assumptions (for a ``complete`` theory not asked about a ``part``, satisfiable
-        literals are a model: Satisfiable). Raises _OutOfTime when Z3 gives up."""
+    def add(self, v: int, facts: dict) -> None:
+        """A new atom (a split), when it belongs to this theory (the linear one takes only
+        linear atoms)."""
+        if self.complete or self.relaxed or _is_linear(facts[v][0]):
+            self._flag(v, facts)
+
+    def core(self, literals: list, deadline: float, part: bool = False) -> list | None:
+        """An infeasible subset of the literals it knows; None when they are satisfiable
+        (for a ``complete`` theory not asked about a ``part`` of an assignment, that is a
+        model: Satisfiable). Raises _OutOfTime when Z3 gives up."""
         limit = deadline - time.monotonic()
         if part:
             limit = min(limit, MINIMISE_SECONDS)
-        solver = z3.SolverFor(self.logic)
-        solver.set("timeout", max(1, int(limit * 1000)))
-        solver.add(*(self._constraint(l, self.relaxed) for l in literals))
-        answer = solver.check()
-        if answer == z3.sat and self.complete and not part:
-            raise Satisfiable("an assignment of the skeleton is satisfiable")
-        if answer not in (z3.sat, z3.unsat):
-            raise _OutOfTime
-        return answer == z3.unsat
-
-    def add(self, v: int, facts: dict) -> None:
-        """A new atom (a split), when it is linear."""
-        if _is_linear(facts[v][0]):
-            self._flag(v, facts)
-
-    def core(self, literals: list, deadline: float) -> list | None:
-        """An infeasible subset of the literals it knows (the incremental solver's unsat
-        core); None when they are satisfiable. Raises _OutOfTime when Z3 gives up."""
-        self.solver.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
+        self.solver.set("timeout", max(1, int(limit * 1000)))
         answer = self.solver.check([self.flag_of[l] for l in literals if l in self.flag_of])
         if answer == z3.sat:
+            if self.complete and not part:
+                raise Satisfiable("an assignment of the skeleton is satisfiable")
             return None
         if answer != z3.unsat:
             raise _OutOfTime
@@ -348,13 +273,15 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
     three facts, each LP for at most :data:`FIELD_SECONDS`); products of three facts; for a
     small core of high degree, products of up to as many facts as that degree.
     Returns (core, multipliers) or (core, None)."""
-    closure = _Theory("QF_NRA", [], facts, False, relaxed=True)
+    closure = _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, False, relaxed=True)
     try:
-        relaxed = closure.decide(core, deadline, part=True)
+        smaller = closure.core(core, deadline, part=True)
     except _OutOfTime:
-        relaxed = False
-    core = _minimal(core, closure if relaxed else _Theory("QF_NRA", [], facts, False),
-                    deadline)
+        smaller = None
+    relaxed = smaller is not None
+    theory = closure if relaxed else \
+        _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, complete=False)
+    core = _minimal(smaller or core, theory, deadline)
     bounded = core + _bounds_on(core, literals, facts)
     pinned = bounded + _pins_on(core, literals, facts)  # with the quadratics pinning values
     centre = None if relaxed else touching_point([_fact(facts, l) for l in pinned], deadline)
@@ -367,7 +294,7 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
         ([(pinned, d, centre, True) for d in (2, 3)] if w else []) + \
         ([(bounded, 3, centre, False)] if len(fs) <= MAX_CUBIC_FACTS else []) + \
         [(bounded, d, centre, False) for d in range(4, top + 1)
-         if len(product_rows(fs, range(len(fs)), d)) <= MAX_PIECES]
+         if math.comb(len(fs) + d - 1, d) <= MAX_PIECES]
     for literals_used, degree, at, in_field in attempts:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -393,27 +320,20 @@ def _pins_on(core: list, literals: list, facts: dict) -> list:
 
 
 def _minimal(core: list, theory: _Theory, deadline: float) -> list:
-    """A subset of the core that the theory still finds infeasible, minimal when time
-    allows: deletion in chunks of a quarter of the literals, then halves of that, down to
-    single literals, each subset decided by a fresh solver with no assumptions
-    (:meth:`_Theory.decide`; an undecided subset is kept)."""
-    kept, width = list(core), max(1, len(core) // 4)
-    while time.monotonic() < deadline:
-        i = 0
-        while i < len(kept) and time.monotonic() < deadline:
-            rest = kept[:i] + kept[i + width:]
-            try:
-                infeasible = theory.decide(rest, deadline, part=True)
-            except _OutOfTime:
-                infeasible = False
-            if infeasible:
-                kept = rest
-            else:
-                i += width
-        if width == 1:
-            break
-        width = max(1, width // 2)
-    return kept
+    """A minimal subset of the core that the theory still finds infeasible (deletion, each
+    unsat answer's own core kept)."""
+    keep, i = list(core), 0
+    while i < len(keep) and time.monotonic() < deadline:
+        try:
+            smaller = theory.core(keep[:i] + keep[i + 1:], deadline, part=True)
+        except _OutOfTime:
+            smaller = None
+        if smaller is None:
+            i += 1
+        else:
+            keep = [l for l in keep if l in set(smaller)]
+            i = min(i, len(keep))
+    return keep
 
 
 def __getattr__(name: str):
