@@ -227,7 +227,9 @@ def _over_generator(values: dict, prefer: set) -> dict | None:
         if len(coefficients) != 3:
             return None
         c0, c1, c2 = coefficients
-        near = value.approx(30).as_fraction()  # only picks the sign s: a guide, re-checked
+        # only picks which root (the sign s): a wrong pick misplaces the squares' centre,
+        # a search miss at worst, since every lemma is checked by check_lemma
+        near = value.approx(30).as_fraction()
         roots[name] = (c0, c1, c2, c1 * c1 - 4 * c2 * c0, 1 if 2 * c2 * near + c1 > 0 else -1)
     w = min(roots, key=lambda name: (name not in prefer, name))
     _, c1w, c2w, dw, sw = roots[w]
