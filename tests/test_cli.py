@@ -189,3 +189,17 @@ def test_prove_under_a_reading_and_the_reading_matrix(capsys, tmp_path):
     page = findings.read_text()
     assert "## The post under each reading" in page and "| L3 | pd-a |" in page
     assert page.count("| X2 |") == 4 and page.count("| X3 |") == 1
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"]])
+def test_light_commands_load_no_heavy_library(argv):
+    """`rov --help` and `rov list` start without sympy, Z3, matplotlib or Dask (their
+    imports are most of a slow start-up; bench/startup.py times it)."""
+    script = ("import sys\nfrom verifier.apps.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "print(sorted({'sympy', 'z3', 'matplotlib', 'distributed', 'pygambit'}"
+              " & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"

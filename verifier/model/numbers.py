@@ -11,15 +11,17 @@ caller asks to rationalize it to the shortest decimal it prints as.
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal
 from fractions import Fraction
-from typing import Union
-
-import sympy
+from typing import TYPE_CHECKING, Union
 
 from ..errors import InputError
 
-Number = Union[Fraction, sympy.Expr]
+if TYPE_CHECKING:
+    import sympy
+
+Number = Union[Fraction, "sympy.Expr"]  # sympy is imported where an algebraic number needs it
 
 _RATIONAL = re.compile(r"^\s*([+-]?\d+)(?:\s*/\s*(\d+))?\s*$")
 _DECIMAL = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -53,7 +55,7 @@ def exact(value, rationalize: bool = False) -> Fraction:
         raise InexactNumberError(f"{value!r} is a boolean, not a number")
     if isinstance(value, (int, Fraction)):
         return Fraction(value)
-    if isinstance(value, sympy.Rational):
+    if _is_sympy(value, "Rational"):
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -84,8 +86,16 @@ def exact(value, rationalize: bool = False) -> Fraction:
     raise InexactNumberError(f"{value!r} of type {type(value).__name__} is not an exact number")
 
 
-def to_sympy(x: Number) -> sympy.Expr:
+def _is_sympy(value, kind: str) -> bool:
+    """Whether ``value`` is a sympy object of class ``kind``, without importing sympy: a
+    sympy object exists only once sympy was imported (keeps start-up light)."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, getattr(sympy, kind))
+
+
+def to_sympy(x: Number) -> "sympy.Expr":
     """The same number as a sympy expression."""
+    import sympy
     if isinstance(x, (int, Fraction)):
         return sympy.Rational(Fraction(x).numerator, Fraction(x).denominator)
     return x
@@ -97,7 +107,7 @@ def simplify_number(x: Number) -> Number:
         return x
     if isinstance(x, int):
         return Fraction(x)
-    if isinstance(x, sympy.Basic) and x.is_Rational:
+    if _is_sympy(x, "Basic") and x.is_Rational:
         return Fraction(int(x.p), int(x.q))
     return x
 
@@ -112,6 +122,7 @@ def sign(x: Number) -> int:
     x = simplify_number(x)
     if isinstance(x, Fraction):
         return (x > 0) - (x < 0)
+    import sympy
     expr = sympy.nsimplify(x) if not isinstance(x, sympy.Basic) else x
     t = sympy.Dummy("t")
     if sympy.minimal_polynomial(expr, t, polys=True).as_expr() == t:
@@ -145,5 +156,6 @@ def fmt(x: Number, decimals: int | None = None) -> str:
         return f"{Decimal(str(value)):.{decimals}f}"
     if isinstance(x, Fraction):
         return str(x)
+    import sympy
     return sympy.sstr(x)
 

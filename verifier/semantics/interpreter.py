@@ -28,8 +28,6 @@ from fractions import Fraction
 from itertools import combinations, product
 from typing import Mapping, Sequence
 
-import sympy
-
 from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
                      PlayEstimate, Program, Query, QueryKey, Surely, SurelyCone, SurelyOutside,
                      query_key)
@@ -265,6 +263,7 @@ class _Evaluator:
                     xs.append(simplify_number(-(c0 + c2 * y) / slope))
             if c3 != 0:
                 xs.append(-c2 / c3)
+        import sympy  # here, not at the top: start-up stays light (sympy takes 0.5 s)
         t = sympy.Symbol("t")
         for (a0, a1, a2, a3), (b0, b1, b2, b3) in combinations(coeffs, 2):
             # g = (a0 + a1 t) + (a2 + a3 t) y, h likewise: eliminate y
@@ -338,6 +337,7 @@ def _interval(vertices: list) -> tuple:
 def _bilinear(poly) -> tuple:
     """(c0, c1, c2, c3) with poly = c0 + c1 x + c2 y + c3 x y at self = (x, 1 - x),
     opp = (y, 1 - y)."""
+    import sympy
     x, y = sympy.Symbol("x"), sympy.Symbol("y")
     expr = sympy.expand(poly.fold(lambda c: sympy.Rational(c.numerator, c.denominator),
                                   lambda v: {("self", 0): x, ("self", 1): 1 - x,
