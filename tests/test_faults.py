@@ -104,6 +104,28 @@ def test_a_killed_worker_and_a_killed_run_lose_nothing_finished(tmp_path):
         assert (results / name).read_text() == text
 
 
+def _running(pid: int) -> bool:
+    """Whether a process exists and has not ended (a zombie waiting to be reaped has)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().split()[2] not in "ZX"
+    except OSError:
+        return False
+
+
+def test_the_workers_of_a_killed_run_stop_with_it():
+    """SIGKILL on the main process alone (no handler of its own runs): its pool workers,
+    each in the middle of a ten-minute item, notice they are orphaned and end too."""
+    script = ("import time\nfrom verifier.decision.jobs import run_jobs\n"
+              "run_jobs(time.sleep, [600, 600], jobs=2)")
+    run = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        workers = _wait_for(lambda: len(_workers(run.pid)) == 2 and _workers(run.pid))
+    finally:
+        run.kill()
+        run.wait()
+    _wait_for(lambda: not any(_running(w) for w in workers), 60)
+
+
 def test_a_figure_whose_write_fails_leaves_the_old_file_and_no_debris(tmp_path, monkeypatch):
     import matplotlib
     matplotlib.use("Agg")

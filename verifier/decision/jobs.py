@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,10 +31,11 @@ from typing import Callable, Sequence
 
 from ..errors import InputError, InternalError, SolverUnknown
 
-__all__ = ["run_jobs", "run_bounded", "progress_bar", "write_atomically", "save_figure",
-           "JobError", "JobFailure", "OutOfTime"]
+__all__ = ["run_jobs", "run_bounded", "exit_with_parent", "progress_bar", "write_atomically",
+           "save_figure", "JobError", "JobFailure", "OutOfTime"]
 
 ATTEMPTS = 2  # runs of an item whose worker died (the second alone), before it is given up
+ORPHAN_POLL_SECONDS = 0.5  # how often a worker looks whether the process that started it is gone
 
 
 class JobError(InputError):
@@ -102,7 +104,10 @@ def run_bounded(function: Callable, seconds: float):
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
+    parent = os.getpid()
+
     def child():
+        exit_with_parent(parent)
         try:
             send.send((True, function()))
         except BaseException as err:  # noqa: BLE001 - sent back and raised in the parent
@@ -131,6 +136,18 @@ def run_bounded(function: Callable, seconds: float):
     return value
 
 
+def exit_with_parent(parent: int) -> None:
+    """Start a daemon thread that ends this process (``os._exit``) as soon as the process
+    ``parent`` that started it is gone (this process is re-parented), checked every
+    ``ORPHAN_POLL_SECONDS``. A worker whose parent was killed (SIGTERM, SIGKILL, a closed
+    terminal) would otherwise go on computing its item, up to its whole budget, unseen."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_POLL_SECONDS)
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _in_processes(function: Callable, items: list, jobs: int, done) -> None:
     """A pool of fresh (spawned) processes. When a worker dies, every item that was in
     flight is run again alone in a process of its own, so an item that kills its
@@ -145,7 +162,8 @@ def _in_processes(function: Callable, items: list, jobs: int, done) -> None:
 def _pool(function: Callable, items: list, todo: list, jobs: int, context, done) -> list:
     """Run ``todo`` in one pool; the indices whose worker died."""
     lost = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context,
+                             initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(function, items[k]): k for k in todo}
         try:
             for future in as_completed(futures):
