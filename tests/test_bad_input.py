@@ -47,6 +47,13 @@ CASES = [
     ("gambit-three-players", {"g.nfg": 'NFG 1 R "x" { "1" "2" "3" } { 2 2 2 }\n'
                               + " ".join(map(str, range(24))) + "\n"}, SOLVE, 2, "3 players"),
     ("gambit-garbage", {"g.nfg": "garbage\n"}, SOLVE, 2, "not a readable Gambit game"),
+    ("gambit-gigantic-declared", {"g.nfg": 'NFG 1 R "x" { "1" "2" } { 100000000 100000000 }\n'},
+     SOLVE, 2, "declares a 100000000 x 100000000 game"),
+    ("gambit-exponential-strategies", {"g.efg": 'EFG 2 R "wide" { "1" "2" }\n""\n'
+                                       + 'p "" 2 1 "" { ' + " ".join(f'"m{k}"' for k in range(13))
+                                       + ' } 0\n' + "".join(f'p "" 1 {k + 1} "" {{ "a" "b" }} 0\n'
+                                                            't "" 0\nt "" 0\n' for k in range(13))},
+     SOLVE, 2, "more than 4096 pure strategies before reduction"),
     ("agent-syntax", {}, ["solve", "nelp(eps=", "defectbot", "--game", "pd-a"], 2,
      "cannot read agent spec"),
     ("agent-unknown", {}, ["solve", "frobnicator", "defectbot", "--game", "pd-a"], 2,

@@ -19,14 +19,72 @@ SUFFIXES = (".nfg", ".efg")
 
 def read_gambit(path: str | Path) -> Game:
     """A two-player game from a Gambit ``.nfg`` or ``.efg`` file, with one-line errors."""
-    import pygambit as gbt
     path = Path(path)
+    if path.suffix == ".nfg":
+        _check_declared_sizes(path)
+    import pygambit as gbt
     reader = gbt.read_efg if path.suffix == ".efg" else gbt.read_nfg
     try:
         g = reader(str(path))
     except (OSError, ValueError, RuntimeError) as err:
         raise GameError(f"{path}: not a readable Gambit game ({_first_line(err)})") from None
+    if path.suffix == ".efg":
+        _check_strategy_counts(g, str(path))
     return from_pygambit(g, path.stem, str(path))
+
+
+def _check_declared_sizes(path: Path) -> None:
+    """Refuse an ``.nfg`` file whose header declares more than ``MAX_ACTIONS`` strategies
+    for a player, before pygambit allocates its table (a 60-byte file may declare 10^16
+    outcomes). Reads only the header: ``NFG 1 R "title" { players } { counts }`` or
+    ``{ { names } { names } }``; anything else is left to pygambit's own reader."""
+    import shlex
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        lexer = shlex.shlex(handle, posix=True, punctuation_chars="{}")
+        lexer.wordchars += "-+./"
+        tokens = iter(lexer)
+        try:
+            while next(tokens) != "{":  # NFG 1 R "title"
+                pass
+            while next(tokens) != "}":  # the players
+                pass
+            if next(tokens) != "{":
+                return
+            sizes, token = [], next(tokens)
+            while token != "}":
+                if token == "{":  # a list of strategy names: count them
+                    count = 0
+                    while next(tokens) != "}":
+                        count += 1
+                    sizes.append(count)
+                elif token.isdigit():
+                    sizes.append(int(token))
+                else:
+                    return
+                token = next(tokens)
+        except (StopIteration, ValueError):  # short or unbalanced: pygambit says what
+            return
+    if any(size > MAX_ACTIONS for size in sizes):
+        declared = " x ".join(map(str, sizes))
+        raise GameError(f"{path}: declares a {declared} game, more than {MAX_ACTIONS} "
+                        f"strategies a player")
+
+
+MAX_PURE_STRATEGIES = 4096  # before reduction: the largest product of action counts computed
+
+
+def _check_strategy_counts(g, where: str) -> None:
+    """Refuse an extensive game whose players' pure strategies (products of the numbers of
+    actions at their information sets) exceed ``MAX_PURE_STRATEGIES``, before the reduced
+    strategic form is computed (it can be exponential in the size of the file)."""
+    for player in g.players:
+        count = 1
+        for infoset in player.infosets:
+            count *= len(infoset.actions)
+            if count > MAX_PURE_STRATEGIES:
+                raise GameError(f"{where}: player {player.label or '?'} has more than "
+                                f"{MAX_PURE_STRATEGIES} pure strategies before reduction "
+                                f"(at most {MAX_ACTIONS} after it are supported)")
 
 
 def from_pygambit(g, default_name: str, where: str = "game") -> Game:
