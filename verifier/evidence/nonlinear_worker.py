@@ -6,12 +6,14 @@ nlsat), and a thread cannot stop them.
 
 :class:`NonlinearWorker` runs this file as a script (``python -I``: it imports z3 alone,
 not the package), sends one request per line and kills the process when no answer comes
-in time. A request is JSON: ``{"method", "smtlib", "flags", "seconds"}``, the text
-declaring the variables and a Boolean flag per literal, each flag implying its literal
-(``(assert (=> n ...))``), and the flags to assume; the answer is ``{"answer": "sat" | "unsat" | "unknown", "core": [names]}``.
-Methods: ``nlsat`` (docs/references.md [jovanovic-demoura2012], the ``qfnra-nlsat``
-tactic) and ``smt`` (Z3's SMT core with nla, with the bound optimisation and the Horner
-schemes off). Nothing here is trusted: the cores only guide the search.
+in time. A request is JSON: ``{"method", "smtlib", "flags", "seconds", "drop"}``; the text
+declares variables and a Boolean flag per literal, each flag implying its literal
+(``(assert (=> n ...))``), and the flags are assumed; the answer is
+``{"answer": "sat" | "unsat" | "unknown", "core": [flags]}``. Methods: ``incremental``
+(with ``"theory"``, a number: Z3's incremental solver of that theory, kept between
+requests, the text adding atoms to it; ``drop`` lists theories to forget) and ``nlsat``
+(the text is the whole problem, decided afresh by the ``qfnra-nlsat`` tactic,
+docs/references.md [jovanovic-demoura2012]). Nothing here is trusted: the cores only guide the search.
 """
 
 from __future__ import annotations
@@ -28,22 +30,24 @@ class WorkerTimeout(Exception):
 
 
 class NonlinearWorker:
-    """One worker process, started on first use and again after a kill."""
+    """One worker process, started on first use and again after a kill; ``generation``
+    counts the starts (a new process knows no theory)."""
 
     def __init__(self):
         self.process: subprocess.Popen | None = None
+        self.generation = 0
+        self.dropped: list[int] = []  # theories to forget, sent with the next request
 
-    def check(self, method: str, smtlib: str, flags: list[str], seconds: float) \
-            -> tuple[str, list[str]]:
-        """(answer, the flags of an unsat core) for the SMT-LIB text under the flags; raises :class:`WorkerTimeout` when no
-        answer comes within ``seconds`` (and the start's own allowance)."""
+    def check(self, request: dict, seconds: float) -> tuple[str, list[str]]:
+        """(answer, the flags of an unsat core) for a request (see the module's text);
+        raises :class:`WorkerTimeout` when no answer comes within ``seconds`` (and the
+        start's own allowance)."""
         import selectors
         started = self.process is None or self.process.poll() is not None
         if started:
-            self.process = subprocess.Popen([sys.executable, "-I", __file__],
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            text=True)
-        request = {"method": method, "smtlib": smtlib, "flags": flags, "seconds": seconds}
+            self.start()
+        request = dict(request, seconds=seconds, drop=self.dropped)
+        self.dropped = []
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         with selectors.DefaultSelector() as watch:
@@ -52,9 +56,19 @@ class NonlinearWorker:
         line = self.process.stdout.readline() if ready else ""
         if not line:
             self.close()
-            raise WorkerTimeout(f"no answer from the {method} worker in {seconds:.1f} s")
+            raise WorkerTimeout(f"no answer from the {request['method']} worker in "
+                                f"{seconds:.1f} s")
         answer = json.loads(line)
         return answer["answer"], answer["core"]
+
+    def start(self) -> None:
+        """Start a new process."""
+        self.close()
+        self.process = subprocess.Popen([sys.executable, "-I", __file__],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
+        self.generation += 1
+        self.dropped = []
 
     def close(self) -> None:
         """Kill the process, if any."""
@@ -64,27 +78,30 @@ class NonlinearWorker:
             self.process = None
 
 
-def _decide(method: str, smtlib: str, flags: list[str], seconds: float) -> dict:
+def _decide(request: dict, theories: dict) -> dict:
     import z3
-    if method == "nlsat":
+    for theory in request.get("drop", ()):
+        theories.pop(theory, None)
+    if request["method"] == "nlsat":
         solver = z3.Tactic("qfnra-nlsat").solver()
-    else:
-        solver = z3.SolverFor("QF_NRA")
-        solver.set(**{"arith.nl.optimize_bounds": False, "arith.nl.horner": False})
-    solver.set("unsat_core", True)
-    solver.set("timeout", max(1, int(seconds * 1000)))
-    solver.from_string(smtlib)
-    answer = solver.check([z3.Bool(f) for f in flags])
+        solver.set("unsat_core", True)
+        solver.from_string(request["smtlib"])
+    else:  # incremental: the theory's solver, with the new atoms added
+        solver = theories.get(request["theory"])
+        if solver is None:
+            solver = theories[request["theory"]] = z3.SolverFor("QF_NRA")
+        if request["smtlib"]:
+            solver.from_string(request["smtlib"])
+    solver.set("timeout", max(1, int(request["seconds"] * 1000)))
+    answer = solver.check([z3.Bool(f) for f in request["flags"]])
     core = [str(c) for c in solver.unsat_core()] if answer == z3.unsat else []
     return {"answer": str(answer), "core": core}
 
 
 def _serve() -> None:
+    theories: dict = {}
     for line in sys.stdin:
-        request = json.loads(line)
-        answer = _decide(request["method"], request["smtlib"], request["flags"],
-                         request["seconds"])
-        print(json.dumps(answer), flush=True)
+        print(json.dumps(_decide(json.loads(line), theories)), flush=True)
 
 
 if __name__ == "__main__":

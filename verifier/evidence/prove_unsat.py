@@ -17,7 +17,9 @@ Solver agreement (Z3 and Yices deciding the SMT-LIB text) is in
 
 from __future__ import annotations
 
+import itertools
 import time
+import weakref
 from fractions import Fraction
 
 import z3
@@ -38,7 +40,7 @@ MAX_PIECES = 3000  # products of one size in a search of higher degree
 MINIMISE_SECONDS = 5.0  # Z3's limit on each subset while shrinking a core
 ATTEMPT_SECONDS = 5.0  # one LP of a Positivstellensatz search of one core
 FIELD_SECONDS = 30.0  # one LP over the quadratic field of an irrational tangency
-NONLINEAR_SECONDS = 10.0  # one method's limit on one nonlinear check (nonlinear_worker)
+INCREMENTAL_SECONDS = 2.0  # the incremental solver's limit on one nonlinear check
 
 
 class Satisfiable(InternalError):
@@ -175,6 +177,11 @@ class _Theory:
         self.text: dict = {}  # literal -> SMT-LIB of its constraint, named by the literal
         self.variables: dict = {}  # literal -> its variables' declarations
         self.literal_of: dict = {}
+        # its number in the worker, the worker's start it was sent to, the literals not
+        # sent yet and the variables declared
+        self.id, self.generation, self.unsent, self.declared = next(_THEORY_IDS), 0, [], set()
+        if not self.incremental:
+            weakref.finalize(self, _forget, self.id)
         for v in atom_vars:
             self._flag(v, facts)
 
@@ -195,6 +202,7 @@ class _Theory:
                 self.variables[lit] = {x: f"(declare-fun {z3.Real(x).sexpr()} () Real)"
                                        for x in f.t.variables()}
                 self.literal_of[name] = lit
+                self.unsent.append(lit)
 
     def add(self, v: int, facts: dict) -> None:
         """A new atom (a split), when it belongs to this theory (the linear one takes only
@@ -227,30 +235,51 @@ class _Theory:
 
 
 _WORKER = NonlinearWorker()
+_THEORY_IDS = itertools.count()
+
+
+def _forget(theory: int) -> None:
+    """The worker may drop a theory nothing uses any more (with the next request)."""
+    _WORKER.dropped.append(theory)
 
 
 def _decide_nonlinear(asked: list, theory: _Theory, seconds: float) -> tuple[str, list]:
     """Z3's answer on the asked literals of a nonlinear theory, and the core's literals:
-    nlsat first, then Z3's SMT core, each in the worker process for at most
-    :data:`NONLINEAR_SECONDS` (and ``seconds`` in all)."""
+    the theory's incremental solver in the worker process for at most
+    :data:`INCREMENTAL_SECONDS`, then nlsat on the asked literals alone (``seconds`` in
+    all); a worker that does not answer in time is killed."""
+    deadline = time.monotonic() + seconds
+    flags = [theory.flag_of[l] for l in asked]
+    if theory.generation != _WORKER.generation or _WORKER.process is None:
+        theory.unsent, theory.declared = sorted(theory.text), set()  # a new process
+    added = {}
+    for l in theory.unsent:
+        added |= theory.variables[l]
+    added = {x: line for x, line in added.items() if x not in theory.declared}
+    request = {"method": "incremental", "theory": theory.id, "flags": flags,
+               "smtlib": "\n".join(list(added.values()) + [theory.text[l]
+                                                           for l in theory.unsent])}
+    try:
+        answer, names = _WORKER.check(request, min(seconds, INCREMENTAL_SECONDS))
+        theory.generation, theory.unsent = _WORKER.generation, []
+        theory.declared |= set(added)
+        if answer in ("sat", "unsat"):
+            return answer, [theory.literal_of[n] for n in names]
+    except WorkerTimeout:
+        pass
     declarations = {}
     for l in asked:
         declarations |= theory.variables[l]
     text = "\n".join(list(declarations.values()) + [theory.text[l] for l in asked])
-    deadline = time.monotonic() + seconds
-    answer = "unknown"
-    for method in ("nlsat", "smt"):
-        left = min(deadline - time.monotonic(), NONLINEAR_SECONDS)
-        if left <= 0:
-            break
-        try:
-            answer, names = _WORKER.check(method, text, [theory.flag_of[l] for l in asked],
-                                          left)
-        except WorkerTimeout:
-            continue
-        if answer in ("sat", "unsat"):
-            return answer, [theory.literal_of[n] for n in names]
-    return answer, []
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return "unknown", []
+    try:
+        answer, names = _WORKER.check({"method": "nlsat", "smtlib": text, "flags": flags},
+                                      left)
+    except WorkerTimeout:
+        return "unknown", []
+    return answer, [theory.literal_of[n] for n in names] if answer == "unsat" else []
 
 
 class _OutOfTime(Exception):
