@@ -19,7 +19,8 @@ from verifier.checker.obligations import Obligation
 from verifier.claims.claims import claim_certificate, load_claims
 from verifier.decision.solver import Pair
 from verifier.evidence.certificates import Budget, write_positivstellensatz
-from verifier.evidence.multipliers import touching_point
+from verifier.evidence.multipliers import (multipliers, product_count, product_rows,
+                                           touching_point)
 from verifier.evidence.tangency import field_multipliers
 from verifier.encoding.smtlib import smtlib
 from verifier.checker.format import skeleton_summary
@@ -284,3 +285,52 @@ def test_deterministic_ties_are_never_a_plain_ok():
                                     "answers)")
     assert "deterministic tie answers" in report.setting
     assert report.to_json()["oracle_model"] is False
+
+
+def test_a_fourth_power_needs_a_product_of_four_bounds():
+    """0 <= x <= 1/2 and x^4 > x/8: x/8 - x^4 = x (1/2 - x) (1/4 + x/2 + x^2), whose last
+    term x^3 (1/2 - x) is a product of four bounds; products of three facts do not refute
+    it, the LP of degree 4 does, with a product of four rows that the checker accepts."""
+    facts = [Fact(-x, False), Fact(x - F(1, 2) * ONE, False),
+             Fact(F(1, 8) * x - x * x * x * x, True)]
+    assert multipliers(facts, True, 30, degree=3) is None
+    lemma = multipliers(facts, True, 30, degree=4)
+    assert lemma is not None and any(len(row) == 5 for row in lemma["products"])
+    check_lemma(facts, lemma)
+
+
+def test_products_of_more_than_three_facts_are_bounds_on_cubic_variables_and_one_other():
+    """Of 3 bounds (x >= 0, y <= 1, z <= 1) and 2 other facts, one with the cubic term
+    x^2 y: products of four are the 5 of the bounds on x and y alone and the 2 * 4 with
+    one other fact (z's bound is in none); products of three: all 35."""
+    facts = [Fact(-x, False), Fact(y - ONE, False), Fact(z - ONE, False), Fact(x - y, False),
+             Fact(x * x * y - ONE, True)]
+    assert len(product_rows(facts, range(5), 3)) == 35
+    rows = product_rows(facts, range(5), 4)
+    assert len(rows) == 5 + 2 * 4 and len(set(rows)) == len(rows)
+    assert all(sum(i >= 3 for i in row) <= 1 and 2 not in row and list(row) == sorted(row)
+               for row in rows)
+    assert [product_count(facts, range(5), k) for k in (3, 4, 5)] == \
+        [35, 13, len(product_rows(facts, range(5), 5))]
+
+
+def test_a_support_with_no_exact_solution_falls_back_to_the_exact_lp():
+    """A core of the red boundary's search (P-N3-lp-min-pd-a, a box at the corner d = 0):
+    elo >= 3/5 follows from the quadratic fact and elo * fhi >= 0, against elo <= 1/1024;
+    HiGHS's solution of the LP of degree 2 cancels only up to 1e-10 on a support with no
+    exact solution (seen with HiGHS of scipy 1.16), and the exact LP over all 135 pieces
+    finds the lemma."""
+    e, lo, hi, d, s0, s1 = (named(v) for v in ("e", "elo", "fhi", "d", "s0", "s1"))
+    small = F(1, 1024) * ONE
+    # each fact t means t <= 0 (t < 0 when strict)
+    facts = [Fact(t, False) for t in (e - s1 - F(1, 2) * d, lo - e + d, -hi,
+                                      F(3, 5) * ONE + F(2, 5) * lo * hi - lo, s0 - small, -s0,
+                                      -s1, s1 - small, -e, e - small, lo - ONE)]
+    facts += [Fact(t, True) for t in (-lo, -d, hi - ONE)]
+    facts.append(Fact(d + F(301, 165) * d * d + F(12, 11) * d * d * d + F(12, 55) * d * d * d * d
+                      + F(896, 1485) * s1 - F(224, 1485) * s0 - F(224, 1485) * s0 * s1
+                      + (d + F(2, 5) * d * d) * (F(32, 33) * s1 - F(8, 33) * s0
+                                                 - F(8, 33) * s0 * s1), True))
+    lemma = multipliers(facts, True, 30, degree=2)
+    assert lemma is not None
+    check_lemma(facts, lemma)

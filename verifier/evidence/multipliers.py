@@ -25,6 +25,11 @@ from ..encoding import smtlib
 from ..model.poly import Poly, named
 
 TOUCH_SECONDS = 5.0  # Z3's limit on finding a touching point
+# the exact LP (Z3) runs on all pieces when the floating-point support has no exact
+# solution (HiGHS's tolerance accepts combinations that cancel only up to 1e-10) and
+# there are at most this many
+MAX_EXACT_PIECES = 1000
+FREE_DEGREE = 3  # products of more facts than this have at most one that is not a bound
 
 
 def multipliers(facts: list[Fact], products: bool, seconds: float, degree: int = 2,
@@ -32,17 +37,20 @@ def multipliers(facts: list[Fact], products: bool, seconds: float, degree: int =
     """Multipliers from an exact LP over the pieces of :func:`lp_pieces` (linear rows; with
     ``products`` also products of up to ``degree`` facts and equalities; with a ``centre``
     squares about it): with products a floating-point LP guesses the support and exact
-    elimination solves on it, else (or when that fails) Z3 on linear real arithmetic."""
+    elimination solves on it, else (or when that fails) Z3 on linear real arithmetic,
+    over the support or, when there are at most :data:`MAX_EXACT_PIECES`, all pieces."""
     pieces = lp_pieces(facts, range(len(facts)), degree if products else 1, centre)
     if products:  # a floating-point LP finds the support, the exact LP runs on it alone
         support = float_support(pieces, seconds)
         if support is None:
             return None
-        pieces = [pieces[k] for k in support]
-        value = solve_exactly([p[2].terms for p in pieces], [p[3] for p in pieces],
-                              [p[4] for p in pieces])
+        chosen = [pieces[k] for k in support]
+        value = solve_exactly([p[2].terms for p in chosen], [p[3] for p in chosen],
+                              [p[4] for p in chosen])
         if value is not None:
-            return _rows(pieces, value)
+            return _rows(chosen, value)
+        if len(pieces) > MAX_EXACT_PIECES:  # else the exact LP on all of them, below
+            pieces = chosen
     solver = z3.SolverFor("QF_LRA")
     solver.set("timeout", max(1, int(seconds * 1000)))
     solver.from_string(_multiplier_lp(pieces))  # text: far cheaper than z3's Python API
@@ -70,12 +78,12 @@ def lp_pieces(facts: list[Fact], body, degree: int, centre: dict | None) -> list
     LP can find."""
     body = list(body)
     out = [("linear", (i,), facts[i].t, facts[i].strict, True) for i in body]
+    signed = {(i,): -facts[i].t for i in body}  # prod(-t_i) of each tuple of rows so far
     for k in range(2, degree + 1):
-        for rows in itertools.combinations_with_replacement(body, k):
-            product = Poly.const(-1)
-            for i in rows:
-                product = product * -facts[i].t
-            out.append(("products", rows, product, all(facts[i].strict for i in rows), True))
+        for rows in product_rows(facts, body, k):
+            signed[rows] = signed[rows[:-1]] * signed[rows[-1:]]
+            out.append(("products", rows, -signed[rows], all(facts[i].strict for i in rows),
+                        True))
     if degree >= 2:
         variables = sorted({v for i in body for v in facts[i].t.variables()})
         monomials = [None] + variables + [list(m) for d in range(2, degree)
@@ -92,6 +100,46 @@ def lp_pieces(facts: list[Fact], body, degree: int, centre: dict | None) -> list
                            for sign in (1, -1)]
         out += [("squares", (b,), -(b * b), False, True) for b in bases]
     return out
+
+
+def product_rows(facts: list[Fact], body, k: int) -> list[tuple]:
+    """The products of ``k`` facts of ``body`` that an LP of degree k takes, as sorted index
+    tuples: all of them up to :data:`FREE_DEGREE` facts; beyond, the products of bounds
+    (facts linear in one variable) on the variables of the facts' terms of degree
+    :data:`FREE_DEGREE` or more, times at most one other fact: the high powers a lemma
+    needs at a corner where the facts touch are products of such bounds (d^4, d^2 s0 s1),
+    and all products would be too many (:func:`product_count` counts them without
+    building them)."""
+    body = sorted(set(body))
+    if k <= FREE_DEGREE:
+        return list(itertools.combinations_with_replacement(body, k))
+    box, others = _high_bounds(facts, body)
+    out = list(itertools.combinations_with_replacement(box, k))
+    for i in others:
+        out += [tuple(sorted((i,) + rest))
+                for rest in itertools.combinations_with_replacement(box, k - 1)]
+    return sorted(out)
+
+
+def product_count(facts: list[Fact], body, k: int) -> int:
+    """``len(product_rows(facts, body, k))``, in closed form (multisets of k of n items
+    number comb(n + k - 1, k))."""
+    if k <= FREE_DEGREE:
+        return math.comb(len(set(body)) + k - 1, k)
+    box, others = _high_bounds(facts, body)
+    return math.comb(len(box) + k - 1, k) + len(others) * math.comb(len(box) + k - 2, k - 1)
+
+
+def _high_bounds(facts: list[Fact], body) -> tuple[list, list]:
+    """(the bounds on the variables of terms of degree FREE_DEGREE or more, the facts that
+    are not bounds), as sorted indices."""
+    body = sorted(set(body))
+    high = {v for i in body for m in facts[i].t.terms if sum(e for _, e in m) >= FREE_DEGREE
+            for v, _ in m}
+    bound = {i for i in body if len(facts[i].t.variables()) == 1
+             and facts[i].t.degree_in(lambda v: True) == 1}
+    return ([i for i in body if i in bound and facts[i].t.variables() <= high],
+            [i for i in body if i not in bound])
 
 
 def solve_exactly(columns: list, strict: list, nonnegative: list, one=Fraction(1)) \

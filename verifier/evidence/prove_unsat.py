@@ -17,8 +17,9 @@ Solver agreement (Z3 and Yices deciding the SMT-LIB text) is in
 
 from __future__ import annotations
 
-import math
+import itertools
 import time
+import weakref
 from fractions import Fraction
 
 import z3
@@ -28,7 +29,8 @@ from ..errors import InternalError
 from ..checker.farkas import Fact, Skeleton, check_lemma
 from ..checker.format import MAX_PRODUCT
 from ..model.poly import Atom, Poly, named
-from .multipliers import multipliers, touching_point
+from .multipliers import multipliers, product_count, touching_point
+from .nonlinear_worker import NonlinearWorker, WorkerTimeout
 from .tangency import field_multipliers
 
 MAX_PRODUCT_FACTS = 48
@@ -38,6 +40,7 @@ MAX_PIECES = 3000  # products of one size in a search of higher degree
 MINIMISE_SECONDS = 5.0  # Z3's limit on each subset while shrinking a core
 ATTEMPT_SECONDS = 5.0  # one LP of a Positivstellensatz search of one core
 FIELD_SECONDS = 30.0  # one LP over the quadratic field of an irrational tangency
+INCREMENTAL_SECONDS = 2.0  # the incremental solver's limit on one nonlinear check
 
 
 class Satisfiable(InternalError):
@@ -166,20 +169,40 @@ class _Theory:
     def __init__(self, logic: str, atom_vars: list, facts: dict, complete: bool,
                  relaxed: bool = False):
         self.complete, self.relaxed = complete, relaxed
-        self.solver = z3.SolverFor(logic)
+        # nonlinear: the asked literals alone, decided in a process that can be killed
+        # (verifier.evidence.nonlinear_worker), since Z3 was seen to stall past its limits
+        self.incremental = logic != "QF_NRA"
+        self.solver = z3.SolverFor(logic) if self.incremental else None
         self.flag_of: dict = {}
+        self.text: dict = {}  # literal -> SMT-LIB of its constraint, named by the literal
+        self.variables: dict = {}  # literal -> its variables' declarations
         self.literal_of: dict = {}
+        # its number in the worker, the worker's start it was sent to, the literals not
+        # sent yet and the variables declared
+        self.id, self.generation, self.unsent, self.declared = next(_THEORY_IDS), 0, [], set()
+        if not self.incremental:
+            weakref.finalize(self, _forget, self.id)
         for v in atom_vars:
             self._flag(v, facts)
 
     def _flag(self, v: int, facts: dict) -> None:
         for lit in (v, -v):
-            self.flag_of[lit] = z3.Bool(f"__lit{lit}")
             f = _fact(facts, lit)
             t = smt.term(f.t, integers=False)  # the real relaxation
-            strict = f.strict and not self.relaxed
-            self.solver.add(z3.Implies(self.flag_of[lit], t < 0 if strict else t <= 0))
-            self.literal_of[self.flag_of[lit].get_id()] = lit
+            constraint = t < 0 if f.strict and not self.relaxed else t <= 0
+            if self.incremental:
+                self.flag_of[lit] = z3.Bool(f"__lit{lit}")
+                self.solver.add(z3.Implies(self.flag_of[lit], constraint))
+                self.literal_of[self.flag_of[lit].get_id()] = lit
+            else:
+                name = f"{'p' if lit > 0 else 'n'}{abs(lit)}"
+                self.flag_of[lit] = name
+                self.text[lit] = f"(declare-fun {name} () Bool)\n" \
+                    f"(assert (=> {name} {constraint.sexpr()}))"
+                self.variables[lit] = {x: f"(declare-fun {z3.Real(x).sexpr()} () Real)"
+                                       for x in f.t.variables()}
+                self.literal_of[name] = lit
+                self.unsent.append(lit)
 
     def add(self, v: int, facts: dict) -> None:
         """A new atom (a split), when it belongs to this theory (the linear one takes only
@@ -194,15 +217,69 @@ class _Theory:
         limit = deadline - time.monotonic()
         if part:
             limit = min(limit, MINIMISE_SECONDS)
-        self.solver.set("timeout", max(1, int(limit * 1000)))
-        answer = self.solver.check([self.flag_of[l] for l in literals if l in self.flag_of])
-        if answer == z3.sat:
+        asked = [l for l in literals if l in self.flag_of]
+        if self.incremental:
+            self.solver.set("timeout", max(1, int(limit * 1000)))
+            answer = str(self.solver.check([self.flag_of[l] for l in asked]))
+            core = [self.literal_of[c.get_id()] for c in self.solver.unsat_core()] \
+                if answer == "unsat" else []
+        else:
+            answer, core = _decide_nonlinear(asked, self, limit)
+        if answer == "unsat":
+            return sorted(core, key=abs)
+        if answer == "sat":
             if self.complete and not part:
                 raise Satisfiable("an assignment of the skeleton is satisfiable")
             return None
-        if answer != z3.unsat:
-            raise _OutOfTime
-        return sorted((self.literal_of[c.get_id()] for c in self.solver.unsat_core()), key=abs)
+        raise _OutOfTime
+
+
+_WORKER = NonlinearWorker()
+_THEORY_IDS = itertools.count()
+
+
+def _forget(theory: int) -> None:
+    """The worker may drop a theory nothing uses any more (with the next request)."""
+    _WORKER.dropped.append(theory)
+
+
+def _decide_nonlinear(asked: list, theory: _Theory, seconds: float) -> tuple[str, list]:
+    """Z3's answer on the asked literals of a nonlinear theory, and the core's literals:
+    the theory's incremental solver in the worker process for at most
+    :data:`INCREMENTAL_SECONDS`, then nlsat on the asked literals alone (``seconds`` in
+    all); a worker that does not answer in time is killed."""
+    deadline = time.monotonic() + seconds
+    flags = [theory.flag_of[l] for l in asked]
+    if theory.generation != _WORKER.generation or _WORKER.process is None:
+        theory.unsent, theory.declared = sorted(theory.text), set()  # a new process
+    added = {}
+    for l in theory.unsent:
+        added |= theory.variables[l]
+    added = {x: line for x, line in added.items() if x not in theory.declared}
+    request = {"method": "incremental", "theory": theory.id, "flags": flags,
+               "smtlib": "\n".join(list(added.values()) + [theory.text[l]
+                                                           for l in theory.unsent])}
+    try:
+        answer, names = _WORKER.check(request, min(seconds, INCREMENTAL_SECONDS))
+        theory.generation, theory.unsent = _WORKER.generation, []
+        theory.declared |= set(added)
+        if answer in ("sat", "unsat"):
+            return answer, [theory.literal_of[n] for n in names]
+    except WorkerTimeout:
+        pass
+    declarations = {}
+    for l in asked:
+        declarations |= theory.variables[l]
+    text = "\n".join(list(declarations.values()) + [theory.text[l] for l in asked])
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return "unknown", []
+    try:
+        answer, names = _WORKER.check({"method": "nlsat", "smtlib": text, "flags": flags},
+                                      left)
+    except WorkerTimeout:
+        return "unknown", []
+    return answer, [theory.literal_of[n] for n in names] if answer == "unsat" else []
 
 
 class _OutOfTime(Exception):
@@ -270,8 +347,10 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
     on the core's variables; with squares about the point where the core's closure
     touches (a tangency, found by Z3; when it is irrational, of degree 2, also multipliers
     in its quadratic field, :mod:`verifier.evidence.tangency`, with products of two and
-    three facts, each LP for at most :data:`FIELD_SECONDS`); products of three facts; for a
-    small core of high degree, products of up to as many facts as that degree.
+    three facts, each LP for at most :data:`FIELD_SECONDS`); for a core of at most
+    :data:`MAX_CUBIC_FACTS` facts, products of three facts, or, when the core has degree 4
+    or more, products of up to as many facts as that degree (:func:`product_count`), which
+    include all products of three.
     Returns (core, multipliers) or (core, None)."""
     closure = _Theory("QF_NRA", sorted({abs(l) for l in core}), facts, False, relaxed=True)
     try:
@@ -289,12 +368,13 @@ def refute_harder(core: list, literals: list, facts: dict, deadline: float) \
     w = min(generators) if generators else None  # the touching point is in Q(w), irrational
     fs = [_fact(facts, l) for l in bounded]
     top = min(MAX_PRODUCT, max(f.t.degree_in(lambda v: True) for f in fs))
+    # an LP of degree 4 or more takes every product of three facts too
+    higher = [d for d in range(4, top + 1) if product_count(fs, range(len(fs)), d) <= MAX_PIECES]
+    higher = ([3] if not higher else higher) if len(fs) <= MAX_CUBIC_FACTS else []
     attempts = [(core, 2, None, False), (bounded, 2, None, False)] + \
         ([(bounded, 2, centre, False)] if centre else []) + \
         ([(pinned, d, centre, True) for d in (2, 3)] if w else []) + \
-        ([(bounded, 3, centre, False)] if len(fs) <= MAX_CUBIC_FACTS else []) + \
-        [(bounded, d, centre, False) for d in range(4, top + 1)
-         if math.comb(len(fs) + d - 1, d) <= MAX_PIECES]
+        [(bounded, d, centre, False) for d in higher]
     for literals_used, degree, at, in_field in attempts:
         left = deadline - time.monotonic()
         if left <= 0:
