@@ -47,3 +47,36 @@ def test_a_worker_that_does_not_answer_is_killed_and_replaced(worker):
         worker.check(ask("nlsat", ["p1", "p2", "p3"]), 0.2)
     assert silent.poll() is not None and worker.process is None
     assert worker.check(ask("nlsat", ["p1", "p2", "p3"]), 30)[0] == "unsat"
+
+
+def test_a_worker_whose_parent_is_killed_ends():
+    """The worker ends once orphaned, even while its input stays open (here a `sleep`
+    holds the pipe's writing end, as a check in progress would not read it anyway)."""
+    import os
+    import signal
+    import sys
+    import time
+    from pathlib import Path
+    script = ("import subprocess, time\n"
+              "from verifier.evidence.nonlinear_worker import NonlinearWorker\n"
+              "w = NonlinearWorker(); w.start()\n"
+              "holder = subprocess.Popen(['sleep', '600'], pass_fds=[w.process.stdin.fileno()])\n"
+              "print(w.process.pid, holder.pid, flush=True)\n"
+              "time.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker_pid, holder_pid = map(int, parent.stdout.readline().split())
+    parent.kill()
+    parent.wait()
+
+    def running(pid):
+        try:
+            return (Path("/proc") / str(pid) / "stat").read_text().split()[2] not in "ZX"
+        except OSError:
+            return False
+    try:
+        end = time.monotonic() + 60
+        while running(worker_pid) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not running(worker_pid)
+    finally:
+        os.kill(holder_pid, signal.SIGKILL)

@@ -5,7 +5,8 @@ nla's bound optimisation, patching and Horner schemes in the SMT core; resultant
 nlsat), and a thread cannot stop them.
 
 :class:`NonlinearWorker` runs this file as a script (``python -I``: it imports z3 alone,
-not the package), sends one request per line and kills the process when no answer comes
+not the package; its argument is the starting process's id, and the script ends when that
+process is gone), sends one request per line and kills the process when no answer comes
 in time. A request is JSON: ``{"method", "smtlib", "flags", "seconds", "drop"}``; the text
 declares variables and a Boolean flag per literal, each flag implying its literal
 (``(assert (=> n ...))``), and the flags are assumed; the answer is
@@ -19,6 +20,7 @@ docs/references.md [jovanovic-demoura2012]). Nothing here is trusted: the cores 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -64,7 +66,7 @@ class NonlinearWorker:
     def start(self) -> None:
         """Start a new process."""
         self.close()
-        self.process = subprocess.Popen([sys.executable, "-I", __file__],
+        self.process = subprocess.Popen([sys.executable, "-I", __file__, str(os.getpid())],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         text=True)
         self.generation += 1
@@ -98,7 +100,24 @@ def _decide(request: dict, theories: dict) -> dict:
     return {"answer": str(answer), "core": core}
 
 
+def _exit_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent``, the process that started it (its id given
+    on the command line: it may be gone before this line runs), is no longer its parent: a
+    check can run for minutes without reading its input, so the closed pipe alone would
+    not end it. The same rule as the package's pool workers, written again because this
+    script imports nothing of the package."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _serve() -> None:
+    _exit_with_parent(int(sys.argv[1]))
     theories: dict = {}
     for line in sys.stdin:
         print(json.dumps(_decide(json.loads(line), theories)), flush=True)
