@@ -203,3 +203,33 @@ def test_light_commands_load_no_heavy_library(argv):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_max_seconds_ends_a_slow_command_as_unknown():
+    """--max-seconds bounds the whole command (here an exact optimum that takes about a
+    minute): killed at the limit, exit status 3 with the reason."""
+    import time
+    nelp = "nelp(eps=1/10,delta=1/1000)"
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "verifier", "bound", nelp, nelp, "--game",
+                           "pd-a", "--objective", "u1", "--sense", "min", "--max-seconds", "3"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert "stopped after 3 s of wall-clock time (--max-seconds)" in done.stderr
+    assert time.monotonic() - start < 60
+
+
+def test_max_memory_ends_a_command_that_needs_more_as_unknown():
+    """--max-memory limits the command's address space: 200 MiB is too little for Z3 and
+    sympy loaded together, and the command says so (exit status 3), never a traceback;
+    800 MiB is enough."""
+    def solve(mib):
+        return subprocess.run([sys.executable, "-m", "verifier", "solve", "nicerbot(eps=1/10)",
+                               "defectbot", "--game", "pd-a", "--max-memory", str(mib)],
+                              capture_output=True, text=True, timeout=120)
+    done = solve(200)
+    assert done.returncode == 3, done.stderr
+    assert "out of memory" in done.stderr and "--max-memory 200 MiB" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = solve(800)
+    assert done.returncode == 0 and "payoffs (9/10, 7/5)" in done.stdout, done.stderr

@@ -96,6 +96,16 @@ def parallel_options(p) -> None:
                         "need this package and the claim files at the same paths")
 
 
+def whole_command_options(p) -> None:
+    p.add_argument("--max-seconds", type=seconds, default=None, metavar="SECONDS",
+                   help="wall-clock limit of the whole command: it runs in a child process "
+                        "that is killed at the limit (and its workers with it); the result "
+                        "is unknown (exit status 3), with what was printed so far")
+    p.add_argument("--max-memory", type=int, default=None, metavar="MIB",
+                   help="address-space limit of the whole command's process in MiB; an "
+                        "allocation beyond it ends the command as unknown (exit status 3)")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (the usage is one `--help` away)."""
 
@@ -249,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list built-in agents and games")
     p.set_defaults(func=cmd_list, json=False)
+    for p in sub.choices.values():
+        whole_command_options(p)
     return parser
 
 
@@ -265,8 +277,38 @@ def main(argv: list | None = None) -> int:
         os.environ[SOLVER_MEMORY_VARIABLE] = str(args.solver_memory)  # workers inherit it
         from ..encoding.smt import limit_solver_memory
         limit_solver_memory(args.solver_memory)
+    if args.max_memory is not None and args.max_memory <= 0:
+        parser.error("--max-memory must be positive")
+    if args.max_seconds is None and args.max_memory is None:
+        return _run(args)
+    from ..decision.jobs import OutOfTime, ProcessDied, run_bounded
+    try:
+        return run_bounded(lambda: _run(args), MAX_SECONDS if args.max_seconds is None
+                           else args.max_seconds, args.max_memory)
+    except OutOfTime as err:
+        print(f"rov: unknown: {err} (--max-seconds); the output above may be incomplete",
+              file=sys.stderr)
+        return EXIT_UNKNOWN
+    except ProcessDied as err:
+        cause = ("" if args.max_memory is None
+                 else f"; out of memory? (--max-memory {args.max_memory} MiB)")
+        print(f"rov: unknown: {err}{cause}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except KeyboardInterrupt:
+        print("rov: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    """Run the command and map the exception hierarchy (`verifier.errors`) to exit statuses,
+    each with a one-line message."""
     try:
         return args.func(args)
+    except MemoryError:
+        limit = (f"--max-memory {args.max_memory} MiB" if args.max_memory is not None
+                 else "the machine's memory")
+        print(f"rov: unknown: out of memory ({limit})", file=sys.stderr)
+        return EXIT_UNKNOWN
     except InputError as err:  # every module's bad input (errors.py)
         print(f"rov: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..checker.format import CertificateError
-from ..decision.jobs import OutOfTime, run_bounded, write_atomically
+from ..decision.jobs import OutOfTime, ProcessDied, run_bounded, write_atomically
 from ..errors import ClaimError
 from ..model.agents import AgentError
 from ..model.games import GameError
@@ -195,7 +195,7 @@ def prove_task(task: ProveTask) -> ClaimResult:
         try:
             result = run_bounded(lambda: claim.run(task.timeout, reading=reading),
                                  task.claim_seconds)
-        except OutOfTime as err:
+        except (OutOfTime, ProcessDied) as err:
             return failed_result(claim, f"--claim-seconds: {err}", reading)
     if task.certificates is None:
         return result

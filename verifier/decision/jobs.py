@@ -32,7 +32,7 @@ from typing import Callable, Sequence
 from ..errors import InputError, InternalError, SolverUnknown
 
 __all__ = ["run_jobs", "run_bounded", "exit_with_parent", "progress_bar", "write_atomically",
-           "save_figure", "JobError", "JobFailure", "OutOfTime"]
+           "save_figure", "JobError", "JobFailure", "OutOfTime", "ProcessDied"]
 
 ATTEMPTS = 2  # runs of an item whose worker died (the second alone), before it is given up
 ORPHAN_POLL_SECONDS = 0.5  # how often a worker looks whether the process that started it is gone
@@ -96,10 +96,17 @@ class OutOfTime(SolverUnknown):
     """A bounded call ran past its wall-clock limit and was stopped: the verdict is unknown."""
 
 
-def run_bounded(function: Callable, seconds: float):
+class ProcessDied(SolverUnknown):
+    """A bounded call's process died without a result (killed, or aborted in native code, as
+    Z3 does when an allocation fails): the verdict is unknown."""
+
+
+def run_bounded(function: Callable, seconds: float, memory_mib: int | None = None):
     """``function()`` in a forked child process, stopped after ``seconds`` of wall-clock
-    time (raises :class:`OutOfTime`). A solver that ignores its own time limit (Z3 has,
-    deep in nonlinear arithmetic) cannot hold the caller longer. The result must be
+    time (raises :class:`OutOfTime`; :class:`ProcessDied` when the child dies). A solver that ignores its own time limit (Z3 has,
+    deep in nonlinear arithmetic) cannot hold the caller longer. ``memory_mib``: the
+    child's address space is limited to that many MiB (``RLIMIT_AS``; an allocation
+    beyond it fails in the child: ``MemoryError`` in Python). The result must be
     picklable; an exception in the child is raised again here."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -108,6 +115,9 @@ def run_bounded(function: Callable, seconds: float):
 
     def child():
         exit_with_parent(parent)
+        if memory_mib is not None:
+            import resource
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mib << 20, memory_mib << 20))
         try:
             send.send((True, function()))
         except BaseException as err:  # noqa: BLE001 - sent back and raised in the parent
@@ -125,7 +135,7 @@ def run_bounded(function: Callable, seconds: float):
             raise OutOfTime(f"stopped after {seconds:g} s of wall-clock time")
         ok, value = receive.recv()
     except EOFError:
-        raise OutOfTime("the bounded process died without a result") from None
+        raise ProcessDied("the bounded process died without a result") from None
     finally:
         if process.is_alive():
             process.kill()
