@@ -4,14 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-solvers test bench bench-nash bench-jobs figures fuzz findings clean \
+.PHONY: prove check check-no-solvers test bench bench-nash bench-jobs figures fuzz findings clean lock \
 	architecture compare
 
-$(STAMP): pyproject.toml
+# The exact versions (and hashes) of every dependency, extras included, are in requirements.lock;
+# uv (pinned here) installs them in parallel. `make lock` writes the lock again from pyproject.toml.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	test -x $(UV) || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		$(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(UV) pip compile --quiet pyproject.toml --extra test --extra bench --python-version 3.11 \
+		--generate-hashes -o requirements.lock
 
 prove: $(STAMP)
 	$(BIN)/rov prove proofs/ --certificates certificates/ --positivstellensatz-seconds 600
@@ -32,7 +44,6 @@ bench: $(STAMP)
 
 # best-response pairs against pygambit and nashpy on random n x n games
 bench-nash: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/nash_compare.py --sizes 2,3,4,5,6 --games 20
 
 clean:
