@@ -1,5 +1,6 @@
 """The process that decides the lemma search's nonlinear checks: its cores, and the kill
-of a worker that does not answer (verifier/evidence/nonlinear_worker.py)."""
+of a worker that does not answer (verifier/evidence/nonlinear_worker.py and the script it
+runs, nonlinear_server.py)."""
 
 import subprocess
 

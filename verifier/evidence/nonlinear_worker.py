@@ -1,13 +1,13 @@
-"""A process that decides nonlinear real arithmetic for the lemma search, so that a check
-that runs past its limit can be killed: Z3's nonlinear procedures were measured to stay in
+"""The lemma search's nonlinear checks in a separate process, so that a check that runs
+past its limit can be killed: Z3's nonlinear procedures were measured to stay in
 one check for minutes past their timeout and their resource limit (Z3 5.4.1, 2026-12-01:
 nla's bound optimisation, patching and Horner schemes in the SMT core; resultants in
 nlsat), and a thread cannot stop them.
 
-:class:`NonlinearWorker` runs this file as a script (``python -I``: it imports z3 alone,
-not the package; its argument is the starting process's id, and the script ends when that
-process is gone), sends one request per line and kills the process when no answer comes
-in time. A request is JSON: ``{"method", "smtlib", "flags", "seconds", "drop"}``; the text
+:class:`NonlinearWorker` runs ``nonlinear_server.py`` as a script (``python -I``: it
+imports z3 alone, not the package; its argument is the starting process's id, and the
+script ends when that process is gone), sends one request per line and kills the process
+when no answer comes in time. A request is JSON: ``{"method", "smtlib", "flags", "seconds", "drop"}``; the text
 declares variables and a Boolean flag per literal, each flag implying its literal
 (``(assert (=> n ...))``), and the flags are assumed; the answer is
 ``{"answer": "sat" | "unsat" | "unknown", "core": [flags]}``. Methods: ``incremental``
@@ -23,11 +23,16 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+from ..errors import SolverUnknown
+
+SERVER = Path(__file__).with_name("nonlinear_server.py")
 
 WORKER_START_SECONDS = 30.0  # the worker's start (importing z3) may take this long
 
 
-class WorkerTimeout(Exception):
+class WorkerTimeout(SolverUnknown):
     """The worker gave no answer in time and was killed."""
 
 
@@ -66,7 +71,7 @@ class NonlinearWorker:
     def start(self) -> None:
         """Start a new process."""
         self.close()
-        self.process = subprocess.Popen([sys.executable, "-I", __file__, str(os.getpid())],
+        self.process = subprocess.Popen([sys.executable, "-I", str(SERVER), str(os.getpid())],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         text=True)
         self.generation += 1
@@ -78,50 +83,3 @@ class NonlinearWorker:
             self.process.kill()
             self.process.wait()
             self.process = None
-
-
-def _decide(request: dict, theories: dict) -> dict:
-    import z3
-    for theory in request.get("drop", ()):
-        theories.pop(theory, None)
-    if request["method"] == "nlsat":
-        solver = z3.Tactic("qfnra-nlsat").solver()
-        solver.set("unsat_core", True)
-        solver.from_string(request["smtlib"])
-    else:  # incremental: the theory's solver, with the new atoms added
-        solver = theories.get(request["theory"])
-        if solver is None:
-            solver = theories[request["theory"]] = z3.SolverFor("QF_NRA")
-        if request["smtlib"]:
-            solver.from_string(request["smtlib"])
-    solver.set("timeout", max(1, int(request["seconds"] * 1000)))
-    answer = solver.check([z3.Bool(f) for f in request["flags"]])
-    core = [str(c) for c in solver.unsat_core()] if answer == z3.unsat else []
-    return {"answer": str(answer), "core": core}
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this process as soon as ``parent``, the process that started it (its id given
-    on the command line: it may be gone before this line runs), is no longer its parent: a
-    check can run for minutes without reading its input, so the closed pipe alone would
-    not end it. The same rule as the package's pool workers, written again because this
-    script imports nothing of the package."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _serve() -> None:
-    _exit_with_parent(int(sys.argv[1]))
-    theories: dict = {}
-    for line in sys.stdin:
-        print(json.dumps(_decide(json.loads(line), theories)), flush=True)
-
-
-if __name__ == "__main__":
-    _serve()
