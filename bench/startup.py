@@ -36,6 +36,7 @@ def seconds(argv: list[str]) -> float:
 
 
 def main() -> None:
+    """Time every command ``--repeat`` times and print the table (Markdown)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()

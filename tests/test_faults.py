@@ -170,3 +170,25 @@ def test_a_bounded_call_is_stopped_at_its_wall_clock_limit():
     from verifier.errors import InternalError
     with pytest.raises(InternalError, match="Local: no pickle"):
         run_bounded(boom, 30)
+
+
+def test_a_bounded_call_may_start_workers_and_reports_its_death():
+    """run_bounded's child is not a daemon, so a command under --max-seconds can run
+    --jobs workers of its own; a child that dies without a result is ProcessDied, with
+    its exit code."""
+    from verifier.decision.jobs import ProcessDied, run_bounded
+    assert run_bounded(lambda: run_jobs(abs, [-2, 3, -5], jobs=2), 120) == [2, 3, 5]
+    with pytest.raises(ProcessDied, match="exit code 9"):
+        run_bounded(lambda: os._exit(9), 30)
+
+
+def test_a_bounded_command_loses_none_of_its_output():
+    """Under --max-seconds the command's output, written to a pipe (block-buffered, no
+    PYTHONUNBUFFERED), arrives whole: the child flushes before it answers."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    plain = subprocess.run([sys.executable, "-m", "verifier", "list"], capture_output=True,
+                           text=True, env=env, check=True).stdout
+    for _ in range(5):
+        bounded = subprocess.run([sys.executable, "-m", "verifier", "list", "--max-seconds",
+                                  "60"], capture_output=True, text=True, env=env)
+        assert bounded.returncode == 0 and bounded.stdout == plain

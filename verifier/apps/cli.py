@@ -26,6 +26,7 @@ __all__ = ["build_parser", "main", "seconds", "parse_objective", "parse_profile"
 
 
 MAX_SECONDS = 1e6  # about 11.6 days: the longest time limit an option takes
+MAX_MEMORY_MIB = 1 << 30  # a pebibyte: the largest memory limit an option takes
 
 
 def seconds(text: str) -> float:
@@ -97,13 +98,16 @@ def parallel_options(p) -> None:
 
 
 def whole_command_options(p) -> None:
+    """``--max-seconds`` and ``--max-memory``: bounds on the whole command (`main` runs it in
+    a forked child process, `verifier.decision.jobs.run_bounded`)."""
     p.add_argument("--max-seconds", type=seconds, default=None, metavar="SECONDS",
                    help="wall-clock limit of the whole command: it runs in a child process "
                         "that is killed at the limit (and its workers with it); the result "
                         "is unknown (exit status 3), with what was printed so far")
     p.add_argument("--max-memory", type=int, default=None, metavar="MIB",
-                   help="address-space limit of the whole command's process in MiB; an "
-                        "allocation beyond it ends the command as unknown (exit status 3)")
+                   help="address-space (virtual memory) limit in MiB of the command's "
+                        "process, and of each worker process it starts; an allocation "
+                        "beyond it ends the command as unknown (exit status 3)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -277,8 +281,16 @@ def main(argv: list | None = None) -> int:
         os.environ[SOLVER_MEMORY_VARIABLE] = str(args.solver_memory)  # workers inherit it
         from ..encoding.smt import limit_solver_memory
         limit_solver_memory(args.solver_memory)
-    if args.max_memory is not None and args.max_memory <= 0:
-        parser.error("--max-memory must be positive")
+    if args.max_seconds is not None and args.max_seconds <= 0:
+        parser.error("--max-seconds must be positive")
+    if args.max_memory is not None:
+        import resource
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if not 0 < args.max_memory <= MAX_MEMORY_MIB:
+            parser.error(f"--max-memory must be between 1 and {MAX_MEMORY_MIB} MiB")
+        if hard != resource.RLIM_INFINITY and args.max_memory << 20 > hard:
+            parser.error(f"--max-memory {args.max_memory} MiB is above this process's own "
+                         f"limit ({hard >> 20} MiB, ulimit -v)")
     if args.max_seconds is None and args.max_memory is None:
         return _run(args)
     from ..decision.jobs import OutOfTime, ProcessDied, run_bounded
@@ -294,7 +306,7 @@ def main(argv: list | None = None) -> int:
                  else f"; out of memory? (--max-memory {args.max_memory} MiB)")
         print(f"rov: unknown: {err}{cause}", file=sys.stderr)
         return EXIT_UNKNOWN
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the child ignores it and is killed
         print("rov: interrupted", file=sys.stderr)
         return 130
 
@@ -329,6 +341,11 @@ def _run(args) -> int:
     except Exception as err:  # noqa: BLE001 - one line, never a traceback
         if os.environ.get("ROV_DEBUG"):
             raise
+        if args.max_memory is not None:  # a library that fails to map memory says so its way
+            first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+            print(f"rov: unknown: failed under --max-memory {args.max_memory} MiB, probably "
+                  f"out of memory ({type(err).__name__}: {first})", file=sys.stderr)
+            return EXIT_UNKNOWN
         print(f"rov: internal error, please report (ROV_DEBUG=1 shows the traceback): "
               f"{type(err).__name__}: {err}", file=sys.stderr)
         return EXIT_INTERNAL

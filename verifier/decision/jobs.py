@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -103,40 +104,57 @@ class ProcessDied(SolverUnknown):
 
 def run_bounded(function: Callable, seconds: float, memory_mib: int | None = None):
     """``function()`` in a forked child process, stopped after ``seconds`` of wall-clock
-    time (raises :class:`OutOfTime`; :class:`ProcessDied` when the child dies). A solver that ignores its own time limit (Z3 has,
-    deep in nonlinear arithmetic) cannot hold the caller longer. ``memory_mib``: the
-    child's address space is limited to that many MiB (``RLIMIT_AS``; an allocation
-    beyond it fails in the child: ``MemoryError`` in Python). The result must be
-    picklable; an exception in the child is raised again here."""
+    time (raises :class:`OutOfTime`; :class:`ProcessDied` when the child dies without a
+    result). A solver that ignores its own time limit (Z3 has, deep in nonlinear
+    arithmetic) cannot hold the caller longer. ``memory_mib``: the child's address space
+    is limited to that many MiB (``RLIMIT_AS``; an allocation beyond it fails in the
+    child: ``MemoryError`` in Python). The child may start processes of its own (it is
+    not a daemon; they end with it, `exit_with_parent`). Its standard output is line
+    buffered and flushed before its result is sent, so nothing it printed is lost. The
+    result must be picklable; an exception in the child is raised again here."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-
     parent = os.getpid()
 
     def child():
         exit_with_parent(parent)
-        if memory_mib is not None:
-            import resource
-            resource.setrlimit(resource.RLIMIT_AS, (memory_mib << 20, memory_mib << 20))
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to report
+        sys.stdout.reconfigure(line_buffering=True)
         try:
-            send.send((True, function()))
+            if memory_mib is not None:
+                import resource
+                resource.setrlimit(resource.RLIMIT_AS, (memory_mib << 20, memory_mib << 20))
+            outcome = (True, function())
         except BaseException as err:  # noqa: BLE001 - sent back and raised in the parent
-            try:
-                send.send((False, err))
-            except Exception:  # noqa: BLE001 - an error that cannot be pickled: its text
-                send.send((False, InternalError(f"{type(err).__name__}: {err}")))
+            outcome = (False, err)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            send.send(outcome)
+        except Exception as err:  # noqa: BLE001 - a value that cannot be pickled: its text
+            ok, value = outcome
+            text = (f"{type(value).__name__}: {value}" if not ok
+                    else f"a result that cannot be sent back: {err}")
+            send.send((False, InternalError(text)))
         finally:
             send.close()
-    process = context.Process(target=child, daemon=True)
+    process = context.Process(target=child)
     process.start()
     send.close()
+    answered = False
     try:
         if not receive.poll(seconds):
             raise OutOfTime(f"stopped after {seconds:g} s of wall-clock time")
-        ok, value = receive.recv()
-    except EOFError:
-        raise ProcessDied("the bounded process died without a result") from None
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            process.join(1)
+            raise ProcessDied(f"the bounded process died without a result (exit code "
+                              f"{process.exitcode})") from None
+        answered = True
     finally:
+        if answered:
+            process.join(1)  # its result is in: it is ending
         if process.is_alive():
             process.kill()
         process.join()

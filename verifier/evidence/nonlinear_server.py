@@ -12,6 +12,7 @@ import sys
 
 
 def _decide(request: dict, theories: dict) -> dict:
+    """The answer to one request; ``theories`` maps a theory's number to its Z3 solver."""
     import z3
     for theory in request.get("drop", ()):
         theories.pop(theory, None)
@@ -48,6 +49,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _serve() -> None:
+    """Answer requests from standard input until it closes or the parent is gone."""
     _exit_with_parent(int(sys.argv[1]))
     theories: dict = {}
     for line in sys.stdin:

@@ -7,14 +7,16 @@ nlsat), and a thread cannot stop them.
 :class:`NonlinearWorker` runs ``nonlinear_server.py`` as a script (``python -I``: it
 imports z3 alone, not the package; its argument is the starting process's id, and the
 script ends when that process is gone), sends one request per line and kills the process
-when no answer comes in time. A request is JSON: ``{"method", "smtlib", "flags", "seconds", "drop"}``; the text
-declares variables and a Boolean flag per literal, each flag implying its literal
+when no answer comes in time. A request is JSON: ``{"method", "smtlib", "flags",
+"seconds", "drop"}``; the text declares variables and a Boolean flag per literal, each flag implying its literal
 (``(assert (=> n ...))``), and the flags are assumed; the answer is
 ``{"answer": "sat" | "unsat" | "unknown", "core": [flags]}``. Methods: ``incremental``
 (with ``"theory"``, a number: Z3's incremental solver of that theory, kept between
 requests, the text adding atoms to it; ``drop`` lists theories to forget) and ``nlsat``
 (the text is the whole problem, decided afresh by the ``qfnra-nlsat`` tactic,
-docs/references.md [jovanovic-demoura2012]). Nothing here is trusted: the cores only guide the search.
+docs/references.md [jovanovic-demoura2012]). Nothing here is trusted: the cores only
+guide the search. The worker's error output is discarded (a worker that fails is one
+that does not answer).
 """
 
 from __future__ import annotations
@@ -55,8 +57,12 @@ class NonlinearWorker:
             self.start()
         request = dict(request, seconds=seconds, drop=self.dropped)
         self.dropped = []
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:  # the worker died between two requests
+            self.close()
+            raise WorkerTimeout(f"the {request['method']} worker died") from None
         with selectors.DefaultSelector() as watch:
             watch.register(self.process.stdout, selectors.EVENT_READ)
             ready = watch.select(seconds + 0.5 + (WORKER_START_SECONDS if started else 0))
@@ -73,7 +79,7 @@ class NonlinearWorker:
         self.close()
         self.process = subprocess.Popen([sys.executable, "-I", str(SERVER), str(os.getpid())],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True)
+                                        stderr=subprocess.DEVNULL, text=True)
         self.generation += 1
         self.dropped = []
 

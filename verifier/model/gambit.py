@@ -9,6 +9,8 @@ imported only here and only when a Gambit file is used (its import is slow).
 from __future__ import annotations
 
 import io
+import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,41 +35,48 @@ def read_gambit(path: str | Path) -> Game:
     return from_pygambit(g, path.stem, str(path))
 
 
+HEADER_BYTES = 65536  # how much of an .nfg file the size check reads
+_NFG_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}]|[^\s{}"]+')  # a quoted string, a brace, a word
+
+
 def _check_declared_sizes(path: Path) -> None:
     """Refuse an ``.nfg`` file whose header declares more than ``MAX_ACTIONS`` strategies
-    for a player, before pygambit allocates its table (a 60-byte file may declare 10^16
-    outcomes). Reads only the header: ``NFG 1 R "title" { players } { counts }`` or
-    ``{ { names } { names } }``; anything else is left to pygambit's own reader."""
-    import shlex
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        lexer = shlex.shlex(handle, posix=True, punctuation_chars="{}")
-        lexer.wordchars += "-+./"
-        tokens = iter(lexer)
-        try:
-            while next(tokens) != "{":  # NFG 1 R "title"
-                pass
-            while next(tokens) != "}":  # the players
-                pass
-            if next(tokens) != "{":
-                return
-            sizes, token = [], next(tokens)
-            while token != "}":
-                if token == "{":  # a list of strategy names: count them
-                    count = 0
-                    while next(tokens) != "}":
-                        count += 1
-                    sizes.append(count)
-                elif token.isdigit():
-                    sizes.append(int(token))
-                else:
-                    return
-                token = next(tokens)
-        except (StopIteration, ValueError):  # short or unbalanced: pygambit says what
+    for a player, or more than ``MAX_ACTIONS ** 2`` outcomes in all (any number of players),
+    before pygambit allocates its table (a 60-byte file may declare 10^16 outcomes). Reads
+    the first ``HEADER_BYTES`` only: ``NFG 1 R "title" { players } { counts }`` or
+    ``{ { names } { names } }``, braces with or without spaces; a header it cannot follow
+    is left to pygambit's own reader."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEADER_BYTES).decode("utf-8", errors="replace")
+    except OSError as err:
+        raise GameError(f"{path}: cannot read ({err.strerror or err})") from None
+    tokens = iter(m.group() for m in _NFG_TOKEN.finditer(head))
+    try:
+        while next(tokens) != "{":  # NFG 1 R "title"
+            pass
+        while next(tokens) != "}":  # the players (quoted: a brace inside quotes is a name)
+            pass
+        if next(tokens) != "{":
             return
-    if any(size > MAX_ACTIONS for size in sizes):
+        sizes, token = [], next(tokens)
+        while token != "}":
+            if token == "{":  # a list of strategy names: count them
+                count = 0
+                while next(tokens) != "}":
+                    count += 1
+                sizes.append(count)
+            elif token.isdigit():
+                sizes.append(int(token))
+            else:
+                return
+            token = next(tokens)
+    except StopIteration:  # short, or a header longer than HEADER_BYTES: pygambit says what
+        return
+    if any(size > MAX_ACTIONS for size in sizes) or math.prod(sizes) > MAX_ACTIONS ** 2:
         declared = " x ".join(map(str, sizes))
         raise GameError(f"{path}: declares a {declared} game, more than {MAX_ACTIONS} "
-                        f"strategies a player")
+                        f"strategies a player or {MAX_ACTIONS ** 2} outcomes")
 
 
 MAX_PURE_STRATEGIES = 4096  # before reduction: the largest product of action counts computed
