@@ -56,11 +56,11 @@ def gambit(games: list) -> tuple:
     base, times, found = _rss(), [], []
     for payoffs in games:
         start = time.perf_counter()
-        g = gbt.Game.from_arrays(*(np.array(m, dtype=object) for m in payoffs))
+        g = gbt.StrategicGame.from_arrays(*(np.array(m, dtype=object) for m in payoffs))
         equilibria = gbt.nash.enummixed_solve(g, rational=True).equilibria
         times.append(time.perf_counter() - start)
-        found.append({tuple(tuple(Fraction(eq[p][s]) for s in p.strategies) for p in g.players)
-                      for eq in equilibria})
+        found.append({tuple(tuple(Fraction(eq[p][s]) for s in g.get_strategies(p))
+                            for p in g.players) for eq in equilibria})
     return times, found, base, _rss()
 
 

@@ -48,15 +48,16 @@ def test_every_two_player_catalogue_game_reads_exactly():
     for slug in TWO_PLAYER:
         g = gbt.catalog.load(slug)
         game = from_pygambit(g, slug)
-        sizes = tuple(len(list(p.strategies)) for p in g.players)
+        sizes = tuple(len(g.get_strategies(p)) for p in g.players)
         assert tuple(len(a) for a in game.actions) == sizes, slug
 
 
 def _gambit_equilibria(game) -> set:
     import numpy as np
-    g = gbt.Game.from_arrays(*(np.array(game.payoffs[i], dtype=object) for i in (0, 1)))
+    g = gbt.StrategicGame.from_arrays(*(np.array(game.payoffs[i], dtype=object) for i in (0, 1)))
     found = gbt.nash.enummixed_solve(g, rational=True).equilibria
-    return {tuple(tuple(F(eq[p][s]) for s in p.strategies) for p in g.players) for eq in found}
+    return {tuple(tuple(F(eq[p][s]) for s in g.get_strategies(p)) for p in g.players)
+            for eq in found}
 
 
 ALL_TWO_PLAYER = list(gbt.catalog.games(n_players=2)["Game"])
@@ -71,7 +72,7 @@ def test_best_responders_play_gambits_equilibria_on_every_catalogue_game(slug):
     game = from_pygambit(g, slug)
     try:
         found = gbt.nash.enummixed_solve(g, rational=True).equilibria
-        gambit = {tuple(tuple(F(eq[p][s]) for s in p.strategies) for p in g.players)
+        gambit = {tuple(tuple(F(eq[p][s]) for s in g.get_strategies(p)) for p in g.players)
                   for eq in found}
     except RuntimeError:  # imperfect recall
         gambit = _gambit_equilibria(game)

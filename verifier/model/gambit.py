@@ -86,12 +86,13 @@ def _check_strategy_counts(g, where: str) -> None:
     """Refuse an extensive game whose players' pure strategies (products of the numbers of
     actions at their information sets) exceed ``MAX_PURE_STRATEGIES``, before the reduced
     strategic form is computed (it can be exponential in the size of the file)."""
-    for player in g.players:
+    import pygambit as gbt
+    for player in g.players:  # labels (pygambit 17)
         count = 1
-        for infoset in player.infosets:
-            count *= len(infoset.actions)
+        for member in g.get_infosets(player):  # one History per information set
+            count *= len(g.get_actions(gbt.H.path(*member.actions)))
             if count > MAX_PURE_STRATEGIES:
-                raise GameError(f"{where}: player {player.label or '?'} has more than "
+                raise GameError(f"{where}: player {player or '?'} has more than "
                                 f"{MAX_PURE_STRATEGIES} pure strategies before reduction "
                                 f"(at most {MAX_ACTIONS} after it are supported)")
 
@@ -101,15 +102,15 @@ def from_pygambit(g, default_name: str, where: str = "game") -> Game:
     players = list(g.players)
     if len(players) != 2:
         raise GameError(f"{where}: a game of {len(players)} players; only two-player games")
-    labels = [[s.label or str(k + 1) for k, s in enumerate(p.strategies)] for p in players]
+    labels = [list(g.get_strategies(p)) for p in players]  # players and strategies: labels
     if any(len(names) > MAX_ACTIONS for names in labels):
         raise GameError(f"{where}: more than {MAX_ACTIONS} strategies a player")
     tables = [[[Fraction(0)] * len(labels[1]) for _ in labels[0]] for _ in players]
-    for a in range(len(labels[0])):
-        for b in range(len(labels[1])):
-            outcome = g[(a, b)]
-            for i, p in enumerate(players):
-                tables[i][a][b] = Fraction(0) if outcome is None else Fraction(outcome[p])
+    for a, first in enumerate(labels[0]):
+        for b, second in enumerate(labels[1]):
+            payoffs = g.get_payoffs({players[0]: first, players[1]: second})
+            for i, p in enumerate(players):  # Rational or Decimal: both exact
+                tables[i][a][b] = Fraction(payoffs[p])
     try:
         title = g.title or default_name
     except UnicodeDecodeError:
@@ -123,11 +124,10 @@ def nfg_text(game: Game) -> str:
     import numpy as np
     import pygambit as gbt
     arrays = [np.array(game.payoffs[i], dtype=object) for i in (0, 1)]
-    g = gbt.Game.from_arrays(*arrays, title=game.name)
-    for player, names in zip(g.players, game.actions):
-        player.label = f"Player {list(g.players).index(player) + 1}"
-        for strategy, name in zip(player.strategies, names):
-            strategy.label = name
+    g = gbt.StrategicGame.from_arrays(*arrays, title=game.name)
+    g.relabel_players({"1": "Player 1", "2": "Player 2"})
+    for player, names in zip(("Player 1", "Player 2"), game.actions):
+        g.relabel_strategies(player, dict(zip(g.get_strategies(player), names)))
     out = io.StringIO()
     g.to_nfg(out)
     return out.getvalue()
