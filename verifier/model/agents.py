@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterator
 
 from ..errors import InputError
@@ -348,6 +348,7 @@ def _walk_cond(cond: Cond, path: tuple):
 QueryKey = tuple  # (polynomial in seat variables ("s", i, k), threshold, machine)
 
 
+@lru_cache(maxsize=1 << 16)  # queries are immutable; the interpreter asks for keys often
 def query_key(query: Query, seat: int) -> QueryKey:
     """The identity of a query asked by the agent in ``seat``: its polynomial in the two
     players' absolute strategies (``("s", i, k)``), its threshold and its machine label.
