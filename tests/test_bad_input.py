@@ -100,6 +100,12 @@ CASES = [
     ("gambit-many-players", {"g.nfg": 'NFG 1 R "t" { ' + " ".join(f'"{k}"' for k in range(40))
                              + " } { " + " ".join(["2"] * 40) + " }\n"},
      SOLVE, 2, "4096 outcomes"),
+    ("gambit-long-names-list", {"g.nfg": 'NFG 1 R "t" { "P1" "P2" } { { '
+                                + " ".join(f'"{"x" * 1100}{k}"' for k in range(64))
+                                + " } { " + " ".join(f'"b{k}"' for k in range(5000)) + " } }\n"},
+     SOLVE, 2, "declares a 64 x 65+ game"),
+    ("gambit-count-not-ascii", {"g.nfg": 'NFG 1 R "t" { "P1" "P2" } { \u00b2 2 }\n'}, SOLVE, 2,
+     "not a readable Gambit game"),
     ("seconds-not-finite", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
                                 "--timeout", "nan"], 2, "is not between 0 and 1e+06 seconds"),
     ("jobs-zero", {"c.py": "X = 1\n"}, ["tournament", "defectbot", "--game", "pd-a",

@@ -192,3 +192,12 @@ def test_a_bounded_command_loses_none_of_its_output():
         bounded = subprocess.run([sys.executable, "-m", "verifier", "list", "--max-seconds",
                                   "60"], capture_output=True, text=True, env=env)
         assert bounded.returncode == 0 and bounded.stdout == plain
+
+
+def test_a_bounded_call_works_when_stdout_is_not_a_file(monkeypatch):
+    """Under a notebook or a capture, sys.stdout is not a text file: the child still runs."""
+    import io
+
+    from verifier.decision.jobs import run_bounded
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert run_bounded(lambda: 7, 30) == 7

@@ -119,7 +119,8 @@ def run_bounded(function: Callable, seconds: float, memory_mib: int | None = Non
     def child():
         exit_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to report
-        sys.stdout.reconfigure(line_buffering=True)
+        if isinstance(sys.stdout, io.TextIOWrapper):  # not a notebook's stream, say
+            sys.stdout.reconfigure(line_buffering=True)
         try:
             if memory_mib is not None:
                 import resource
@@ -127,8 +128,9 @@ def run_bounded(function: Callable, seconds: float, memory_mib: int | None = Non
             outcome = (True, function())
         except BaseException as err:  # noqa: BLE001 - sent back and raised in the parent
             outcome = (False, err)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
         try:
             send.send(outcome)
         except Exception as err:  # noqa: BLE001 - a value that cannot be pickled: its text

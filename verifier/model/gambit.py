@@ -14,7 +14,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from .games import MAX_ACTIONS, Game, GameError
+from .games import MAX_ACTIONS, MAX_GAME_FILE_BYTES, Game, GameError
 
 SUFFIXES = (".nfg", ".efg")
 
@@ -35,23 +35,28 @@ def read_gambit(path: str | Path) -> Game:
     return from_pygambit(g, path.stem, str(path))
 
 
-HEADER_BYTES = 65536  # how much of an .nfg file the size check reads
 _NFG_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}]|[^\s{}"]+')  # a quoted string, a brace, a word
+_DIGITS = re.compile(r"[0-9]+")  # a count (str.isdigit would take "²", which int() refuses)
 
 
 def _check_declared_sizes(path: Path) -> None:
     """Refuse an ``.nfg`` file whose header declares more than ``MAX_ACTIONS`` strategies
     for a player, or more than ``MAX_ACTIONS ** 2`` outcomes in all (any number of players),
     before pygambit allocates its table (a 60-byte file may declare 10^16 outcomes). Reads
-    the first ``HEADER_BYTES`` only: ``NFG 1 R "title" { players } { counts }`` or
-    ``{ { names } { names } }``, braces with or without spaces; a header it cannot follow
-    is left to pygambit's own reader."""
+    at most ``MAX_GAME_FILE_BYTES``, and only as far as the header: ``NFG 1 R "title"
+    { players } { counts }`` or ``{ { names } { names } }``, braces with or without spaces;
+    a list of names is refused as soon as it is too long; a header it cannot follow is
+    left to pygambit's own reader."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(HEADER_BYTES).decode("utf-8", errors="replace")
+            head = handle.read(MAX_GAME_FILE_BYTES).decode("utf-8", errors="replace")
     except OSError as err:
         raise GameError(f"{path}: cannot read ({err.strerror or err})") from None
     tokens = iter(m.group() for m in _NFG_TOKEN.finditer(head))
+
+    def refuse(declared: str) -> GameError:
+        return GameError(f"{path}: declares a {declared} game, more than {MAX_ACTIONS} "
+                         f"strategies a player or {MAX_ACTIONS ** 2} outcomes")
     try:
         while next(tokens) != "{":  # NFG 1 R "title"
             pass
@@ -65,18 +70,18 @@ def _check_declared_sizes(path: Path) -> None:
                 count = 0
                 while next(tokens) != "}":
                     count += 1
+                    if count > MAX_ACTIONS:
+                        raise refuse(" x ".join(map(str, sizes + [f"{count}+"])))
                 sizes.append(count)
-            elif token.isdigit():
+            elif _DIGITS.fullmatch(token):
                 sizes.append(int(token))
             else:
                 return
             token = next(tokens)
-    except StopIteration:  # short, or a header longer than HEADER_BYTES: pygambit says what
+    except StopIteration:  # a short header: pygambit says what is wrong
         return
     if any(size > MAX_ACTIONS for size in sizes) or math.prod(sizes) > MAX_ACTIONS ** 2:
-        declared = " x ".join(map(str, sizes))
-        raise GameError(f"{path}: declares a {declared} game, more than {MAX_ACTIONS} "
-                        f"strategies a player or {MAX_ACTIONS ** 2} outcomes")
+        raise refuse(" x ".join(map(str, sizes)))
 
 
 MAX_PURE_STRATEGIES = 4096  # before reduction: the largest product of action counts computed
