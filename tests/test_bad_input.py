@@ -63,6 +63,11 @@ CASES = [
     ("agent-cannot-play", {"g.json": game(actions=[["R", "P", "S"], ["R", "P", "S"]],
                                           payoffs=[[["0", "0"]] * 3] * 3)},
      SOLVE, 2, "actions named C and D"),
+    ("agent-choose-copies", {"g.json": game(
+        actions=[[f"a{k}" for k in range(7)]] * 2,
+        payoffs=[[[str(int(i == j))] * 2 for j in range(7)] for i in range(7)])},
+     ["bound", "best-response", "best-response", "--game", "{file}", "--objective", "u1"], 2,
+     "meet nodes with a Choose below them 57330 times"),
     ("claim-unknown-field", {"c.py": CLAIM.format(
         claim="Claim('X', 's', 't', 'pd-a', ('defectbot', 'defectbot'), "
               "Always(lambda v: v.u1 >= 0), colour='red')")}, ["prove", "{file}"], 2,

@@ -30,6 +30,7 @@ from ..model.poly import And, Atom, BoolVar, Not, Or, Poly, Truth
 from ..semantics.interpreter import FixedPointWitness, Observation, Run
 
 MAX_DEPTH = 200
+MAX_SHARED = 100_000  # entries of a program's table of shared nodes
 MAX_DIGITS = 5000
 MAX_DEGREE = 64
 _RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")
@@ -179,27 +180,55 @@ def decode_formula(data, where: str = "formula", depth: int = 0):
 
 def encode_program(p: Program) -> dict:
     """A program (body, action counts, delta, name, requirements, reading) as JSON; raises
-    UnknownNode on a node or condition kind it does not handle."""
+    UnknownNode on a node or condition kind it does not handle. A node reached from more
+    than one place is written once, in ``"shared"`` (children first), and referred to as
+    ``{"ref": index}``: the text stays linear in the distinct nodes."""
+    refs: dict = {}  # id of a shared node -> its index in "shared"
+    shared: list = []
+    body = _encode_node(p.body, _shared_nodes(p.body), refs, shared)
     return {"name": p.name, "n_self": p.n_self, "n_opp": p.n_opp,
             "delta": None if p.delta is None else
             encode_poly(p.delta) if isinstance(p.delta, Poly) else str(p.delta),
             "estimates": p.estimates, "reading": [list(kv) for kv in p.reading],
-            "body": _encode_node(p.body)}
+            "body": body} | ({"shared": shared} if shared else {})
 
 
-def _encode_node(n) -> dict:
+def _shared_nodes(body) -> set:
+    """The ids of the nodes that more than one edge (or the root and an edge) reaches."""
+    seen, shared, todo = {id(body)}, set(), list(body.children())
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        todo.extend(node.children())
+    return shared
+
+
+def _encode_node(n, sharing: set, refs: dict, shared: list) -> dict:
+    if id(n) in sharing:
+        if id(n) not in refs:
+            entry = _encode_fresh(n, sharing, refs, shared)  # its shared children first
+            refs[id(n)] = len(shared)
+            shared.append(entry)
+        return {"ref": refs[id(n)]}
+    return _encode_fresh(n, sharing, refs, shared)
+
+
+def _encode_fresh(n, sharing: set, refs: dict, shared: list) -> dict:
+    def child(c):
+        return _encode_node(c, sharing, refs, shared)
     if isinstance(n, Play):
         return {"play": [str(x) for x in n.dist]}
     if isinstance(n, PlayEstimate):
         return {"play_estimate": True}
     if isinstance(n, Mix):
-        return {"mix": encode_poly(n.prob), "first": _encode_node(n.first),
-                "second": _encode_node(n.second)}
+        return {"mix": encode_poly(n.prob), "first": child(n.first), "second": child(n.second)}
     if isinstance(n, If):
-        return {"if": _encode_cond(n.cond), "then": _encode_node(n.then),
-                "else": _encode_node(n.orelse)}
+        return {"if": _encode_cond(n.cond), "then": child(n.then), "else": child(n.orelse)}
     if isinstance(n, Choose):
-        return {"choose": [_encode_node(o) for o in n.options]}
+        return {"choose": [child(o) for o in n.options]}
     raise UnknownNode(f"no JSON for the node {n!r}")
 
 
@@ -233,9 +262,10 @@ def _decode_threshold(data, where):
 def decode_program(data, where: str = "program") -> Program:
     """The program `encode_program` wrote, validated like any program; raises DecodeError
     naming ``where``."""
-    _need(isinstance(data, dict) and set(data) == {"name", "n_self", "n_opp", "delta",
-                                                   "estimates", "reading", "body"},
-          where, "a program has name, n_self, n_opp, delta, estimates, reading and body")
+    _need(isinstance(data, dict) and set(data) - {"shared"} == {
+        "name", "n_self", "n_opp", "delta", "estimates", "reading", "body"},
+          where, "a program has name, n_self, n_opp, delta, estimates, reading and body "
+          "(and may have shared)")
     _need(data["estimates"] in ("box", "grid"), where, "estimates is 'box' or 'grid'")
     _need(isinstance(data["reading"], list) and all(
         isinstance(kv, list) and len(kv) == 2 and all(isinstance(x, str) for x in kv)
@@ -246,33 +276,56 @@ def decode_program(data, where: str = "program") -> Program:
     delta = None if data["delta"] is None else \
         decode_poly(data["delta"], f"{where}.delta") if isinstance(data["delta"], list) else \
         decode_number(data["delta"], f"{where}.delta")
+    shared = data.get("shared", [])
+    _need(isinstance(shared, list) and len(shared) <= MAX_SHARED, where,
+          f"shared is a list of at most {MAX_SHARED} nodes")
+    table: list = []  # each entry may refer only to those before it: no cycles
+    heights: dict = {}  # id of a node -> the longest chain of nodes from it down
+    for i, entry in enumerate(shared + [data["body"]]):
+        at = f"{where}.shared[{i}]" if i < len(shared) else f"{where}.body"
+        table.append(_decode_node(entry, at, 0, table))
+        _need(_height(table[-1], heights) < MAX_DEPTH, at, "nested too deeply")
+    body = table.pop()
     try:
-        return Program(_decode_node(data["body"], f"{where}.body", 0), data["n_self"],
-                       data["n_opp"], delta, str(data["name"]), (), data["estimates"],
-                       tuple(tuple(kv) for kv in data["reading"]))
+        return Program(body, data["n_self"], data["n_opp"], delta, str(data["name"]), (),
+                       data["estimates"], tuple(tuple(kv) for kv in data["reading"]))
     except AgentError as err:
         raise DecodeError(f"{where}: {err}") from None
 
 
-def _decode_node(data, where, depth):
+def _height(node, memo: dict) -> int:
+    """The longest chain of nodes from ``node`` down (each node measured once: the recursion
+    stops at nodes already in ``memo``, so it is as deep as one entry's nesting)."""
+    if id(node) not in memo:
+        memo[id(node)] = 1 + max((_height(c, memo) for c in node.children()), default=0)
+    return memo[id(node)]
+
+
+def _decode_node(data, where, depth, table):
     _need(depth < MAX_DEPTH, where, "nested too deeply")
     _need(isinstance(data, dict), where, "a node is an object")
     keys = set(data)
+    if keys == {"ref"}:
+        ref = data["ref"]
+        _need(isinstance(ref, int) and not isinstance(ref, bool) and 0 <= ref < len(table),
+              where, "a ref names an earlier entry of shared")
+        return table[ref]
     if keys == {"play"}:
         _need(isinstance(data["play"], list), where, "play takes a list")
         return Play(tuple(decode_number(x, where) for x in data["play"]))
     if keys == {"play_estimate"}:
         return PlayEstimate()
     if keys == {"mix", "first", "second"}:
-        return Mix(decode_poly(data["mix"], where), _decode_node(data["first"], where, depth + 1),
-                   _decode_node(data["second"], where, depth + 1))
+        return Mix(decode_poly(data["mix"], where),
+                   _decode_node(data["first"], where, depth + 1, table),
+                   _decode_node(data["second"], where, depth + 1, table))
     if keys == {"if", "then", "else"}:
         return If(_decode_cond(data["if"], where, depth + 1),
-                  _decode_node(data["then"], where + ".then", depth + 1),
-                  _decode_node(data["else"], where + ".else", depth + 1))
+                  _decode_node(data["then"], where + ".then", depth + 1, table),
+                  _decode_node(data["else"], where + ".else", depth + 1, table))
     if keys == {"choose"}:
         _need(isinstance(data["choose"], list), where, "choose takes a list")
-        return Choose(tuple(_decode_node(o, where, depth + 1) for o in data["choose"]))
+        return Choose(tuple(_decode_node(o, where, depth + 1, table) for o in data["choose"]))
     raise DecodeError(f"{where}: unknown node with fields {sorted(keys)}")
 
 

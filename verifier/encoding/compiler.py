@@ -40,13 +40,16 @@ from itertools import product
 
 import sympy
 
-from ..model.agents import Choose, If, Mix, Node, Program, Query, query_key
+from ..model.agents import AgentError, Choose, If, Mix, Node, Program, Query, query_key
 from ..errors import UnknownNode
 from ..semantics.interpreter import FixedPointWitness, Observation, Run
 from .runs import RunEncoder, RunVars
 from ..model.numbers import Number, compare, simplify_number
 from ..model.poly import (INTEGER_PREFIX, And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj,
                           disj, implies, named)
+
+
+MAX_PATH_NODES = 16384  # copies of nodes with a Choose below (one per path) in one system
 
 
 class System:
@@ -89,6 +92,12 @@ class System:
         self.strategy = [self._simplex(free) for free in self.free]
         for i in (0, 1):
             self.add(*(x >= 0 for x in self.strategy[i]))
+        copies = sum(self._run_count(i) * programs[i].choice_occurrences for i in (0, 1))
+        if copies > MAX_PATH_NODES:
+            raise AgentError(f"{' and '.join(p.name for p in programs)} on {game.name}: their "
+                             f"runs meet nodes with a Choose below them {copies} times (at most "
+                             f"{MAX_PATH_NODES}); each path's Choose picks on its own, so the "
+                             f"system would hold a copy of such a node per path")
         for seat, prog in enumerate(programs):
             for query in prog.queries():
                 self._tie_variable(query, seat)
@@ -140,20 +149,20 @@ class System:
     def _same_queries(self) -> None:
         """Queries with parameters in their coefficients or thresholds may coincide at some
         parameter values: there they are one query, with one q."""
-        keys = list(self.tie)
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                if a[2] != b[2] or not any(_has_symbols(k[0], k[1]) for k in (a, b)):
-                    continue
-                # the same polynomial (coefficient by coefficient) and the same threshold
-                coefficients: dict = {}
-                for m, c in (a[0] - b[0]).terms.items():
-                    strategy = tuple((v, e) for v, e in m if isinstance(v, tuple))
-                    rest = Poly({tuple((v, e) for v, e in m if not isinstance(v, tuple)): c})
-                    coefficients[strategy] = coefficients.get(strategy, Poly()) + rest
-                same = [c.eq(0) for c in coefficients.values()]
-                same.append((Poly.lift(a[1]) - Poly.lift(b[1])).eq(0))
-                self.add(implies(conj(same), self.tie[a].eq(self.tie[b])))
+        order = {k: i for i, k in enumerate(self.tie)}
+        symbolic = [k for k in order if _has_symbols(k[0], k[1])]
+        pairs = {tuple(sorted((a, b), key=order.get)) for a in symbolic for b in order
+                 if a != b and a[2] == b[2]}  # in the order of a double loop over the keys
+        for a, b in sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]])):
+            # the same polynomial (coefficient by coefficient) and the same threshold
+            coefficients: dict = {}
+            for m, c in (a[0] - b[0]).terms.items():
+                strategy = tuple((v, e) for v, e in m if isinstance(v, tuple))
+                rest = Poly({tuple((v, e) for v, e in m if not isinstance(v, tuple)): c})
+                coefficients[strategy] = coefficients.get(strategy, Poly()) + rest
+            same = [c.eq(0) for c in coefficients.values()]
+            same.append((Poly.lift(a[1]) - Poly.lift(b[1])).eq(0))
+            self.add(implies(conj(same), self.tie[a].eq(self.tie[b])))
 
     # -- terms ------------------------------------------------------------
     def seat_term(self, poly: Poly) -> Poly:
@@ -166,11 +175,15 @@ class System:
         return map_polys(formula, self.seat_term)
 
     # -- agents -----------------------------------------------------------
+    def _run_count(self, seat: int) -> int:
+        prog = self.programs[seat]
+        return 1 if prog.one_run or prog.n_self == 1 or not self.hull[seat] else prog.n_self
+
     def _encode_agent(self, seat: int) -> list:
         prog: Program = self.programs[seat]
         own = self.strategy[seat]
         n = prog.n_self
-        count = 1 if prog.one_run or n == 1 or not self.hull[seat] else n
+        count = self._run_count(seat)
         runs = [self._encode_run(prog, seat, r) for r in range(count)]
         if n == 1 or not self.hull[seat]:
             return runs
@@ -330,6 +343,8 @@ def _observation(prog: Program, run: RunVars, real, boolean) -> Observation:
     choices = {}
 
     def visit(node: Node, path: tuple):
+        if id(node) in prog.choice_free:
+            return  # nothing to choose below (and its conditions are keyed by one path only)
         if isinstance(node, If):
             if path in run.conds:  # a two-valued condition: the branch taken
                 taken = boolean(run.conds[path])

@@ -62,6 +62,8 @@ class RunEncoder:
         self.s, self.prog, self.seat, self.run = system, prog, seat, run
         self.own, self.opp, self.vertices, self.stem = own, opp, vertices, stem
         self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
+        self._shared: dict = {}  # (id of another condition, positive or "prob") -> its term
+        self._outputs: dict = {}  # id of a Choose-free node -> its output terms in this run
 
     def true_term(self, poly: Poly) -> Poly:
         """A polynomial in the agent-relative variables, at the true profile (the system's
@@ -86,14 +88,19 @@ class RunEncoder:
         ones where they occur positively: every constraint is then closed,
         and the system describes a closed superset of the fixed points.
         """
+        # a query-free condition depends only on the run's estimate, not on where it occurs
+        key = (id(cond), positive)
         if isinstance(cond, (Surely, SurelyCone, SurelyOutside)):
-            # depends only on the run's estimate, not on where it occurs
-            key = (id(cond), positive)
             if key not in self._memo:
                 encode = {Surely: self._surely, SurelyCone: self._cone,
                           SurelyOutside: self._outside}[type(cond)]
                 self._memo[key] = encode(cond, positive)
             return self._memo[key]
+        if key not in self._shared:
+            self._shared[key] = self._compound(cond, path, positive)
+        return self._shared[key]
+
+    def _compound(self, cond: Cond, path: tuple, positive: bool) -> Formula:
         if isinstance(cond, (AllOf, AnyOf)):
             parts = [self.cond(c, path + (i,), positive) for i, c in enumerate(cond.conds)]
             conjunctive = isinstance(cond, AllOf) == positive
@@ -220,6 +227,12 @@ class RunEncoder:
     def prob(self, cond: Cond, path: tuple) -> Poly:
         """The probability that a condition holds: a polynomial in the q's (every call an
         independent draw) and 0/1 indicators of its two-valued parts."""
+        key = ("prob", id(cond))  # the same in every place of the run (each call a draw)
+        if key not in self._shared:
+            self._shared[key] = self._prob(cond, path)
+        return self._shared[key]
+
+    def _prob(self, cond: Cond, path: tuple) -> Poly:
         s = self.s
         if isinstance(cond, Query):
             return s.tie[query_key(cond, self.seat)]
@@ -246,7 +259,15 @@ class RunEncoder:
     # -- outputs -----------------------------------------------------------------
     def node(self, node: Node, path: tuple) -> list:
         """The output terms of ``node`` (one Poly per own action), adding what it needs; raises
-        UnknownNode on a kind it does not handle."""
+        UnknownNode on a kind it does not handle. A node with no Choose below is encoded
+        once per run, at the first path that reaches it (:attr:`Program.choice_free`)."""
+        if id(node) not in self.prog.choice_free:
+            return self._node(node, path)
+        if id(node) not in self._outputs:
+            self._outputs[id(node)] = self._node(node, path)
+        return self._outputs[id(node)]
+
+    def _node(self, node: Node, path: tuple) -> list:
         s = self.s
         if isinstance(node, Play):
             return [Poly.const(p) for p in node.dist]

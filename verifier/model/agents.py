@@ -39,7 +39,7 @@ both read programs and nothing else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Iterator
@@ -64,20 +64,38 @@ class Node:
         """The nodes directly below this one (none for a leaf)."""
         return ()
 
+    def __repr__(self) -> str:
+        """The node's kind and fields, nodes deeper than three levels shown as ``...``: a
+        program whose branches share subtrees has exponentially many paths."""
+        return _node_repr(self, 3)
 
-@dataclass(frozen=True)
+
+def _node_repr(node, depth: int) -> str:
+    def show(value):
+        if isinstance(value, Node):
+            return _node_repr(value, depth - 1)
+        if isinstance(value, tuple) and value and all(isinstance(v, Node) for v in value):
+            return "(" + ", ".join(show(v) for v in value) + ",)"
+        return repr(value)
+    if depth <= 0 and node.children():
+        return f"{type(node).__name__}(...)"
+    return f"{type(node).__name__}(" + ", ".join(
+        f"{f.name}={show(getattr(node, f.name))}" for f in fields(node)) + ")"
+
+
+@dataclass(frozen=True, repr=False)
 class Play(Node):
     """Output a constant mixed strategy (a tuple of Fractions over own actions)."""
 
     dist: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PlayEstimate(Node):
     """Output the agent's estimate of its own strategy."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Mix(Node):
     """With probability ``prob`` run ``first``, otherwise ``second``."""
 
@@ -90,7 +108,7 @@ class Mix(Node):
         return (self.first, self.second)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class If(Node):
     """Run ``then`` when ``cond`` holds, else ``orelse`` (both when undecided)."""
 
@@ -103,7 +121,7 @@ class If(Node):
         return (self.then, self.orelse)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Choose(Node):
     """Any randomisation over ``options``."""
 
@@ -264,11 +282,14 @@ class Program:
         validate(self)
 
     def walk(self) -> Iterator[tuple[tuple, Node]]:
-        """Every node occurrence with its path (child indices from the root)."""
+        """Every node occurrence with its path (child indices from the root): one per path,
+        so exponential for a program whose branches share subtrees; walkers that need no
+        paths use :meth:`distinct`."""
         yield from _walk(self.body, ())
 
     def conditions(self) -> Iterator[tuple[tuple, Cond]]:
-        """Every condition occurrence with its path (If path + part indices)."""
+        """Every condition occurrence with its path (If path + part indices); one per path,
+        like :meth:`walk`."""
         for path, node in self.walk():
             if isinstance(node, If):
                 yield from _walk_cond(node.cond, path + ("c",))
@@ -298,6 +319,24 @@ class Program:
                         conds[id(cond)] = cond
                         more.extend(cond.parts())
         return list(nodes.values()), list(conds.values())
+
+    @cached_property
+    def choice_free(self) -> frozenset:
+        """The ids (``id(node)``) of the nodes with no Choose at or below them.
+
+        In one run such a node's output depends only on the run's estimate and the oracle's
+        tie probabilities, not on the path that reaches it, so the compiler and the
+        interpreter evaluate each once per run: linear in the distinct nodes where a
+        program's branches share subtrees. A node with a Choose below is evaluated once
+        per path, since each path's Choose picks on its own (docs/semantics.md, section
+        5): :attr:`choice_occurrences` of them."""
+        return frozenset(id(n) for n in self.distinct()[0]) - _with_choose(self.body)[0]
+
+    @cached_property
+    def choice_occurrences(self) -> int:
+        """How many times one run meets a node with a Choose below it: the paths from the
+        root to such nodes, summed over them (0 for a program without Choose)."""
+        return _with_choose(self.body)[1]
 
     @property
     def symbols(self) -> set:
@@ -343,6 +382,31 @@ def _walk_cond(cond: Cond, path: tuple):
     yield path, cond
     for i, part in enumerate(cond.parts()):
         yield from _walk_cond(part, path + (i,))
+
+
+def _with_choose(body: Node) -> tuple[set, int]:
+    """The ids of the nodes with a Choose at or below them, and the number of their
+    occurrences: paths from the root to such a node, summed over those nodes (each
+    distinct node visited once)."""
+    has: dict = {}
+    order: list = []  # nodes with a Choose below, children before parents
+
+    def visit(node: Node) -> bool:
+        if id(node) not in has:
+            below = [visit(c) for c in node.children()]  # every child, not just to the first
+            has[id(node)] = isinstance(node, Choose) or any(below)
+            if has[id(node)]:
+                order.append(node)
+        return has[id(node)]
+
+    visit(body)
+    paths = {id(n): 0 for n in order}
+    paths[id(body)] = 1
+    for node in reversed(order):  # parents before children
+        for child in node.children():
+            if has[id(child)]:
+                paths[id(child)] += paths[id(node)]
+    return {id(n) for n in order}, sum(paths[id(n)] for n in order)
 
 
 QueryKey = tuple  # (polynomial in seat variables ("s", i, k), threshold, machine)

@@ -48,11 +48,11 @@ def _moves_freely(programs: tuple, witness: FixedPointWitness, movers: set) -> b
         if seat in movers and (prog.n_self != 2 or len(runs) < 2):
             return False
         if seat not in moving and any(
-                seat_of[v[0]] in moving for _, node in prog.walk() if isinstance(node, Mix)
+                seat_of[v[0]] in moving for node in prog.distinct()[0] if isinstance(node, Mix)
                 for v in node.prob.variables()):
             return False
         values = seat_values(own, opp)
-        for _, cond in prog.conditions():
+        for cond in prog.distinct()[1]:
             if isinstance(cond, Query) and \
                     any(seat_of[v[0]] in moving for v in cond.poly.variables()) and \
                     compare(cond.poly.evaluate(values), cond.threshold) == 0:
@@ -78,5 +78,5 @@ def _moves_freely(programs: tuple, witness: FixedPointWitness, movers: set) -> b
 def _follower(prog) -> bool:
     """A deterministic program whose output depends on the opponent's strategy only."""
     return prog.is_deterministic and not any(
-        v[0] == "self" for _, node in prog.walk() if isinstance(node, Mix)
+        v[0] == "self" for node in prog.distinct()[0] if isinstance(node, Mix)
         for v in node.prob.variables())

@@ -166,6 +166,8 @@ class _Evaluator:
         self.program, self.seat = program, seat
         self.values = seat_values(profile_self, profile_opp)
         self.obs, self.answers = obs, answers
+        self._conds: dict = {}  # id of a condition -> its probability in this run
+        self._outputs: dict = {}  # id of a Choose-free node -> its output in this run
         if program.uses_estimates:
             check_estimate(program, profile_self, profile_opp, obs.estimate)
             self.vertices = [box_vertices(obs.estimate[0], program.delta),
@@ -173,6 +175,13 @@ class _Evaluator:
 
     # conditions evaluate to the probability that they are true
     def cond(self, cond: Cond, path: tuple) -> Number:
+        """The probability that ``cond`` holds in this run: a function of the condition
+        alone (the estimate and the tie probabilities are the run's), so computed once."""
+        if id(cond) not in self._conds:
+            self._conds[id(cond)] = self._cond(cond, path)
+        return self._conds[id(cond)]
+
+    def _cond(self, cond: Cond, path: tuple) -> Number:
         if isinstance(cond, Query):
             return self.query(cond)
         if isinstance(cond, Surely):
@@ -292,6 +301,15 @@ class _Evaluator:
         return None
 
     def node(self, node: Node, path: tuple) -> list:
+        """The output distribution of ``node`` in this run; a node with no Choose below
+        depends on no path's choices, so it is computed once."""
+        if id(node) not in self.program.choice_free:
+            return self._node(node, path)
+        if id(node) not in self._outputs:
+            self._outputs[id(node)] = self._node(node, path)
+        return self._outputs[id(node)]
+
+    def _node(self, node: Node, path: tuple) -> list:
         n = self.program.n_self
         if isinstance(node, Play):
             return list(node.dist)
@@ -456,6 +474,8 @@ def pure_run(program: Program, seat: int, profile_self: Sequence, profile_opp: S
     ev = _Evaluator(program, seat, profile_self, profile_opp, Observation(), answers)
 
     def search(node: Node, path: tuple) -> dict | None:
+        if id(node) in program.choice_free:  # nothing to choose: it plays what it outputs
+            return {} if compare(ev.node(node, path)[action], 1) == 0 else None
         if isinstance(node, Play):
             return {} if node.dist[action] == 1 else None
         if isinstance(node, Mix):

@@ -1,0 +1,124 @@
+"""Programs whose branches share subtrees (a DAG, the tree of its paths exponentially
+larger): compiled, interpreted and written into certificates in size linear in their
+distinct nodes, with the meaning of the tree they stand for (each path's Choose picks on
+its own)."""
+
+import json
+from fractions import Fraction as F
+
+import pytest
+
+from verifier import Agent, Choose, If, Mix, Pair, Query, parse_agent, prob
+from verifier.checker.codec import DecodeError, decode_program, encode_program
+from verifier.encoding.compiler import System
+from verifier.model.agents import Play, query_key
+from verifier.model.poly import var
+from verifier.semantics.interpreter import Observation, output
+
+LEVELS = 30
+C, D, HALF = (F(1), F(0)), (F(0), F(1)), (F(1, 2), F(1, 2))
+
+
+def ladder(levels: int) -> Agent:
+    """Level k: if the oracle (machine k) says the opponent cooperates with probability
+    above 1/2, the level below; else half the level below, half D. Both branches hold
+    the same subtree: 2^levels paths, 2 * levels + 2 distinct nodes."""
+    def build(me):
+        node, defect = me.play("C"), me.play("D")
+        for k in range(levels):
+            ask = Query(me.p_opp("C"), F(1, 2), machine=f"m{k}")
+            node = If(ask, node, Mix(prob(F(1, 2)), node, defect))
+        return node
+    return Agent(f"ladder{levels}", build)
+
+
+def as_tree(node):
+    """The same program with every path's nodes its own objects (no sharing)."""
+    if isinstance(node, Mix):
+        return Mix(node.prob, as_tree(node.first), as_tree(node.second))
+    if isinstance(node, If):
+        return If(node.cond, as_tree(node.then), as_tree(node.orelse))
+    if isinstance(node, Choose):
+        return Choose(tuple(as_tree(o) for o in node.options))
+    return Play(node.dist)
+
+
+def test_a_thirty_level_ladder_compiles_to_a_system_linear_in_its_levels(pd_a):
+    prog = ladder(LEVELS).program(pd_a, 0)
+    assert len(prog.distinct()[0]) == 2 * LEVELS + 2
+    system = System(pd_a, (prog, parse_agent("defectbot").program(pd_a, 1)))
+    # per level: one output variable and its equation, one q with its four constraints
+    assert len(system.reals) <= 3 * LEVELS + 10
+    assert len(system.constraints) <= 6 * LEVELS + 10
+
+
+def test_the_interpreter_meets_every_query_at_a_tie_and_evaluates_each_node_once(pd_a):
+    prog = ladder(LEVELS).program(pd_a, 0)
+    answers = {query_key(q, 0): F(1, 2) for q in prog.queries()}
+    assert len(answers) == LEVELS
+    # every branch runs (each q is 1/2): c_k = c_{k-1} / 2 + c_{k-1} / 4, c_0 = 1
+    assert output(prog, HALF, HALF, answers=answers) == (F(3, 4) ** LEVELS,
+                                                         1 - F(3, 4) ** LEVELS)
+
+
+def test_a_thirty_level_ladder_solves_within_its_time_limit(pd_a):
+    result = Pair(pd_a, (ladder(LEVELS), parse_agent("defectbot")), timeout=5).solve()
+    # against D every oracle says no: the C-probability halves at each level
+    assert [fp.profile for fp in result.fixed_points] == [
+        ((F(1, 2 ** LEVELS), 1 - F(1, 2 ** LEVELS)), D)]
+
+
+def test_sharing_does_not_change_the_fixed_points(pd_a):
+    shared = ladder(4)
+    tree = Agent("tree4", lambda me: as_tree(shared.build(me)))
+    mixed = parse_agent("mixed(p=1/2)")
+    for agent in (shared, tree):
+        pair = Pair(pd_a, (agent, mixed), timeout=60)
+        # the opponent sits at every tie: each q is free, P(C) = prod (1 + q_k) / 2
+        low, high = (pair.optimize(var("s", 0, 0), sense) for sense in ("min", "max"))
+        assert (low.value, high.value) == (F(1, 16), F(1))
+
+
+def test_a_shared_choose_picks_on_its_own_at_each_path(pd_a):
+    def build(me):
+        either = Choose((me.play("C"), me.play("D")))
+        return If(Query(me.p_opp("C"), F(1, 2)), either, Mix(prob(F(1, 2)), either, either))
+    prog = Agent("shared-choose", build).program(pd_a, 0)
+    choices = {(1, 0): (F(1), F(0)), (1, 1): (F(0), F(1))}
+    assert output(prog, HALF, D, Observation(choices=choices)) == HALF
+    assert id(prog.body.orelse) not in prog.choice_free
+
+
+def test_a_certificate_writes_each_shared_node_once(pd_a):
+    prog = ladder(LEVELS).program(pd_a, 0)
+    data = encode_program(prog)
+    assert len(data["shared"]) == LEVELS + 1  # both plays, and each level but the top
+    assert len(json.dumps(data)) < 400 * LEVELS
+    again = decode_program(json.loads(json.dumps(data)))
+    assert encode_program(again) == data
+    assert len(again.distinct()[0]) == len(prog.distinct()[0])
+    tree = parse_agent("nicerbot(eps=1/10)").program(pd_a, 0)
+    assert "shared" not in encode_program(tree)  # a tree is written as before
+
+
+@pytest.mark.parametrize("shared, message", [
+    ([{"ref": 0}], "earlier entry"),
+    ([{"play": ["1", "0"]}, {"ref": 1}], "earlier entry"),
+    ([{"play": ["1", "0"]}, {"ref": True}], "earlier entry"),
+    ("no", "shared is a list"),
+])
+def test_shared_entries_refer_only_to_earlier_ones(pd_a, shared, message):
+    data = encode_program(ladder(2).program(pd_a, 0))
+    data["shared"] = shared
+    with pytest.raises(DecodeError, match=message):
+        decode_program(data)
+
+
+def test_a_chain_of_shared_entries_is_bounded_in_depth(pd_a):
+    data = encode_program(ladder(1).program(pd_a, 0))
+    entries = [{"play": ["1", "0"]}]
+    for k in range(300):
+        entries.append({"mix": [["1/2", []]], "first": {"ref": k}, "second": {"ref": k}})
+    data["shared"], data["body"] = entries, {"ref": 300}
+    with pytest.raises(DecodeError, match="nested too deeply"):
+        decode_program(data)
