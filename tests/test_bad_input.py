@@ -96,6 +96,8 @@ CASES = [
                           "--assume", "e < 0, e > 1"], 2, "no parameter value"),
     ("timeout-not-positive", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
                                   "--timeout", "0"], 2, "--timeout must be positive"),
+    ("rlimit-not-positive", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
+                                 "--rlimit", "0"], 2, "--rlimit must be positive"),
     ("max-seconds-not-positive", {}, ["list", "--max-seconds", "0"], 2,
      "--max-seconds must be positive"),
     ("max-memory-too-large", {}, ["list", "--max-memory", "100000000000000"], 2,

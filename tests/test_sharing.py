@@ -92,13 +92,21 @@ def test_a_shared_choose_picks_on_its_own_at_each_path(pd_a):
 def test_a_certificate_writes_each_shared_node_once(pd_a):
     prog = ladder(LEVELS).program(pd_a, 0)
     data = encode_program(prog)
-    assert len(data["shared"]) == LEVELS + 1  # both plays, and each level but the top
+    assert len(data["shared"]) == LEVELS - 1  # each level but the top (plays stay in place)
     assert len(json.dumps(data)) < 400 * LEVELS
     again = decode_program(json.loads(json.dumps(data)))
     assert encode_program(again) == data
-    assert len(again.distinct()[0]) == len(prog.distinct()[0])
-    tree = parse_agent("nicerbot(eps=1/10)").program(pd_a, 0)
-    assert "shared" not in encode_program(tree)  # a tree is written as before
+    assert len(again.distinct()[0]) <= 3 * LEVELS + 2  # plays written in place are copies
+    nicerbot = parse_agent("nicerbot(eps=1/10)").program(pd_a, 0)
+    assert "shared" not in encode_program(nicerbot)  # no subtree repeats: written as before
+
+
+def test_a_program_and_its_tree_are_written_alike(pd_a):
+    """The text is canonical: a checker comparing a stored program with what its spec builds
+    compares texts, and sharing is only how the builder held the tree."""
+    shared = ladder(5)
+    tree = Agent("ladder5", lambda me: as_tree(shared.build(me)))
+    assert encode_program(tree.program(pd_a, 0)) == encode_program(shared.program(pd_a, 0))
 
 
 @pytest.mark.parametrize("shared, message", [

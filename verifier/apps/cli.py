@@ -14,7 +14,8 @@ import argparse
 import os
 import sys
 
-from ..errors import SOLVER_MEMORY_VARIABLE, InputError, InternalError, SolverUnknown, UsageError
+from ..errors import (DEFAULT_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE, InputError,
+                      InternalError, SolverUnknown, UsageError)
 from ..model.readings import parse_settings
 from .commands import (EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, cmd_bound, cmd_check,
                        cmd_check_point, cmd_game, cmd_list, cmd_plot, cmd_prove, cmd_smtlib,
@@ -49,7 +50,7 @@ def certify_options(p) -> None:
     p.add_argument("--positivstellensatz-seconds", type=seconds, default=None,
                    metavar="SECONDS",
                    help="time to look for Positivstellensatz evidence (with case splits) per "
-                        "obligation (default: the --timeout; 0 skips it)")
+                        "obligation (default: the --timeout, or 120 without one; 0 skips it)")
 
 
 def rationalize_option(p) -> None:
@@ -81,8 +82,14 @@ def reading_option(p) -> None:
 
 
 def solver_options(p) -> None:
-    p.add_argument("--timeout", type=seconds, default=120.0, metavar="SECONDS",
-                   help="time limit of each solver query (default 120)")
+    p.add_argument("--rlimit", type=int, default=None, metavar="UNITS",
+                   help=f"Z3 resource units each solver query may spend (default "
+                        f"{DEFAULT_RLIMIT}, about two minutes on a 2-core machine); a count "
+                        f"of Z3's steps, so the verdict is the same on an idle or a busy "
+                        f"machine")
+    p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
+                   help="wall-clock limit of each solver query, an outer bound (default: "
+                        "none; --rlimit bounds every query)")
     p.add_argument("--solver-memory", type=int, metavar="MIB",
                    help="memory limit of the solver (Z3) in every query and worker; a query "
                         "that needs more is reported as unknown")
@@ -273,8 +280,12 @@ def main(argv: list | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "decimals", None) is not None and not 0 <= args.decimals <= 1000:
         parser.error("--decimals must be between 0 and 1000")
-    if getattr(args, "timeout", 1) <= 0:
+    if getattr(args, "timeout", None) is not None and args.timeout <= 0:
         parser.error("--timeout must be positive")
+    if getattr(args, "rlimit", None) is not None:
+        if args.rlimit <= 0:
+            parser.error("--rlimit must be positive")
+        os.environ[QUERY_RLIMIT_VARIABLE] = str(args.rlimit)  # workers inherit it
     if getattr(args, "solver_memory", None) is not None:
         if args.solver_memory <= 0:
             parser.error("--solver-memory must be positive")
@@ -325,7 +336,8 @@ def _run(args) -> int:
         print(f"rov: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except SolverUnknown as err:
-        hint = "--solver-memory" if "memory" in str(err) else "--timeout"
+        hint = "--solver-memory" if "memory" in str(err) else \
+            "--rlimit" if "--rlimit" in str(err) else "--timeout"
         print(f"rov: unknown: the solver gave up ({err}); try a larger {hint}",
               file=sys.stderr)
         return EXIT_UNKNOWN

@@ -67,7 +67,7 @@ for a whole region was found (the verdicts above are not affected):
 - Under `directions=cone` the systems have products of the rates' bounds
   with the payoff gains (degree 4): several exact optima of neLP and region
   pairs, and the parametric witnesses "for every parameter", stay unknown
-  within the time limits of `make findings` (`--timeout 120`,
+  within the limits of `make findings` (each query's default limit,
   `--claim-seconds 300`); they are listed below with their brackets.
 - The region agents (green, yellow) and LP against LP over parameter
   regions: their tight bounds as formulas are not known. Payoff entries

@@ -122,7 +122,7 @@ def _sampled_outcomes(game: Game, count: int, seed: int = 0) -> list:
 
 
 def plot(game: Game, pairs: list, path: str, grid: int = 20, bounds: bool = False,
-         timeout: float = 120.0, title: str | None = None) -> list[PairPicture]:
+         timeout: float | None = None, title: str | None = None) -> list[PairPicture]:
     """Draw the game's payoff plane and each pair's fixed points into ``path``
     (png, svg or pdf); returns what was drawn for each pair."""
     import matplotlib

@@ -170,7 +170,7 @@ class Sweep:
 
 
 def run_sweep(game: Game, specs: tuple, grids: list, objective: Poly | None = None,
-              objective_text: str | None = None, sense: str = "min", timeout: float = 120.0,
+              objective_text: str | None = None, sense: str = "min", timeout: float | None = None,
               jobs: int = 1, scheduler: str | None = None, show: bool | None = False) -> Sweep:
     """Solve (or optimise ``objective``) at every grid point."""
     points = grid_points(grids)

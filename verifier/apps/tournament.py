@@ -182,7 +182,7 @@ def _short(spec: str) -> str:
     return spec.split(",polygon=")[0] + (")" if ",polygon=" in spec else "")
 
 
-def run_tournament(game: Game, roster: list[str], timeout: float = 120.0, jobs: int = 1,
+def run_tournament(game: Game, roster: list[str], timeout: float | None = None, jobs: int = 1,
                    scheduler: str | None = None, show: bool | None = False) -> Tournament:
     """Every ordered pair of the roster on the game, serially or in parallel."""
     for spec in roster:

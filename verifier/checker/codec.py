@@ -16,6 +16,7 @@ Fraction(-3, 4)
 
 from __future__ import annotations
 
+import json
 import re
 from fractions import Fraction
 
@@ -180,12 +181,32 @@ def decode_formula(data, where: str = "formula", depth: int = 0):
 
 def encode_program(p: Program) -> dict:
     """A program (body, action counts, delta, name, requirements, reading) as JSON; raises
-    UnknownNode on a node or condition kind it does not handle. A node reached from more
-    than one place is written once, in ``"shared"`` (children first), and referred to as
-    ``{"ref": index}``: the text stays linear in the distinct nodes."""
-    refs: dict = {}  # id of a shared node -> its index in "shared"
+    UnknownNode on a node or condition kind it does not handle.
+
+    Canonical for the tree the program stands for: a subtree (with children) that occurs
+    in more than one place, as the same object or as equal ones, is written once in
+    ``"shared"`` (children first) and referred to as ``{"ref": index}``, so two programs
+    with the same tree have the same text, and the text is linear in the distinct nodes."""
+    nodes: list = []  # distinct subtrees: (own fields as JSON, [child indices]), children first
+    root = _distinct(p.body, {}, {}, nodes)
+    uses = [0] * len(nodes)
+    for _, children in nodes:
+        for c in children:
+            uses[c] += 1
+    refs: dict = {}  # index of a shared subtree -> its place in "shared"
     shared: list = []
-    body = _encode_node(p.body, _shared_nodes(p.body), refs, shared)
+
+    def write(k: int) -> dict:
+        own, children = nodes[k]
+        if uses[k] > 1 and children:
+            if k not in refs:
+                entry = _with_children(own, [write(c) for c in children])
+                refs[k] = len(shared)
+                shared.append(entry)
+            return {"ref": refs[k]}
+        return _with_children(own, [write(c) for c in children])
+
+    body = write(root)
     return {"name": p.name, "n_self": p.n_self, "n_opp": p.n_opp,
             "delta": None if p.delta is None else
             encode_poly(p.delta) if isinstance(p.delta, Poly) else str(p.delta),
@@ -193,43 +214,43 @@ def encode_program(p: Program) -> dict:
             "body": body} | ({"shared": shared} if shared else {})
 
 
-def _shared_nodes(body) -> set:
-    """The ids of the nodes that more than one edge (or the root and an edge) reaches."""
-    seen, shared, todo = {id(body)}, set(), list(body.children())
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            shared.add(id(node))
-            continue
-        seen.add(id(node))
-        todo.extend(node.children())
-    return shared
+def _distinct(node, seen: dict, index: dict, nodes: list) -> int:
+    """The index of ``node``'s subtree among the distinct subtrees (equal subtrees, shared
+    objects or not, get one index); each object is visited once."""
+    if id(node) not in seen:
+        children = [_distinct(c, seen, index, nodes) for c in node.children()]
+        own = _own_fields(node)
+        key = (json.dumps(own, sort_keys=True), tuple(children))
+        if key not in index:
+            index[key] = len(nodes)
+            nodes.append((own, children))
+        seen[id(node)] = index[key]
+    return seen[id(node)]
 
 
-def _encode_node(n, sharing: set, refs: dict, shared: list) -> dict:
-    if id(n) in sharing:
-        if id(n) not in refs:
-            entry = _encode_fresh(n, sharing, refs, shared)  # its shared children first
-            refs[id(n)] = len(shared)
-            shared.append(entry)
-        return {"ref": refs[id(n)]}
-    return _encode_fresh(n, sharing, refs, shared)
-
-
-def _encode_fresh(n, sharing: set, refs: dict, shared: list) -> dict:
-    def child(c):
-        return _encode_node(c, sharing, refs, shared)
+def _own_fields(n) -> dict:
+    """A node's JSON without its children."""
     if isinstance(n, Play):
         return {"play": [str(x) for x in n.dist]}
     if isinstance(n, PlayEstimate):
         return {"play_estimate": True}
     if isinstance(n, Mix):
-        return {"mix": encode_poly(n.prob), "first": child(n.first), "second": child(n.second)}
+        return {"mix": encode_poly(n.prob)}
     if isinstance(n, If):
-        return {"if": _encode_cond(n.cond), "then": child(n.then), "else": child(n.orelse)}
+        return {"if": _encode_cond(n.cond)}
     if isinstance(n, Choose):
-        return {"choose": [child(o) for o in n.options]}
+        return {"choose": len(n.options)}
     raise UnknownNode(f"no JSON for the node {n!r}")
+
+
+def _with_children(own: dict, children: list) -> dict:
+    if "mix" in own:
+        return own | {"first": children[0], "second": children[1]}
+    if "if" in own:
+        return own | {"then": children[0], "else": children[1]}
+    if "choose" in own:
+        return {"choose": children}
+    return own
 
 
 def _encode_cond(c) -> dict:

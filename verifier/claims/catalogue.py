@@ -75,7 +75,7 @@ class ProveTask:
 
     paths: tuple
     claim_id: str
-    timeout: float
+    timeout: float | None  # wall-clock seconds of each solver query (None: no such bound)
     certificates: str | None = None
     farkas_seconds: float = 5.0
     reading: str = DEFAULT.text
@@ -205,7 +205,7 @@ def prove_task(task: ProveTask) -> ClaimResult:
 
 
 def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
-                            farkas_seconds: float, solver_seconds: float,
+                            farkas_seconds: float, solver_seconds: float | None,
                             reading: Reading = DEFAULT,
                             positivstellensatz_seconds: float | None = None) -> ClaimResult:
     """Write the claim's certificate (if its verdict has one); the result records where.

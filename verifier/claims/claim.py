@@ -112,7 +112,7 @@ class Claim:
             raise ClaimError(f"{self.id}: {err}") from None
         return game, agents
 
-    def pair(self, timeout: float = 120.0, reading: Reading = DEFAULT) -> Pair:
+    def pair(self, timeout: float | None = None, reading: Reading = DEFAULT) -> Pair:
         """The pair the claim is about, over its parameter region if it has one."""
         game, agents = self.resolve(reading)
         try:
@@ -131,7 +131,7 @@ class Claim:
             text += " (the oracle answers deterministically at ties)"
         return text + ("" if self.assume is None else f", for all {self.assume}")
 
-    def run(self, timeout: float = 120.0, progress=None,
+    def run(self, timeout: float | None = None, progress=None,
             reading: Reading = DEFAULT) -> "ClaimResult":
         """Decide the claim under a reading (keys its agents do not take are ignored)."""
         start = time.perf_counter()

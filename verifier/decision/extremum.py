@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..encoding.smt import SolverUnknown, Z3Queries, exact_value, numeral, z3_number
 from ..model.numbers import Number, compare
 
-BUDGET_QUERIES = 4  # an optimisation may take this many single-query time limits
+BUDGET_QUERIES = 4  # an optimisation may spend this many single-query limits
 GAPS = (Fraction(1, 10 ** 6), Fraction(1, 10 ** 9), Fraction(1, 10 ** 12), Fraction(1, 10 ** 16))
 TOLERANCE_SCALES = (10, 1000, 100000)
 
@@ -72,17 +72,19 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     exists-forall certificate), and ``floor`` a number below every value of f.
     Raises NothingToOptimise (an InputError) when the constraints are unsatisfiable.
     """
-    deadline = time.monotonic() + queries.timeout * BUDGET_QUERIES
+    budget = queries.spent + queries.rlimit * BUDGET_QUERIES  # Z3 resource units
+    deadline = None if queries.timeout is None else \
+        time.monotonic() + queries.timeout * BUDGET_QUERIES
     model = queries.model(constraints)
     if model is None:
         raise NothingToOptimise("nothing to optimise: the constraints have no solution")
     upper, lower, steps = value_of(model, f), Fraction(floor), 0
     for gap in GAPS:
         while compare(upper - lower, gap) >= 0:
-            if time.monotonic() > deadline:
+            if queries.spent > budget or deadline is not None and time.monotonic() > deadline:
                 return Minimum(None, None, model, lower, upper,
-                               f"time budget ({BUDGET_QUERIES} query time limits) spent; the "
-                               f"optimum lies between the proven bound and the best value found")
+                               f"budget ({BUDGET_QUERIES} query limits) spent; the optimum "
+                               f"lies between the proven bound and the best value found")
             steps += 1
             if progress:
                 progress(steps)

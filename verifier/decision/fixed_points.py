@@ -28,20 +28,22 @@ from ..model.params import ParameterError, Region, parse_region
 from ..model.poly import Atom, Formula, Not, Poly, atom_text, named
 from ..semantics.interpreter import InadmissibleObservation, verify_fixed_point
 
-DEFAULT_TIMEOUT = 120.0
 
 
 class FixedPointProblem:
     """Two agents on a game: the fixed-point system, and search for points of it.
 
     ``agents``: two :class:`verifier.model.agents.Agent` (or compiled programs), seat 1 first;
-    ``timeout``: seconds for each solver query; ``region``: the parameter region (None:
-    the agents' own requirements, or no region for concrete agents). Raises ValueError
-    unless there are exactly two agents.
+    ``rlimit``: Z3 resource units for each solver query (None: the default of
+    :func:`verifier.encoding.smt.query_rlimit`), a deterministic bound; ``timeout``: seconds
+    of wall-clock time for each query, an outer bound (None: none); ``region``: the
+    parameter region (None: the agents' own requirements, or no region for concrete
+    agents). Raises ValueError unless there are exactly two agents.
     """
 
-    def __init__(self, game, agents: tuple, timeout: float = DEFAULT_TIMEOUT,
-                 tie_randomization: bool = True, region: Region | None = None):
+    def __init__(self, game, agents: tuple, timeout: float | None = None,
+                 tie_randomization: bool = True, region: Region | None = None,
+                 rlimit: int | None = None):
         if len(agents) != 2:
             raise ValueError("a pair needs exactly two agents")
         self.game = game
@@ -50,7 +52,7 @@ class FixedPointProblem:
         # seats whose program is the library's best reply by construction
         self.best_replies = tuple(isinstance(a, Agent) and a.build is best_reply_body
                                   for a in agents)
-        self.queries = Z3Queries(timeout)
+        self.queries = Z3Queries(timeout, rlimit)
         self.tie_randomization = tie_randomization
         self.symbols = tuple(sorted(set().union(*(p.symbols for p in self.programs))))
         self.requested_region = region

@@ -20,8 +20,8 @@ from functools import cached_property
 
 from . import best_response, enumeration, optimisation, profile_check
 from .enumeration import METHODS
-from .families import GENERALIZE_SECONDS
-from .fixed_points import DEFAULT_TIMEOUT, FixedPointProblem
+from .families import GENERALIZE_GUESSES
+from .fixed_points import FixedPointProblem
 from .results import (BOX_NOTE, FixedPoint, FormulaOptimum, Optimum, PointCheck, SolveResult,
                       readings_of, ties_of)
 from .solve_certificate import solve_certificate
@@ -34,7 +34,7 @@ from ..model.poly import Formula, Poly
 
 __all__ = ["Pair", "FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck",
            "SolverUnknown", "UnsoundnessError", "BOX_NOTE", "readings_of", "ties_of",
-           "DEFAULT_TIMEOUT", "GENERALIZE_SECONDS", "METHODS"]
+           "GENERALIZE_GUESSES", "METHODS"]
 
 
 class Pair(FixedPointProblem):
@@ -46,9 +46,10 @@ class Pair(FixedPointProblem):
     parameters), so that a region that does not fit raises ParameterError here.
     """
 
-    def __init__(self, game: Game, agents: tuple, timeout: float = DEFAULT_TIMEOUT,
-                 tie_randomization: bool = True, region: Region | None = None):
-        super().__init__(game, agents, timeout, tie_randomization, region)
+    def __init__(self, game: Game, agents: tuple, timeout: float | None = None,
+                 tie_randomization: bool = True, region: Region | None = None,
+                 rlimit: int | None = None):
+        super().__init__(game, agents, timeout, tie_randomization, region, rlimit)
         self.region = self.checked_region()
 
     @cached_property

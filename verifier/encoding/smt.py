@@ -16,7 +16,8 @@ import sympy
 import z3
 
 from .compiler import number_constraints
-from ..errors import SOLVER_MEMORY_VARIABLE, SolverUnknown, UnknownNode
+from ..errors import (DEFAULT_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE,
+                      SolverUnknown, UnknownNode)
 from ..model.numbers import Number, simplify_number
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
@@ -143,21 +144,46 @@ class Model:
         return z3.is_true(self.z3.eval(formula(b), model_completion=True))
 
 
-class Z3Queries:
-    """Satisfiability queries with one time limit (seconds) for each."""
+def query_rlimit() -> int:
+    """The resource limit of a query when none is given: ``--rlimit`` (which the command line
+    passes to worker processes through the environment), else :data:`DEFAULT_RLIMIT`."""
+    return int(os.environ.get(QUERY_RLIMIT_VARIABLE) or DEFAULT_RLIMIT)
 
-    def __init__(self, timeout: float):
+
+class Z3Queries:
+    """Satisfiability queries, each bounded by Z3's resource limit: ``rlimit`` units (a count
+    of Z3's own steps, so a query gets the same answer on an idle and on a busy machine;
+    None: :func:`query_rlimit`) and, when ``timeout`` is given, by that many seconds of
+    wall-clock time as an outer bound. ``spent`` counts the units the queries used, for
+    budgets of whole procedures (:func:`verifier.decision.extremum.minimize`)."""
+
+    def __init__(self, timeout: float | None = None, rlimit: int | None = None):
         self.timeout = timeout
+        self.rlimit = query_rlimit() if rlimit is None else rlimit
+        self.spent = 0
 
     def model(self, constraints: list, quantified: bool = False):
-        """A model of the Z3 constraints, or None when they are unsatisfiable."""
+        """A model of the Z3 constraints, or None when they are unsatisfiable; raises
+        SolverUnknown when Z3 gives up or a limit is reached."""
         solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
-        solver.set("timeout", max(1, int(self.timeout * 1000)))
+        solver.set("rlimit", self.rlimit)
+        if self.timeout is not None:
+            solver.set("timeout", max(1, int(self.timeout * 1000)))
         solver.add(constraints)
+        before = _units(solver)
         result = solver.check()
+        self.spent += _units(solver) - before
         if result == z3.unknown:
-            raise SolverUnknown(solver.reason_unknown() or "unknown")
+            reason = solver.reason_unknown() or "unknown"
+            if "resource limit" in reason:
+                reason = f"its resource limit of {self.rlimit} units (--rlimit) was spent"
+            raise SolverUnknown(reason)
         return solver.model() if result == z3.sat else None
+
+
+def _units(solver) -> int:
+    """Z3's resource count so far (it counts for the whole process)."""
+    return solver.statistics().get_key_value("rlimit count")
 
 
 def numeral(value: Number, name: str) -> z3.ArithRef:

@@ -175,9 +175,12 @@ def _encode_entry(x):
     return x
 
 
+EVIDENCE_SECONDS = 120.0  # each solver's time in solver agreement, by default
+
+
 def certificate(game, programs, specs, tie_randomization: bool, question: dict, verdict: str,
                 result: dict, claim: dict | None = None, seconds: float = 0.0,
-                farkas_seconds: float = 5.0, solver_seconds: float = 120.0,
+                farkas_seconds: float = 5.0, solver_seconds: float | None = None,
                 positivstellensatz_seconds: float | None = None,
                 progress=None, assumptions: str | None = None) -> dict:
     """The certificate of a verdict: problem, result and evidence for every obligation.
@@ -187,10 +190,12 @@ def certificate(game, programs, specs, tie_randomization: bool, question: dict, 
     obligations get Farkas evidence when it is found within ``farkas_seconds``,
     else Positivstellensatz evidence found within ``positivstellensatz_seconds``
     (``solver_seconds`` when None), else solver agreement, each solver given
-    ``solver_seconds`` (:func:`evidence_for`). Raises CertificateError when an
-    obligation cannot be certified.
+    ``solver_seconds`` (:func:`evidence_for`; None: :data:`EVIDENCE_SECONDS`). These
+    budgets are wall-clock: they choose the kind of evidence, never the verdict. Raises
+    CertificateError when an obligation cannot be certified.
     """
     start = time.perf_counter()
+    solver_seconds = EVIDENCE_SECONDS if solver_seconds is None else solver_seconds
     budget = Budget(farkas_seconds, solver_seconds if positivstellensatz_seconds is None
                     else positivstellensatz_seconds, solver_seconds)
     region = [] if assumptions is None else parse_region(assumptions).formulas

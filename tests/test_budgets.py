@@ -1,0 +1,54 @@
+"""Solver budgets in Z3's resource units: a query's answer does not depend on how busy the
+machine is."""
+
+import subprocess
+import sys
+from fractions import Fraction as F
+
+import pytest
+
+from verifier import Pair, parse_agent
+from verifier.encoding.smt import SolverUnknown, Z3Queries, query_rlimit
+from verifier.errors import DEFAULT_RLIMIT
+
+SPIN = "import time\nend = time.monotonic() + 60\nwhile time.monotonic() < end: pass\n"
+
+
+def outcome(pd, rlimit):
+    """The fixed points of neLP against DefectBot under a resource limit, or unknown."""
+    pair = Pair(pd, (parse_agent("nelp(eps=1/10,delta=1/1000)"), parse_agent("defectbot")),
+                rlimit=rlimit)
+    try:
+        return [fp.profile for fp in pair.solve(find_all=True).fixed_points]
+    except SolverUnknown as err:
+        return f"unknown: {err}"
+
+
+@pytest.mark.parametrize("rlimit", [2000, 10 ** 8])
+def test_the_same_answer_on_an_idle_and_on_a_busy_machine(pd_a, rlimit):
+    idle = outcome(pd_a, rlimit)
+    spinners = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(3)]
+    try:
+        busy = outcome(pd_a, rlimit)
+    finally:
+        for p in spinners:
+            p.kill()
+            p.wait()
+    assert busy == idle
+    if rlimit == 2000:
+        assert idle == "unknown: its resource limit of 2000 units (--rlimit) was spent"
+    else:
+        assert idle == [((F(159, 32768), F(32609, 32768)), (F(0), F(1)))]
+
+
+def test_queries_have_no_wall_clock_limit_unless_one_is_given():
+    queries = Z3Queries()
+    assert (queries.timeout, queries.rlimit) == (None, query_rlimit()) == (None, DEFAULT_RLIMIT)
+
+
+def test_the_command_line_reports_a_spent_resource_limit_as_unknown():
+    done = subprocess.run([sys.executable, "-m", "verifier.apps.cli", "solve", "nelp(eps=1/10,"
+                           "delta=1/1000)", "defectbot", "--game", "pd-a", "--rlimit", "2000"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 3
+    assert "resource limit of 2000 units" in done.stderr and "--rlimit" in done.stderr
