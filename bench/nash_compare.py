@@ -10,7 +10,7 @@ per game, ours over each of theirs, whether our extreme equilibria equal
 Gambit's exactly on every game, and peak memory (MiB; the worker's peak
 resident set, imports included, and in brackets the rise over the imports).
 
-    .venv/bin/python bench/nash_compare.py [--sizes 2,3,4,5,6] [--games 10]
+    .venv/bin/python bench/nash_compare.py [--sizes 2,3,4,5,6] [--games 10] [--identity 6,8,10]
 
 Needs pygambit (a dependency) and nashpy (the `bench` extra: `make bench-nash`).
 """
@@ -90,6 +90,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2,3,4,5,6")
     parser.add_argument("--games", type=int, default=10, help="games per size")
+    parser.add_argument("--identity", default="",
+                        help="also these sizes of the identity coordination game (2^n - 1 "
+                             "equilibria), against Gambit only: e.g. 6,7,8,9,10")
     args = parser.parse_args()
     rng = random.Random(20261128)
     print("| n | games | ours (median s) | Gambit enummixed | nashpy support | nashpy vertex | "
@@ -107,6 +110,17 @@ def main() -> None:
         memory = " / ".join(f"{r[3]} (+{r[3] - r[2]})" for r in (mine, theirs, support))
         print(f"| {n}x{n} | {len(games)} | " + " | ".join(f"{m:.4f}" for m in medians)
               + f" | {ratios} | {equal}/{len(games)} | {memory} |", flush=True)
+    if args.identity:
+        print("\n| identity n x n | equilibria | ours (s) | Gambit enummixed (s) | ours / Gambit "
+              "| equal to Gambit | peak MiB: ours / Gambit |")
+        print("|---|---|---|---|---|---|---|")
+    for n in (map(int, args.identity.split(",")) if args.identity else ()):
+        game = [[[int(i == j) for j in range(n)] for i in range(n)]] * 2
+        mine, theirs = in_worker(ours, [game]), in_worker(gambit, [game])
+        equal = mine[1] == theirs[1]
+        print(f"| {n}x{n} | {len(theirs[1][0])} | {mine[0][0]:.2f} | {theirs[0][0]:.2f} | "
+              f"{mine[0][0] / theirs[0][0]:.2f} | {'yes' if equal else 'NO'} | "
+              f"{mine[3]} / {theirs[3]} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -130,3 +130,14 @@ def test_a_chain_of_shared_entries_is_bounded_in_depth(pd_a):
     data["shared"], data["body"] = entries, {"ref": 300}
     with pytest.raises(DecodeError, match="nested too deeply"):
         decode_program(data)
+
+
+def test_the_checker_rebuilds_the_same_system_from_a_certificate(pd_a):
+    """The certificate's program is decoded with other objects shared (equal subtrees
+    written once, conditions copied): the system rebuilt from it must be the one solved."""
+    from verifier.checker.check import check
+    pair = Pair(pd_a, (ladder(3), parse_agent("defectbot")))
+    cert = pair.certificate(pair.solve(find_all=True))
+    assert cert["kind"] == "farkas" and "shared" in cert["problem"]["agents"][0]["program"]
+    report = check(cert)
+    assert report.ok, report.problem

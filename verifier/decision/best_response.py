@@ -17,7 +17,7 @@ from .results import FixedPoint, SolveResult
 from ..errors import UnsoundnessError
 from ..model.agents import query_key
 from ..model.library import best_response
-from ..semantics.interpreter import (FixedPointWitness, InadmissibleObservation, Run, pure_run,
+from ..semantics.interpreter import (FixedPointWitness, InadmissibleObservation, Run, pure_runs,
                                      verify_fixed_point)
 
 
@@ -80,13 +80,12 @@ def nash_point(problem, profile: tuple) -> FixedPoint:
     for seat, prog in enumerate(problem.programs):
         own, opp = profile[seat], profile[1 - seat]
         seat_runs = []
-        for action, weight in enumerate(own):
-            if weight:
-                seen = pure_run(prog, seat, own, opp, action, answers)
-                if seen is None:
-                    raise UnsoundnessError(f"equilibrium {profile}: {prog.name} cannot play "
-                                           f"action {action + 1}, which is a best reply")
-                seat_runs.append(Run(weight, seen))
+        support = [action for action, weight in enumerate(own) if weight]
+        for action, seen in zip(support, pure_runs(prog, seat, own, opp, support, answers)):
+            if seen is None:
+                raise UnsoundnessError(f"equilibrium {profile}: {prog.name} cannot play "
+                                       f"action {action + 1}, which is a best reply")
+            seat_runs.append(Run(own[action], seen))
         runs.append(tuple(seat_runs))
     witness = FixedPointWitness(profile, tuple(runs), answers)
     try:

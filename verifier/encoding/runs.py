@@ -62,8 +62,8 @@ class RunEncoder:
         self.s, self.prog, self.seat, self.run = system, prog, seat, run
         self.own, self.opp, self.vertices, self.stem = own, opp, vertices, stem
         self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
-        self._shared: dict = {}  # (id of another condition, positive or "prob") -> its term
-        self._outputs: dict = {}  # id of a Choose-free node -> its output terms in this run
+        self._shared: dict = {}  # (another condition, positive or "prob") -> its term
+        self._outputs: dict = {}  # shape of a Choose-free node -> its output terms in this run
 
     def true_term(self, poly: Poly) -> Poly:
         """A polynomial in the agent-relative variables, at the true profile (the system's
@@ -88,8 +88,9 @@ class RunEncoder:
         ones where they occur positively: every constraint is then closed,
         and the system describes a closed superset of the fixed points.
         """
-        # a query-free condition depends only on the run's estimate, not on where it occurs
-        key = (id(cond), positive)
+        # a query-free condition depends only on the run's estimate, not on where it occurs;
+        # keyed by its value, so that equal conditions (one object or not) agree
+        key = (cond, positive)
         if isinstance(cond, (Surely, SurelyCone, SurelyOutside)):
             if key not in self._memo:
                 encode = {Surely: self._surely, SurelyCone: self._cone,
@@ -170,7 +171,7 @@ class RunEncoder:
         o_opp = vanishing([b for _, b in cond.gains], "opp")
         if o_self is None or o_opp is None:
             return None
-        key = ("rows", id(cond))
+        key = ("rows", cond)
         if key not in self._memo:
             xs = [v for _, v in self.vertices[0]]  # my box's two vertices
             ys = [v for _, v in self.vertices[1]]
@@ -227,7 +228,7 @@ class RunEncoder:
     def prob(self, cond: Cond, path: tuple) -> Poly:
         """The probability that a condition holds: a polynomial in the q's (every call an
         independent draw) and 0/1 indicators of its two-valued parts."""
-        key = ("prob", id(cond))  # the same in every place of the run (each call a draw)
+        key = (cond, "prob")  # the same in every place of the run (each call a draw)
         if key not in self._shared:
             self._shared[key] = self._prob(cond, path)
         return self._shared[key]
@@ -263,9 +264,10 @@ class RunEncoder:
         once per run, at the first path that reaches it (:attr:`Program.choice_free`)."""
         if id(node) not in self.prog.choice_free:
             return self._node(node, path)
-        if id(node) not in self._outputs:
-            self._outputs[id(node)] = self._node(node, path)
-        return self._outputs[id(node)]
+        shape = self.prog.shapes[id(node)]
+        if shape not in self._outputs:
+            self._outputs[shape] = self._node(node, path)
+        return self._outputs[shape]
 
     def _node(self, node: Node, path: tuple) -> list:
         s = self.s

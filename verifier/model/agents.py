@@ -333,6 +333,26 @@ class Program:
         return frozenset(id(n) for n in self.distinct()[0]) - _with_choose(self.body)[0]
 
     @cached_property
+    def shapes(self) -> dict:
+        """For each node (``id(node)``), the index of its subtree's shape: equal subtrees,
+        the same object or not, get one index. The compiler and the interpreter key what
+        they evaluate once per run by it, so that a program and a copy of it that shares
+        other subtrees (a certificate's decoded program) give the same system."""
+        index: dict = {}
+        shape_of: dict = {}
+
+        def visit(node: Node) -> int:
+            if id(node) not in shape_of:
+                children = tuple(visit(c) for c in node.children())
+                own = {Play: lambda: node.dist, Mix: lambda: node.prob,
+                       If: lambda: node.cond}.get(type(node), lambda: None)()
+                shape_of[id(node)] = index.setdefault((type(node), own, children), len(index))
+            return shape_of[id(node)]
+
+        visit(self.body)
+        return shape_of
+
+    @cached_property
     def choice_occurrences(self) -> int:
         """How many times one run meets a node with a Choose below it: the paths from the
         root to such nodes, summed over them (0 for a program without Choose)."""

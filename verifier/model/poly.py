@@ -36,10 +36,15 @@ def _mono_mul(m1: Monomial, m2: Monomial) -> Monomial:
 class Poly:
     """An immutable sparse polynomial with exact rational coefficients."""
 
-    __slots__ = ("terms",)
+    __slots__ = ("terms", "_hash")
 
     def __init__(self, terms: Mapping[Monomial, Fraction] | None = None):
         self.terms = {m: Fraction(c) for m, c in (terms or {}).items() if c != 0}
+        self._hash: int | None = None  # computed on first use (the terms never change)
+
+    def __reduce__(self):
+        """Pickled by its terms alone: a string's hash differs between processes."""
+        return (Poly, (self.terms,))
 
     @staticmethod
     def const(c) -> "Poly":
@@ -97,7 +102,9 @@ class Poly:
         return isinstance(other, Poly) and self.terms == other.terms
 
     def __hash__(self) -> int:
-        return hash(frozenset(self.terms.items()))
+        if self._hash is None:
+            self._hash = hash(frozenset(self.terms.items()))
+        return self._hash
 
     # comparisons build atoms ----------------------------------------------
     def __lt__(self, other) -> "Atom":
@@ -170,7 +177,7 @@ class Poly:
         for m, c in self.terms.items():
             term: Number = c
             for v, e in m:
-                term = term * values[v] ** e
+                term = term * (values[v] if e == 1 else values[v] ** e)
             total = total + term
         return total
 

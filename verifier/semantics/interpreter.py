@@ -162,12 +162,15 @@ class _Evaluator:
     """One run of one program: conditions as probabilities, nodes as distributions."""
 
     def __init__(self, program: Program, seat: int, profile_self, profile_opp,
-                 obs: Observation, answers: TieAnswers):
+                 obs: Observation, answers: TieAnswers, sides: dict | None = None):
         self.program, self.seat = program, seat
         self.values = seat_values(profile_self, profile_opp)
         self.obs, self.answers = obs, answers
+        # id of a query -> the side of its threshold the profile is on; ``sides`` may be
+        # shared by the runs of one program at one profile (it depends on nothing else)
+        self._sides = {} if sides is None else sides
         self._conds: dict = {}  # id of a condition -> its probability in this run
-        self._outputs: dict = {}  # id of a Choose-free node -> its output in this run
+        self._outputs: dict = {}  # shape of a Choose-free node -> its output in this run
         if program.uses_estimates:
             check_estimate(program, profile_self, profile_opp, obs.estimate)
             self.vertices = [box_vertices(obs.estimate[0], program.delta),
@@ -208,10 +211,12 @@ class _Evaluator:
 
     def query(self, cond: Query) -> Number:
         """The probability that one call answers 1: forced off the tie, else the oracle's q."""
-        key = query_key(cond, self.seat)
-        side = compare(cond.poly.evaluate(self.values), cond.threshold)
+        if id(cond) not in self._sides:
+            self._sides[id(cond)] = compare(cond.poly.evaluate(self.values), cond.threshold)
+        side = self._sides[id(cond)]
         if side != 0:
             return Fraction(side > 0)
+        key = query_key(cond, self.seat)
         if key not in self.answers:
             raise InadmissibleObservation(f"query {_key_text(key)} is at a tie; the oracle's "
                                           f"probability for it is needed")
@@ -305,9 +310,10 @@ class _Evaluator:
         depends on no path's choices, so it is computed once."""
         if id(node) not in self.program.choice_free:
             return self._node(node, path)
-        if id(node) not in self._outputs:
-            self._outputs[id(node)] = self._node(node, path)
-        return self._outputs[id(node)]
+        shape = self.program.shapes[id(node)]
+        if shape not in self._outputs:
+            self._outputs[shape] = self._node(node, path)
+        return self._outputs[shape]
 
     def _node(self, node: Node, path: tuple) -> list:
         n = self.program.n_self
@@ -325,8 +331,11 @@ class _Evaluator:
             p = self.cond(node.cond, path + ("c",))
             # evaluate a branch only when it can run: a branch of probability 0 may meet
             # queries at ties whose probabilities the witness rightly omits
-            then = self.node(node.then, path + (0,)) if compare(p, 0) != 0 else [0] * n
-            orelse = self.node(node.orelse, path + (1,)) if compare(p, 1) != 0 else [0] * n
+            if compare(p, 1) == 0:
+                return self.node(node.then, path + (0,))
+            if compare(p, 0) == 0:
+                return self.node(node.orelse, path + (1,))
+            then, orelse = self.node(node.then, path + (0,)), self.node(node.orelse, path + (1,))
             return [p * a + (1 - p) * b for a, b in zip(then, orelse)]
         if isinstance(node, Choose):
             if path not in self.obs.choices:
@@ -335,6 +344,8 @@ class _Evaluator:
             _check_distribution(weights, len(node.options), f"choice at {path}")
             out = [Fraction(0)] * n
             for i, (w, option) in enumerate(zip(weights, node.options)):
+                if compare(w, 1) == 0:  # the others weigh 0 (a distribution)
+                    return self.node(option, path + (i,))
                 if compare(w, 0) != 0:
                     part = self.node(option, path + (i,))
                     out = [o + w * x for o, x in zip(out, part)]
@@ -388,6 +399,12 @@ def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
     >>> output(prog, (0, 1), (0, 1))   # against a defector
     (Fraction(1, 10), Fraction(9, 10))
     """
+    return _output(program, profile_self, profile_opp, observation, answers, seat, {})
+
+
+def _output(program: Program, profile_self: Sequence, profile_opp: Sequence,
+            observation: Observation, answers: TieAnswers | None, seat: int,
+            sides: dict) -> tuple:
     answers = {} if answers is None else answers
     _check_distribution(profile_self, program.n_self, "own strategy")
     _check_distribution(profile_opp, program.n_opp, "opponent strategy")
@@ -395,7 +412,7 @@ def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
                     for p in profile_self]
     profile_opp = [simplify_number(Fraction(p) if isinstance(p, int) else p)
                    for p in profile_opp]
-    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers)
+    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers, sides)
     result = ev.node(program.body, ())
     return tuple(simplify_number(x) for x in result)
 
@@ -408,8 +425,9 @@ def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
         raise InadmissibleObservation("at least one run is needed")
     _check_distribution([r.weight for r in runs], len(runs), "run weights")
     total = [Fraction(0)] * program.n_self
+    sides: dict = {}  # the queries' sides at this profile, the same in every run
     for run in runs:
-        out = output(program, profile_self, profile_opp, run.observation, answers, seat)
+        out = _output(program, profile_self, profile_opp, run.observation, answers, seat, sides)
         total = [t + run.weight * o for t, o in zip(total, out)]
     return tuple(simplify_number(t) for t in total)
 
@@ -460,9 +478,10 @@ def verify_fixed_point(programs: tuple, witness: FixedPointWitness,
                 f"not the strategy {tuple(own)}")
 
 
-def pure_run(program: Program, seat: int, profile_self: Sequence, profile_opp: Sequence,
-             action: int, answers: TieAnswers) -> Observation | None:
-    """An observation under which the program plays ``action`` for sure, or None.
+def pure_runs(program: Program, seat: int, profile_self: Sequence, profile_opp: Sequence,
+              actions: Sequence[int], answers: TieAnswers) -> list:
+    """For each of ``actions``, an observation under which the program plays that action
+    for sure, or None.
 
     For programs that do not estimate, under the given tie probabilities: a
     depth-first search over the Choose options (one each). Used to write
@@ -470,8 +489,13 @@ def pure_run(program: Program, seat: int, profile_self: Sequence, profile_opp: S
     checked by :func:`verify_fixed_point` like any other.
     """
     if program.uses_estimates:
-        return None
+        return [None for _ in actions]
     ev = _Evaluator(program, seat, profile_self, profile_opp, Observation(), answers)
+    return [_pure_run(program, ev, action) for action in actions]
+
+
+def _pure_run(program: Program, ev: _Evaluator, action: int) -> Observation | None:
+    """An observation under which the program plays ``action`` for sure, or None."""
 
     def search(node: Node, path: tuple) -> dict | None:
         if id(node) in program.choice_free:  # nothing to choose: it plays what it outputs
