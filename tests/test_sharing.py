@@ -141,3 +141,23 @@ def test_the_checker_rebuilds_the_same_system_from_a_certificate(pd_a):
     assert cert["kind"] == "farkas" and "shared" in cert["problem"]["agents"][0]["program"]
     report = check(cert)
     assert report.ok, report.problem
+
+
+def test_a_certificate_program_with_too_many_choice_paths_is_refused(pd_a):
+    """The interpreter evaluates a node with a Choose below once per path: a few lines of
+    shared entries must not make the checker walk 2^25 of them."""
+    data = encode_program(ladder(1).program(pd_a, 0))
+    entries = [{"choose": [{"play": ["1", "0"]}, {"play": ["0", "1"]}]}]
+    for k in range(25):
+        entries.append({"mix": [["1/2", []]], "first": {"ref": k}, "second": {"ref": k}})
+    data["shared"], data["body"] = entries, {"ref": 25}
+    with pytest.raises(DecodeError, match="paths reach nodes with a Choose below them"):
+        decode_program(data)
+
+
+def test_a_program_survives_pickling_without_stale_node_ids(pd_a):
+    import pickle
+    prog = ladder(5).program(pd_a, 0)
+    assert prog.choice_free and prog.shapes  # computed, then pickled without them
+    copy = pickle.loads(pickle.dumps(prog))
+    assert copy.choice_free == frozenset(id(n) for n in copy.distinct()[0])

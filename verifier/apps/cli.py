@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from ..errors import (DEFAULT_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE, InputError,
+from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE, InputError,
                       InternalError, SolverUnknown, UsageError)
 from ..model.readings import parse_settings
 from .commands import (EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, cmd_bound, cmd_check,
@@ -283,8 +283,8 @@ def main(argv: list | None = None) -> int:
     if getattr(args, "timeout", None) is not None and args.timeout <= 0:
         parser.error("--timeout must be positive")
     if getattr(args, "rlimit", None) is not None:
-        if args.rlimit <= 0:
-            parser.error("--rlimit must be positive")
+        if not 0 < args.rlimit <= MAX_RLIMIT:
+            parser.error(f"--rlimit must be between 1 and {MAX_RLIMIT} (Z3 keeps it in 32 bits)")
         os.environ[QUERY_RLIMIT_VARIABLE] = str(args.rlimit)  # workers inherit it
     if getattr(args, "solver_memory", None) is not None:
         if args.solver_memory <= 0:

@@ -32,6 +32,7 @@ from ..semantics.interpreter import FixedPointWitness, Observation, Run
 
 MAX_DEPTH = 200
 MAX_SHARED = 100_000  # entries of a program's table of shared nodes
+MAX_CHOICE_OCCURRENCES = 1 << 20  # the best-response knockout of 10 actions has 262143
 MAX_DIGITS = 5000
 MAX_DEGREE = 64
 _RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?")
@@ -308,10 +309,14 @@ def decode_program(data, where: str = "program") -> Program:
         _need(_height(table[-1], heights) < MAX_DEPTH, at, "nested too deeply")
     body = table.pop()
     try:
-        return Program(body, data["n_self"], data["n_opp"], delta, str(data["name"]), (),
-                       data["estimates"], tuple(tuple(kv) for kv in data["reading"]))
+        program = Program(body, data["n_self"], data["n_opp"], delta, str(data["name"]), (),
+                          data["estimates"], tuple(tuple(kv) for kv in data["reading"]))
     except AgentError as err:
         raise DecodeError(f"{where}: {err}") from None
+    _need(program.choice_occurrences <= MAX_CHOICE_OCCURRENCES, where,
+          f"more than {MAX_CHOICE_OCCURRENCES} paths reach nodes with a Choose below them "
+          f"(the interpreter evaluates such a node once per path)")
+    return program
 
 
 def _height(node, memo: dict) -> int:

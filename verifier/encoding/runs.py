@@ -38,10 +38,6 @@ _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _CLOSED = {"<": "<=", "<=": "<=", ">": ">=", ">=": ">="}
 
 
-def _has_query(cond: Cond) -> bool:
-    return isinstance(cond, Query) or any(_has_query(p) for p in cond.parts())
-
-
 def _meet_on_segment(f: tuple, g: tuple) -> Formula:
     """Some point of a segment has f >= 0 and g >= 0, for f and g affine along it with
     values (f0, f1) and (g0, g1) at its ends (the sets where each holds are intervals
@@ -62,7 +58,7 @@ class RunEncoder:
         self.s, self.prog, self.seat, self.run = system, prog, seat, run
         self.own, self.opp, self.vertices, self.stem = own, opp, vertices, stem
         self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
-        self._shared: dict = {}  # (another condition, positive or "prob") -> its term
+        self._shared: dict = {}  # (shape of another condition, positive or "prob") -> its term
         self._outputs: dict = {}  # shape of a Choose-free node -> its output terms in this run
 
     def true_term(self, poly: Poly) -> Poly:
@@ -90,7 +86,7 @@ class RunEncoder:
         """
         # a query-free condition depends only on the run's estimate, not on where it occurs;
         # keyed by its value, so that equal conditions (one object or not) agree
-        key = (cond, positive)
+        key = (self.prog.cond_shapes[id(cond)], positive)
         if isinstance(cond, (Surely, SurelyCone, SurelyOutside)):
             if key not in self._memo:
                 encode = {Surely: self._surely, SurelyCone: self._cone,
@@ -171,7 +167,7 @@ class RunEncoder:
         o_opp = vanishing([b for _, b in cond.gains], "opp")
         if o_self is None or o_opp is None:
             return None
-        key = ("rows", cond)
+        key = ("rows", self.prog.cond_shapes[id(cond)])
         if key not in self._memo:
             xs = [v for _, v in self.vertices[0]]  # my box's two vertices
             ys = [v for _, v in self.vertices[1]]
@@ -228,7 +224,7 @@ class RunEncoder:
     def prob(self, cond: Cond, path: tuple) -> Poly:
         """The probability that a condition holds: a polynomial in the q's (every call an
         independent draw) and 0/1 indicators of its two-valued parts."""
-        key = (cond, "prob")  # the same in every place of the run (each call a draw)
+        key = (self.prog.cond_shapes[id(cond)], "prob")  # the same in every place of the run
         if key not in self._shared:
             self._shared[key] = self._prob(cond, path)
         return self._shared[key]
@@ -279,7 +275,7 @@ class RunEncoder:
             p = self.true_term(node.prob)
             first, second = self.node(node.first, path + (0,)), self.node(node.second, path + (1,))
             return [p * a + (1 - p) * b for a, b in zip(first, second)]
-        if isinstance(node, If) and _has_query(node.cond):
+        if isinstance(node, If) and id(node.cond) in self.prog.asking:
             p = self.prob(node.cond, path + ("c",))
             then, orelse = self.node(node.then, path + (0,)), self.node(node.orelse, path + (1,))
             out = [s.real_var(f"{self.stem}o{_path_name(path)}_{k}")

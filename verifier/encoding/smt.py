@@ -16,8 +16,8 @@ import sympy
 import z3
 
 from .compiler import number_constraints
-from ..errors import (DEFAULT_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE,
-                      SolverUnknown, UnknownNode)
+from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE,
+                      SolverUnknown, UnknownNode, UsageError)
 from ..model.numbers import Number, simplify_number
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
@@ -160,6 +160,9 @@ class Z3Queries:
     def __init__(self, timeout: float | None = None, rlimit: int | None = None):
         self.timeout = timeout
         self.rlimit = query_rlimit() if rlimit is None else rlimit
+        if not 0 < self.rlimit <= MAX_RLIMIT:
+            raise UsageError(f"the resource limit must be between 1 and {MAX_RLIMIT} units "
+                             f"(Z3 keeps it in 32 bits), not {self.rlimit}")
         self.spent = 0
 
     def model(self, constraints: list, quantified: bool = False):

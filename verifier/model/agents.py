@@ -281,6 +281,15 @@ class Program:
         from .validation import validate  # it reads the node classes of this module
         validate(self)
 
+    def __getstate__(self) -> dict:
+        """Pickled without the cached values: ``choice_free`` and ``shapes`` hold ``id``s,
+        which a copy's nodes do not have."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     def walk(self) -> Iterator[tuple[tuple, Node]]:
         """Every node occurrence with its path (child indices from the root): one per path,
         so exponential for a program whose branches share subtrees; walkers that need no
@@ -340,17 +349,53 @@ class Program:
         other subtrees (a certificate's decoded program) give the same system."""
         index: dict = {}
         shape_of: dict = {}
+        conds = self.cond_shapes
 
         def visit(node: Node) -> int:
             if id(node) not in shape_of:
                 children = tuple(visit(c) for c in node.children())
                 own = {Play: lambda: node.dist, Mix: lambda: node.prob,
-                       If: lambda: node.cond}.get(type(node), lambda: None)()
+                       If: lambda: conds[id(node.cond)]}.get(type(node), lambda: None)()
                 shape_of[id(node)] = index.setdefault((type(node), own, children), len(index))
             return shape_of[id(node)]
 
         visit(self.body)
         return shape_of
+
+    @cached_property
+    def cond_shapes(self) -> dict:
+        """For each condition (``id(cond)``), the index of its value, like :attr:`shapes`:
+        equal conditions get one index, and each object is hashed once (a condition whose
+        parts share objects has exponentially many paths)."""
+        index: dict = {}
+        shape_of: dict = {}
+
+        def visit(cond: Cond) -> int:
+            if id(cond) not in shape_of:
+                parts = tuple(visit(c) for c in cond.parts())
+                own = None if isinstance(cond, (AllOf, AnyOf, Negation)) else cond
+                shape_of[id(cond)] = index.setdefault((type(cond), own, parts), len(index))
+            return shape_of[id(cond)]
+
+        for node in self.distinct()[0]:
+            if isinstance(node, If):
+                visit(node.cond)
+        return shape_of
+
+    @cached_property
+    def asking(self) -> frozenset:
+        """The ids of the conditions with an oracle Query in them (each visited once)."""
+        asks: dict = {}
+
+        def visit(cond: Cond) -> bool:
+            if id(cond) not in asks:
+                below = [visit(c) for c in cond.parts()]  # every part, not just to the first
+                asks[id(cond)] = isinstance(cond, Query) or any(below)
+            return asks[id(cond)]
+
+        for cond in self.distinct()[1]:
+            visit(cond)
+        return frozenset(k for k, v in asks.items() if v)
 
     @cached_property
     def choice_occurrences(self) -> int:
