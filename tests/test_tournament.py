@@ -102,3 +102,16 @@ def test_a_range_cell_has_exact_ends():
     (low, high), _ = cell.ranges
     assert (low.value, high.value, low.attained, high.attained) == (0, 1, True, True)
     assert cell.text(0) == "[0, 1]"
+
+
+def test_dask_workers_get_the_command_lines_resource_limit(monkeypatch):
+    """A Dask worker is started on its own: the limit reaches it with each task."""
+    import os
+    from distributed import LocalCluster
+    from verifier.errors import QUERY_RLIMIT_VARIABLE
+    monkeypatch.delenv(QUERY_RLIMIT_VARIABLE, raising=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      host="127.0.0.1", dashboard_address=None) as cluster:
+        monkeypatch.setenv(QUERY_RLIMIT_VARIABLE, "12345")  # after the worker started
+        got = run_jobs(os.getenv, [QUERY_RLIMIT_VARIABLE] * 2, scheduler=cluster.scheduler_address)
+    assert got == ["12345", "12345"]

@@ -27,10 +27,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import InputError, InternalError, SolverUnknown
+from ..errors import (QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE, InputError, InternalError,
+                      SolverUnknown)
 
 __all__ = ["run_jobs", "run_bounded", "exit_with_parent", "progress_bar", "write_atomically",
            "save_figure", "JobError", "JobFailure", "OutOfTime", "ProcessDied"]
@@ -219,8 +221,10 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
         client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError, ValueError) as err:
         raise JobError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+    settings = {k: os.environ[k] for k in (QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE)
+                if k in os.environ}  # a Dask worker was started without the command's
     with client:
-        futures = client.map(function, items, pure=False)
+        futures = client.map(partial(_in_environment, settings, function), items, pure=False)
         order = {f.key: k for k, f in enumerate(futures)}
         for future in dask_completed(futures):
             try:
@@ -228,6 +232,16 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
             except KilledWorker as err:  # Dask retried it on other workers already
                 result = JobFailure(items[order[future.key]], f"Dask workers died: {err}")
             done(order[future.key], result)
+
+
+def _in_environment(settings: dict, function: Callable, item):
+    """``function(item)`` with the command line's limits for workers (``--rlimit``,
+    ``--solver-memory``) set in this worker's environment first."""
+    os.environ.update(settings)
+    if SOLVER_MEMORY_VARIABLE in settings:
+        from ..encoding.smt import limit_solver_memory
+        limit_solver_memory(int(settings[SOLVER_MEMORY_VARIABLE]))
+    return function(item)
 
 
 def write_atomically(path: str, data: str | bytes) -> None:
