@@ -44,7 +44,7 @@ bench: $(STAMP)
 
 # best-response pairs against pygambit and nashpy on random n x n games
 bench-nash: $(STAMP)
-	$(BIN)/python bench/nash_compare.py --sizes 2,3,4,5,6 --games 20
+	$(BIN)/python bench/nash_compare.py --sizes 2,3,4,5,6,7,8 --games 10 --identity 6,7,8,9,10
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

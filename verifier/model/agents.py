@@ -305,12 +305,19 @@ class Program:
 
     def queries(self) -> list:
         """Every distinct Query of the program (equal ones once)."""
-        _, conds = self.distinct()
-        return list(dict.fromkeys(c for c in conds if isinstance(c, Query)))
+        return list(self._queries)
+
+    @cached_property
+    def _queries(self) -> tuple:
+        return tuple(dict.fromkeys(c for c in self._distinct[1] if isinstance(c, Query)))
 
     def distinct(self) -> tuple[list, list]:
         """Each distinct node and condition once: shared subtrees are visited once, so
         this is linear in the program's size even where its paths are exponential."""
+        return list(self._distinct[0]), list(self._distinct[1])
+
+    @cached_property
+    def _distinct(self) -> tuple[tuple, tuple]:
         nodes: dict = {}
         conds: dict = {}
         todo = [self.body]
@@ -327,7 +334,7 @@ class Program:
                     if id(cond) not in conds:
                         conds[id(cond)] = cond
                         more.extend(cond.parts())
-        return list(nodes.values()), list(conds.values())
+        return tuple(nodes.values()), tuple(conds.values())
 
     @cached_property
     def choice_free(self) -> frozenset:

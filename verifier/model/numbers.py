@@ -137,8 +137,14 @@ def sign(x: Number) -> int:
     raise ArithmeticError(f"cannot decide the sign of {expr}")
 
 
+_PLAIN = (int, Fraction)  # exactly these types (not bool, not subclasses): compared directly
+
+
 def compare(x: Number, y: Number) -> int:
     """Exact comparison: -1, 0 or 1 as x <, =, > y."""
+    if type(x) in _PLAIN and type(y) in _PLAIN:  # the common case, in integers
+        d = x.numerator * y.denominator - y.numerator * x.denominator
+        return (d > 0) - (d < 0)
     if isinstance(x, (int, Fraction)) and isinstance(y, (int, Fraction)):
         return (x > y) - (x < y)
     return sign(to_sympy(x) - to_sympy(y))
