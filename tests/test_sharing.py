@@ -11,7 +11,7 @@ import pytest
 from verifier import Agent, Choose, If, Mix, Pair, Query, parse_agent, prob
 from verifier.checker.codec import DecodeError, decode_program, encode_program
 from verifier.encoding.compiler import System
-from verifier.model.agents import Play, query_key
+from verifier.model.agents import AllOf, AnyOf, Play, Surely, query_key
 from verifier.model.poly import var
 from verifier.semantics.interpreter import Observation, output
 
@@ -161,3 +161,32 @@ def test_a_program_survives_pickling_without_stale_node_ids(pd_a):
     assert prog.choice_free and prog.shapes  # computed, then pickled without them
     copy = pickle.loads(pickle.dumps(prog))
     assert copy.choice_free == frozenset(id(n) for n in copy.distinct()[0])
+
+
+def nested_condition(levels: int) -> Agent:
+    """C when AllOf/AnyOf((c, c)) nested ``levels`` deep holds: 2^levels paths through the
+    condition, levels + 1 distinct conditions."""
+    def build(me):
+        cond = Surely(me.p_opp("C") - F(1, 2), ">")
+        for k in range(levels):
+            cond = AnyOf((cond, cond)) if k % 2 else AllOf((cond, cond))
+        return If(cond, me.play("C"), me.play("D"))
+    return Agent(f"nested{levels}", build, delta=F(1, 10))
+
+
+def test_a_condition_whose_parts_share_objects_is_compiled_and_written_once(pd_a):
+    prog = nested_condition(LEVELS).program(pd_a, 0)
+    system = System(pd_a, (prog, parse_agent("defectbot").program(pd_a, 1)))
+    assert len(system.constraints) < 100
+    data = encode_program(prog)
+    assert len(json.dumps(data)) < 200 * LEVELS
+    assert encode_program(decode_program(json.loads(json.dumps(data)))) == data
+    estimate = Observation(estimate=(D, D))
+    assert output(prog, D, D, estimate) == D  # P2(C) = 0 is surely not above 1/2
+
+
+def test_a_ref_must_name_an_entry_of_the_right_kind(pd_a):
+    data = encode_program(nested_condition(2).program(pd_a, 0))
+    data["body"]["then"] = {"ref": 0}  # entry 0 is a condition
+    with pytest.raises(DecodeError, match="a node here"):
+        decode_program(data)

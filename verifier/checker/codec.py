@@ -23,9 +23,9 @@ from fractions import Fraction
 import sympy
 
 from ..errors import InputError, UnknownNode
-from ..model.agents import (AgentError, AllOf, AnyOf, Choose, Constant, If, Mix, Negation,
-                            Play, PlayEstimate, Program, Query, Surely, SurelyCone,
-                            SurelyOutside)
+from ..model.agents import (AgentError, AllOf, AnyOf, Choose, Cond, Constant, If, Mix,
+                            Negation, Node, Play, PlayEstimate, Program, Query, Surely,
+                            SurelyCone, SurelyOutside)
 from ..model.numbers import Number, compare, simplify_number
 from ..model.poly import And, Atom, BoolVar, Not, Or, Poly, Truth
 from ..semantics.interpreter import FixedPointWitness, Observation, Run
@@ -188,17 +188,17 @@ def encode_program(p: Program) -> dict:
     in more than one place, as the same object or as equal ones, is written once in
     ``"shared"`` (children first) and referred to as ``{"ref": index}``, so two programs
     with the same tree have the same text, and the text is linear in the distinct nodes."""
-    nodes: list = []  # distinct subtrees: (own fields as JSON, [child indices]), children first
-    root = _distinct(p.body, {}, {}, nodes)
-    uses = [0] * len(nodes)
-    for _, children in nodes:
+    items: list = []  # distinct subtrees and conditions: (own fields, [child indices])
+    root = _distinct(p.body, {}, {}, items)
+    uses = [0] * len(items)
+    for _, children in items:
         for c in children:
             uses[c] += 1
-    refs: dict = {}  # index of a shared subtree -> its place in "shared"
+    refs: dict = {}  # index of a shared item -> its place in "shared"
     shared: list = []
 
     def write(k: int) -> dict:
-        own, children = nodes[k]
+        own, children = items[k]
         if uses[k] > 1 and children:
             if k not in refs:
                 entry = _with_children(own, [write(c) for c in children])
@@ -215,22 +215,25 @@ def encode_program(p: Program) -> dict:
             "body": body} | ({"shared": shared} if shared else {})
 
 
-def _distinct(node, seen: dict, index: dict, nodes: list) -> int:
-    """The index of ``node``'s subtree among the distinct subtrees (equal subtrees, shared
-    objects or not, get one index); each object is visited once."""
-    if id(node) not in seen:
-        children = [_distinct(c, seen, index, nodes) for c in node.children()]
-        own = _own_fields(node)
+def _distinct(item, seen: dict, index: dict, items: list) -> int:
+    """The index of a subtree or condition among the distinct ones (equal ones, shared
+    objects or not, get one index), children first; each object is visited once. An If's
+    children are its condition, then its branches."""
+    if id(item) not in seen:
+        parts = ((item.cond,) + item.children() if isinstance(item, If) else item.children()
+                 if isinstance(item, Node) else item.parts())
+        children = [_distinct(c, seen, index, items) for c in parts]
+        own = _own_fields(item)
         key = (json.dumps(own, sort_keys=True), tuple(children))
         if key not in index:
-            index[key] = len(nodes)
-            nodes.append((own, children))
-        seen[id(node)] = index[key]
-    return seen[id(node)]
+            index[key] = len(items)
+            items.append((own, children))
+        seen[id(item)] = index[key]
+    return seen[id(item)]
 
 
 def _own_fields(n) -> dict:
-    """A node's JSON without its children."""
+    """A node's or condition's JSON without its children."""
     if isinstance(n, Play):
         return {"play": [str(x) for x in n.dist]}
     if isinstance(n, PlayEstimate):
@@ -238,23 +241,32 @@ def _own_fields(n) -> dict:
     if isinstance(n, Mix):
         return {"mix": encode_poly(n.prob)}
     if isinstance(n, If):
-        return {"if": _encode_cond(n.cond)}
+        return {"if": None}
     if isinstance(n, Choose):
-        return {"choose": len(n.options)}
-    raise UnknownNode(f"no JSON for the node {n!r}")
+        return {"choose": None}
+    if isinstance(n, (AllOf, AnyOf)):
+        return {"all" if isinstance(n, AllOf) else "any": None}
+    if isinstance(n, Negation):
+        return {"not": None}
+    if isinstance(n, Node):
+        raise UnknownNode(f"no JSON for the node {n!r}")
+    return _encode_leaf_cond(n)
 
 
 def _with_children(own: dict, children: list) -> dict:
     if "mix" in own:
         return own | {"first": children[0], "second": children[1]}
     if "if" in own:
-        return own | {"then": children[0], "else": children[1]}
-    if "choose" in own:
-        return {"choose": children}
+        return {"if": children[0], "then": children[1], "else": children[2]}
+    if "not" in own:
+        return {"not": children[0]}
+    for key in ("choose", "all", "any"):
+        if key in own:
+            return {key: children}
     return own
 
 
-def _encode_cond(c) -> dict:
+def _encode_leaf_cond(c) -> dict:
     if isinstance(c, Query):
         out = {"query": encode_poly(c.poly), "threshold": _encode_threshold(c.threshold)}
         return out | ({"machine": c.machine} if c.machine else {})
@@ -264,10 +276,6 @@ def _encode_cond(c) -> dict:
         return {"surely_cone": [[encode_poly(a), encode_poly(b)] for a, b in c.gains]}
     if isinstance(c, SurelyOutside):
         return {"surely_outside": [encode_poly(p) for p in c.polys]}
-    if isinstance(c, (AllOf, AnyOf)):
-        return {"all" if isinstance(c, AllOf) else "any": [_encode_cond(x) for x in c.conds]}
-    if isinstance(c, Negation):
-        return {"not": _encode_cond(c.cond)}
     if isinstance(c, Constant):
         return {"constant": c.value}
     raise UnknownNode(f"no JSON for the condition {c!r}")
@@ -305,7 +313,8 @@ def decode_program(data, where: str = "program") -> Program:
     heights: dict = {}  # id of a node -> the longest chain of nodes from it down
     for i, entry in enumerate(shared + [data["body"]]):
         at = f"{where}.shared[{i}]" if i < len(shared) else f"{where}.body"
-        table.append(_decode_node(entry, at, 0, table))
+        is_node = i == len(shared) or isinstance(entry, dict) and set(entry) in _NODE_FIELDS
+        table.append((_decode_node if is_node else _decode_cond)(entry, at, 0, table))
         _need(_height(table[-1], heights) < MAX_DEPTH, at, "nested too deeply")
     body = table.pop()
     try:
@@ -319,12 +328,27 @@ def decode_program(data, where: str = "program") -> Program:
     return program
 
 
-def _height(node, memo: dict) -> int:
-    """The longest chain of nodes from ``node`` down (each node measured once: the recursion
-    stops at nodes already in ``memo``, so it is as deep as one entry's nesting)."""
-    if id(node) not in memo:
-        memo[id(node)] = 1 + max((_height(c, memo) for c in node.children()), default=0)
-    return memo[id(node)]
+_NODE_FIELDS = ({"play"}, {"play_estimate"}, {"mix", "first", "second"}, {"if", "then", "else"},
+                {"choose"})
+
+
+def _height(item, memo: dict) -> int:
+    """The longest chain of nodes and conditions from ``item`` down (each measured once: the
+    recursion stops at items already in ``memo``, so it is as deep as one entry's
+    nesting)."""
+    if id(item) not in memo:
+        below = ((item.cond,) + item.children() if isinstance(item, If) else
+                 item.children() if isinstance(item, Node) else item.parts())
+        memo[id(item)] = 1 + max((_height(c, memo) for c in below), default=0)
+    return memo[id(item)]
+
+
+def _ref(data, where, table, kind):
+    ref = data["ref"]
+    _need(isinstance(ref, int) and not isinstance(ref, bool) and 0 <= ref < len(table)
+          and isinstance(table[ref], kind), where,
+          f"a ref names an earlier entry of shared, a {kind.__name__.lower()} here")
+    return table[ref]
 
 
 def _decode_node(data, where, depth, table):
@@ -332,10 +356,7 @@ def _decode_node(data, where, depth, table):
     _need(isinstance(data, dict), where, "a node is an object")
     keys = set(data)
     if keys == {"ref"}:
-        ref = data["ref"]
-        _need(isinstance(ref, int) and not isinstance(ref, bool) and 0 <= ref < len(table),
-              where, "a ref names an earlier entry of shared")
-        return table[ref]
+        return _ref(data, where, table, Node)
     if keys == {"play"}:
         _need(isinstance(data["play"], list), where, "play takes a list")
         return Play(tuple(decode_number(x, where) for x in data["play"]))
@@ -346,7 +367,7 @@ def _decode_node(data, where, depth, table):
                    _decode_node(data["first"], where, depth + 1, table),
                    _decode_node(data["second"], where, depth + 1, table))
     if keys == {"if", "then", "else"}:
-        return If(_decode_cond(data["if"], where, depth + 1),
+        return If(_decode_cond(data["if"], where, depth + 1, table),
                   _decode_node(data["then"], where + ".then", depth + 1, table),
                   _decode_node(data["else"], where + ".else", depth + 1, table))
     if keys == {"choose"}:
@@ -355,10 +376,12 @@ def _decode_node(data, where, depth, table):
     raise DecodeError(f"{where}: unknown node with fields {sorted(keys)}")
 
 
-def _decode_cond(data, where, depth):
+def _decode_cond(data, where, depth, table):
     _need(depth < MAX_DEPTH, where, "nested too deeply")
     _need(isinstance(data, dict), where, "a condition is an object")
     keys = set(data)
+    if keys == {"ref"}:
+        return _ref(data, where, table, Cond)
     if keys in ({"query", "threshold"}, {"query", "threshold", "machine"}):
         machine = data.get("machine", "")
         _need(isinstance(machine, str) and machine != "" or "machine" not in data, where,
@@ -379,10 +402,10 @@ def _decode_cond(data, where, depth):
     if keys in ({"all"}, {"any"}):
         key, = keys
         _need(isinstance(data[key], list), where, f"{key} takes a list")
-        parts = tuple(_decode_cond(c, where, depth + 1) for c in data[key])
+        parts = tuple(_decode_cond(c, where, depth + 1, table) for c in data[key])
         return AllOf(parts) if key == "all" else AnyOf(parts)
     if keys == {"not"}:
-        return Negation(_decode_cond(data["not"], where, depth + 1))
+        return Negation(_decode_cond(data["not"], where, depth + 1, table))
     if keys == {"constant"}:
         _need(isinstance(data["constant"], bool), where, "constant is true or false")
         return Constant(data["constant"])
