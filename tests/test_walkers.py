@@ -11,6 +11,7 @@ map_polys, the parametric search's tight atoms and the claims' formula text.
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import pytest
 
@@ -25,7 +26,7 @@ from verifier.encoding.compiler import System, map_polys
 from verifier.encoding.smtlib import formula as smtlib_formula
 from verifier.encoding.smtlib import smtlib
 from verifier.errors import UnknownNode
-from verifier.model.agents import (CONDITION_KINDS, NODE_KINDS, Cond, Constant, Node,
+from verifier.model.agents import (CONDITION_KINDS, NODE_KINDS, Cond, Constant, Node, Program,
                                    query_key)
 from verifier.model.poly import FORMULA_KINDS, And, Atom, BoolVar, Formula, Not, Or, Truth, named
 from verifier.semantics.interpreter import Observation, output
@@ -129,8 +130,9 @@ def _smuggled(body) -> object:
     program = Agent("host", lambda me: If(Query(me.p_opp("C"), Fraction(1, 2)),
                                           me.play("C"), me.play("D"))).program(GAME, 0)
     object.__setattr__(program, "body", body)
-    for cached in ("walk", "conditions", "queries"):
-        program.__dict__.pop(cached, None)
+    for name, value in vars(Program).items():  # what was cached for the old body
+        if isinstance(value, cached_property):
+            program.__dict__.pop(name, None)
     return program
 
 

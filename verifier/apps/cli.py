@@ -14,8 +14,8 @@ import argparse
 import os
 import sys
 
-from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE, InputError,
-                      InternalError, SolverUnknown, UsageError)
+from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE,
+                      InputError, InternalError, SolverUnknown, UsageError)
 from ..model.readings import parse_settings
 from .commands import (EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, cmd_bound, cmd_check,
                        cmd_check_point, cmd_game, cmd_list, cmd_plot, cmd_prove, cmd_smtlib,
