@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: prove check check-no-solvers test bench bench-nash bench-jobs figures fuzz findings clean lock \
+.PHONY: prove check check-no-solvers test bench bench-nash bench-jobs bench-tournament bench-optima figures fuzz findings clean lock \
 	architecture compare
 
 # The exact versions (and hashes) of every dependency, extras included, are in requirements.lock;
@@ -80,6 +80,12 @@ compare: $(STAMP)
 
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/prove_jobs.py
+
+bench-tournament: $(STAMP)
+	$(BIN)/python bench/tournament_table.py --game pd-a --jobs 2
+
+bench-optima: $(STAMP)
+	$(BIN)/python bench/optima.py --max-seconds 600
 
 
 # the long differential fuzzing run, one Hypothesis seed per core: 2 x 5000 estimate-free

@@ -27,7 +27,7 @@ def prove(paths: list, jobs: int) -> tuple[float, list]:
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"rov prove --jobs {jobs} failed: {done.stderr.strip()}")
-    return seconds, [(r["id"], r["verdict"]) for r in json.loads(done.stdout)]
+    return seconds, [(r["id"], r["verdict"], r["expected"]) for r in json.loads(done.stdout)]
 
 
 def main() -> None:
@@ -38,11 +38,15 @@ def main() -> None:
     one, verdicts_one = prove(args.paths, 1)
     many, verdicts_many = prove(args.paths, args.jobs)
     same = verdicts_one == verdicts_many
-    print(f"| claims | --jobs 1 | --jobs {args.jobs} | speed-up | same verdicts |")
-    print("|---|---|---|---|---|")
+    expected = sum(verdict == wanted for _, verdict, wanted in verdicts_one)
+    print(f"| claims | --jobs 1 | --jobs {args.jobs} | speed-up | same verdicts | as expected |")
+    print("|---|---|---|---|---|---|")
     print(f"| {len(verdicts_one)} | {one:.1f} s | {many:.1f} s | {one / many:.2f}x | "
-          f"{'yes' if same else 'NO'} |")
-    if not same:
+          f"{'yes' if same else 'NO'} | {expected}/{len(verdicts_one)} |")
+    for claim, verdict, wanted in verdicts_one:
+        if verdict != wanted:
+            print(f"{claim}: {verdict}, expected {wanted}")
+    if not same or expected < len(verdicts_one):
         sys.exit(1)
 
 

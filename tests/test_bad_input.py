@@ -100,6 +100,8 @@ CASES = [
                                  "--rlimit", "0"], 2, "--rlimit must be between 1 and"),
     ("rlimit-too-large", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
                               "--rlimit", "4294967396"], 2, "Z3 keeps it in 32 bits"),
+    ("solver-unknown", {}, ["solve", "defectbot", "defectbot", "--game", "pd-a",
+                            "--solver", "cvc5"], 2, "invalid choice: 'cvc5'"),
     ("max-seconds-not-positive", {}, ["list", "--max-seconds", "0"], 2,
      "--max-seconds must be positive"),
     ("max-memory-too-large", {}, ["list", "--max-memory", "100000000000000"], 2,

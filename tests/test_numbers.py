@@ -34,3 +34,46 @@ def test_algebraic_signs_are_exact():
 def test_fmt_is_exact_by_default():
     assert fmt(Fraction(2, 6)) == "1/3"
     assert fmt(Fraction(1, 3), decimals=3) == "0.333"
+
+
+t = sympy.Symbol("t")
+R = sympy.CRootOf(3 * t ** 2 - t - 5, 1)  # roots of quadratics, as solvers return them
+S = sympy.CRootOf(t ** 2 - 7, 0)  # -sqrt(7)
+CUBE = sympy.CRootOf(t ** 3 - 2, 0)
+
+
+@pytest.mark.parametrize("expr", [
+    3 * R ** 2 - R - 5,
+    1 / (S + 1) - (S - 1) / 6,  # s^2 = 7, so 1/(s+1) = (s-1)/6
+    R * S / (R + 1) - S * (R - sympy.Rational(1, 3)) / (R + 1) - S / (3 * (R + 1)),
+    (R + S) ** 2 - R ** 2 - 2 * R * S - 7,
+    CUBE ** 3 - 2,
+])
+def test_zero_is_decided_exactly_and_agrees_with_the_minimal_polynomial(expr):
+    assert sign(expr) == 0
+    assert sympy.minimal_polynomial(expr, t) == t  # the definition, independently
+
+
+@pytest.mark.parametrize("expr, expected", [
+    (1 / (S + 1) - (S - 1) / 6 + sympy.Rational(1, 10 ** 40), 1),
+    (3 * R ** 2 - R - 5 - sympy.Rational(1, 10 ** 60), -1),
+    (R * S + 2, -1),
+    (CUBE - R, -1),
+])
+def test_nonzero_signs_near_zero(expr, expected):
+    assert sign(expr) == expected
+    assert sympy.sign(expr.evalf(200)) == expected  # the value, to 200 digits
+
+
+def test_a_square_root_sympy_leaves_unreduced_still_gives_an_exact_zero():
+    """sympy does not reduce sqrt(P^2 Q) for primes P, Q above 2^15: the expansion of this
+    zero is not 0, and the minimal polynomial decides (found by review, 2026-12-01)."""
+    p, q = 40009, 50021
+    expr = sympy.CRootOf(t ** 2 - p * p * q, 1) - p * sympy.CRootOf(t ** 2 - q, 1)
+    assert sign(expr) == 0
+
+
+def test_dividing_by_an_exact_zero_is_an_error_not_a_sign():
+    zero = sympy.CRootOf(t ** 2 - 8, 1) - 2 * sympy.CRootOf(t ** 2 - 2, 1)
+    with pytest.raises(ZeroDivisionError):
+        sign(1 / zero)

@@ -14,7 +14,8 @@ import argparse
 import os
 import sys
 
-from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE,
+from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, QUERY_SOLVER_VARIABLE,
+                      SOLVER_MEMORY_VARIABLE, YICES_UNITS_PER_SECOND,
                       InputError, InternalError, SolverUnknown, UsageError)
 from ..model.readings import parse_settings
 from .commands import (EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, cmd_bound, cmd_check,
@@ -85,8 +86,13 @@ def solver_options(p) -> None:
     p.add_argument("--rlimit", type=int, default=None, metavar="UNITS",
                    help=f"Z3 resource units each solver query may spend (default "
                         f"{DEFAULT_RLIMIT}, about two minutes on a 2-core machine); a count "
-                        f"of Z3's steps, so the verdict is the same on an idle or a busy "
+                        f"of Z3's steps, so Z3's verdict is the same on an idle or a busy "
                         f"machine")
+    p.add_argument("--solver", choices=("portfolio", "z3"), default=None,
+                   help="portfolio (default): Yices first on nonlinear queries, with one "
+                        f"second of wall-clock time per {YICES_UNITS_PER_SECOND} units of "
+                        "--rlimit, then Z3; z3: Z3 alone, every budget in Z3's units "
+                        "(docs/solving.md)")
     p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                    help="wall-clock limit of each solver query, an outer bound (default: "
                         "none; --rlimit bounds every query)")
@@ -286,6 +292,8 @@ def main(argv: list | None = None) -> int:
         if not 0 < args.rlimit <= MAX_RLIMIT:
             parser.error(f"--rlimit must be between 1 and {MAX_RLIMIT} (Z3 keeps it in 32 bits)")
         os.environ[QUERY_RLIMIT_VARIABLE] = str(args.rlimit)  # workers inherit it
+    if getattr(args, "solver", None) is not None:
+        os.environ[QUERY_SOLVER_VARIABLE] = args.solver  # workers inherit it
     if getattr(args, "solver_memory", None) is not None:
         if args.solver_memory <= 0:
             parser.error("--solver-memory must be positive")

@@ -25,7 +25,7 @@ from ..model.agents import Agent
 from ..model.library import best_reply_body, parse_agent
 from ..model.numbers import fmt
 from ..model.params import ParameterError, Region, parse_region
-from ..model.poly import Atom, Formula, Not, Poly, atom_text, named
+from ..model.poly import Atom, BoolVar, Formula, Not, Poly, atom_text, named
 from ..semantics.interpreter import InadmissibleObservation, verify_fixed_point
 
 
@@ -38,12 +38,14 @@ class FixedPointProblem:
     :func:`verifier.encoding.smt.query_rlimit`), a deterministic bound; ``timeout``: seconds
     of wall-clock time for each query, an outer bound (None: none); ``region``: the
     parameter region (None: the agents' own requirements, or no region for concrete
-    agents). Raises ValueError unless there are exactly two agents.
+    agents); ``solver``: "portfolio" (Yices first on nonlinear queries) or "z3" (None:
+    :func:`verifier.encoding.smt.query_solver`; docs/solving.md). Raises ValueError unless
+    there are exactly two agents.
     """
 
     def __init__(self, game, agents: tuple, timeout: float | None = None,
                  tie_randomization: bool = True, region: Region | None = None,
-                 rlimit: int | None = None):
+                 rlimit: int | None = None, solver: str | None = None):
         if len(agents) != 2:
             raise ValueError("a pair needs exactly two agents")
         self.game = game
@@ -52,7 +54,7 @@ class FixedPointProblem:
         # seats whose program is the library's best reply by construction
         self.best_replies = tuple(isinstance(a, Agent) and a.build is best_reply_body
                                   for a in agents)
-        self.queries = Z3Queries(timeout, rlimit)
+        self.queries = Z3Queries(timeout, rlimit, solver)
         self.tie_randomization = tie_randomization
         self.symbols = tuple(sorted(set().union(*(p.symbols for p in self.programs))))
         self.requested_region = region
@@ -202,6 +204,25 @@ class FixedPointProblem:
         return smt.formula(self.system.seat_formula(phi))
 
     # -- points ---------------------------------------------------------------------
+    def _inside_region(self, model, extra: list):
+        """A model with the same Boolean values as ``model`` and the parameters strictly
+        inside each weak inequality of the region, when there is one, else ``model``: a
+        sample on the region's boundary (e = 1 in 0 < e <= 1) makes the terms that
+        :func:`verifier.decision.families.whole_region_terms` guesses ambiguous."""
+        strict = {"<=": "<", ">=": ">"}
+        inside = [Atom(a.poly, strict[a.op]) for a in self.assumptions
+                  if isinstance(a, Atom) and a.op in strict]
+        if not inside:
+            return model
+        exact = smt.Model(model)
+        same = [b if exact.boolean(b) else Not(b) for b in map(BoolVar, self.system.booleans)]
+        try:
+            moved = self.queries.model(self.constraints + extra +
+                                       smt.formulas(inside + same))
+        except SolverUnknown:
+            return model
+        return model if moved is None else moved
+
     def find(self, extra: list | None = None, general: list | None = None,
              hint: tuple | None = None) -> FixedPoint | None:
         """A fixed point satisfying the extra Z3 constraints, or None if there is none.
@@ -216,6 +237,8 @@ class FixedPointProblem:
         model = self.queries.model(self.constraints + list(extra or []))
         if model is None:
             return None
+        if self.symbols and general is not None:
+            model = self._inside_region(model, list(extra or []))
         point = self.point_from(model)
         if self.symbols and general is not None:
             aux, guide = hint if hint is not None else (None, general)

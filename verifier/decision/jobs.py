@@ -31,8 +31,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import (QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE, InputError, InternalError,
-                      SolverUnknown)
+from ..errors import (QUERY_RLIMIT_VARIABLE, QUERY_SOLVER_VARIABLE, SOLVER_MEMORY_VARIABLE,
+                      InputError, InternalError, SolverUnknown)
 
 __all__ = ["run_jobs", "run_bounded", "exit_with_parent", "progress_bar", "write_atomically",
            "save_figure", "JobError", "JobFailure", "OutOfTime", "ProcessDied"]
@@ -221,8 +221,8 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
         client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError, ValueError) as err:
         raise JobError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
-    settings = {k: os.environ[k] for k in (QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE)
-                if k in os.environ}  # a Dask worker was started without the command's
+    settings = {k: os.environ[k] for k in (QUERY_RLIMIT_VARIABLE, QUERY_SOLVER_VARIABLE,
+                                           SOLVER_MEMORY_VARIABLE) if k in os.environ}  # a Dask worker was started without the command's
     with client:
         futures = client.map(partial(_in_environment, settings, function), items, pure=False)
         order = {f.key: k for k, f in enumerate(futures)}
@@ -236,7 +236,7 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
 
 def _in_environment(settings: dict, function: Callable, item):
     """``function(item)`` with the command line's limits for workers (``--rlimit``,
-    ``--solver-memory``) set in this worker's environment first."""
+    ``--solver``, ``--solver-memory``) set in this worker's environment first."""
     os.environ.update(settings)
     if SOLVER_MEMORY_VARIABLE in settings:
         from ..encoding.smt import limit_solver_memory

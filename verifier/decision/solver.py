@@ -48,8 +48,8 @@ class Pair(FixedPointProblem):
 
     def __init__(self, game: Game, agents: tuple, timeout: float | None = None,
                  tie_randomization: bool = True, region: Region | None = None,
-                 rlimit: int | None = None):
-        super().__init__(game, agents, timeout, tie_randomization, region, rlimit)
+                 rlimit: int | None = None, solver: str | None = None):
+        super().__init__(game, agents, timeout, tie_randomization, region, rlimit, solver)
         self.region = self.checked_region()
 
     @cached_property

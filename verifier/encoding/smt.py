@@ -15,8 +15,10 @@ from fractions import Fraction
 import sympy
 import z3
 
+from . import yices
 from .compiler import number_constraints
-from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, SOLVER_MEMORY_VARIABLE,
+from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, QUERY_SOLVER_VARIABLE,
+                      SOLVER_MEMORY_VARIABLE, YICES_UNITS_PER_SECOND, InternalError,
                       SolverUnknown, UnknownNode, UsageError)
 from ..model.numbers import Number, simplify_number
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
@@ -144,6 +146,22 @@ class Model:
         return z3.is_true(self.z3.eval(formula(b), model_completion=True))
 
 
+SOLVERS = ("portfolio", "z3")
+
+
+def query_solver() -> str:
+    """The solvers of a query when none is given: ``--solver`` (passed to worker processes
+    through the environment), else "portfolio" (Yices first on nonlinear queries, then
+    Z3); "z3" for Z3 alone."""
+    return os.environ.get(QUERY_SOLVER_VARIABLE) or "portfolio"
+
+
+def solver_memory() -> int | None:
+    """The solvers' memory limit in MiB (``--solver-memory``), or None."""
+    value = os.environ.get(SOLVER_MEMORY_VARIABLE)
+    return int(value) if value else None
+
+
 def query_rlimit() -> int:
     """The resource limit of a query when none is given: ``--rlimit`` (which the command line
     passes to worker processes through the environment), else :data:`DEFAULT_RLIMIT`."""
@@ -152,22 +170,71 @@ def query_rlimit() -> int:
 
 class Z3Queries:
     """Satisfiability queries, each bounded by Z3's resource limit: ``rlimit`` units (a count
-    of Z3's own steps, so a query gets the same answer on an idle and on a busy machine;
+    of Z3's own steps, so Z3 gives a query the same answer on an idle and on a busy machine;
     None: :func:`query_rlimit`) and, when ``timeout`` is given, by that many seconds of
-    wall-clock time as an outer bound. ``spent`` counts the units the queries used, for
-    budgets of whole procedures (:func:`verifier.decision.extremum.minimize`)."""
+    wall-clock time as an outer bound; ``solver``: one of :data:`SOLVERS` (None:
+    :func:`query_solver`). Raises UsageError for a limit out of range or an unknown
+    solver. ``spent`` counts the Z3 units the queries used, for
+    budgets of whole procedures (:func:`verifier.decision.extremum.minimize`).
 
-    def __init__(self, timeout: float | None = None, rlimit: int | None = None):
+    With the portfolio (:func:`query_solver`; docs/solving.md, "Two solvers"), a nonlinear
+    query goes to Yices first, for :meth:`yices_seconds` of wall-clock time: its unsat is
+    the answer, its sat is followed by Z3's exact model; when Yices does not answer, Z3
+    decides as above. Both are complete for these queries, so load can change only
+    whether Yices answers in time, never a sat/unsat answer (but which model Z3 returns,
+    yes). Models are always Z3's."""
+
+    def __init__(self, timeout: float | None = None, rlimit: int | None = None,
+                 solver: str | None = None):
         self.timeout = timeout
         self.rlimit = query_rlimit() if rlimit is None else rlimit
         if not 0 < self.rlimit <= MAX_RLIMIT:
             raise UsageError(f"the resource limit must be between 1 and {MAX_RLIMIT} units "
                              f"(Z3 keeps it in 32 bits), not {self.rlimit}")
         self.spent = 0
+        solver = query_solver() if solver is None else solver
+        if solver not in SOLVERS:
+            raise UsageError(f"the solver is one of {', '.join(SOLVERS)}, not {solver!r}")
+        self.yices = solver == "portfolio" and yices.yices_binary() is not None
 
     def model(self, constraints: list, quantified: bool = False):
         """A model of the Z3 constraints, or None when they are unsatisfiable; raises
         SolverUnknown when Z3 gives up or a limit is reached."""
+        if self.yices and not quantified and _nonlinear(constraints):
+            text = _yices_text(constraints)
+            answer = yices.decide(text, self.yices_seconds(), model=True,
+                                  memory_mb=solver_memory()) if text else None
+            if answer is not None and answer.status == "unsat":
+                return None
+            if answer is not None and answer.status == "sat":
+                return self._model_near(constraints, answer.assignment)
+        return self._z3(constraints, quantified)
+
+    def yices_seconds(self) -> float:
+        """Yices's wall-clock limit per query, in seconds: one second per
+        :data:`YICES_UNITS_PER_SECOND` units of the resource limit (within ``timeout``)."""
+        seconds = max(1.0, self.rlimit / YICES_UNITS_PER_SECOND)
+        return seconds if self.timeout is None else min(seconds, self.timeout)
+
+    def _model_near(self, constraints: list, assignment: dict):
+        """Z3's exact model of constraints that Yices found satisfiable, searched first with
+        the Booleans and rationals of Yices's model fixed (Z3 then solves only for the
+        irrational values); the full query when that fails."""
+        fixed = [z3.Bool(n) == v if isinstance(v, bool) else z3.Real(n) == z3_number(v)
+                 for n, v in assignment.items()]
+        try:
+            found = self._z3(constraints + fixed) if fixed else None
+        except SolverUnknown:
+            found = None
+        if found is not None:
+            return found
+        found = self._z3(constraints)
+        if found is None:
+            raise InternalError("Yices and Z3 disagree: Yices found a model of constraints "
+                                "that Z3 proves unsatisfiable")
+        return found
+
+    def _z3(self, constraints: list, quantified: bool = False):
         solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
         solver.set("rlimit", self.rlimit)
         if self.timeout is not None:
@@ -182,6 +249,58 @@ class Z3Queries:
                 reason = f"its resource limit of {self.rlimit} units (--rlimit) was spent"
             raise SolverUnknown(reason)
         return solver.model() if result == z3.sat else None
+
+
+def _nonlinear(constraints: list) -> bool:
+    """Whether the constraints are not linear (linear queries stay with Z3: they take it
+    milliseconds, less than starting a process)."""
+    goal = z3.Goal()
+    goal.add(constraints)
+    return not z3.Probe("is-qflira")(goal)
+
+
+def _yices_text(constraints: list) -> str | None:
+    """SMT-LIB text of real, quantifier-free constraints for Yices (no check-sat), or None
+    when they use integers (not read here). Z3's algebraic numerals, which Yices does not
+    read, become variables pinned by their polynomial and an isolating interval."""
+    solver = z3.Solver()
+    solver.add(constraints)
+    text = solver.to_smt2().replace("(check-sat)", "")
+    if "root-obj" in text:
+        solver = z3.Solver()
+        solver.add(_pinned(constraints))
+        text = solver.to_smt2().replace("(check-sat)", "")
+    return None if " Int)" in text else "(set-logic QF_NRA)\n" + text
+
+
+def _pinned(constraints: list) -> list:
+    """The constraints with each algebraic numeral replaced by a fresh variable, and the
+    constraints that pin each such variable to its number."""
+    seen, numerals, todo = set(), {}, list(constraints)
+    while todo:
+        e = todo.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_algebraic_value(e):
+            numerals[e.get_id()] = e
+        else:
+            todo.extend(e.children())
+    if not numerals:
+        return constraints
+    pairs, pins = [], []
+    for k, e in enumerate(numerals.values()):
+        x = z3.Real(f"__root{k}")
+        coeffs = [int(str(c)) for c in e.poly()]  # lowest degree first
+        t = sympy.Symbol("t")
+        (low, high), _ = sympy.Poly(list(reversed(coeffs)), t).intervals()[e.index() - 1]
+        powers = [z3_number(Fraction(1))] + [z3.Product([x] * i) if i > 1 else x
+                                             for i in range(1, len(coeffs))]
+        pins += [z3.Sum([c * p for c, p in zip(coeffs, powers) if c]) == 0,
+                 x >= z3_number(Fraction(int(low.p), int(low.q))),
+                 x <= z3_number(Fraction(int(high.p), int(high.q)))]
+        pairs.append((e, x))
+    return [z3.substitute(c, *pairs) for c in constraints] + pins
 
 
 def _units(solver) -> int:

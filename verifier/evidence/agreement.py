@@ -9,25 +9,19 @@ use.
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import z3
 
+from ..encoding import yices
+from ..encoding.yices import yices_binary
 from ..errors import InternalError
 
 
 class Disagreement(InternalError):
     """Two complete solvers answered differently: a bug somewhere, never a verdict."""
-
-
-def yices_binary() -> str | None:
-    """The path of the yices-smt2 binary next to this Python or on the PATH, or None."""
-    here = Path(sys.executable).parent / "yices-smt2"
-    return str(here) if here.exists() else shutil.which("yices-smt2")
 
 
 def solver_versions() -> dict:
@@ -52,16 +46,7 @@ def decide_z3(text: str, seconds: float) -> str:
 def decide_yices(text: str, seconds: float) -> str:
     """Yices on SMT-LIB text with a time limit in seconds: "sat", "unsat", "unknown" or
     "unavailable"."""
-    binary = yices_binary()
-    if binary is None:
-        return "unavailable"
-    try:
-        done = subprocess.run([binary, f"--timeout={max(1, int(seconds))}"], input=text,
-                              capture_output=True, text=True, timeout=seconds + 10)
-    except subprocess.TimeoutExpired:
-        return "unknown"
-    lines = done.stdout.split()
-    return lines[0] if lines and lines[0] in ("sat", "unsat", "unknown") else "unknown"
+    return "unavailable" if yices_binary() is None else yices.decide(text, seconds).status
 
 
 # run in a child process: cvc5's own time limit is not checked everywhere, and a

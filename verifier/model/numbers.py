@@ -115,26 +115,71 @@ def simplify_number(x: Number) -> Number:
 def sign(x: Number) -> int:
     """Exact sign (-1, 0, 1) of a rational or real algebraic number.
 
-    For algebraic numbers, zero is decided by the minimal polynomial (exact);
-    a nonzero number's sign is then read from a numerical value refined until
-    its error bound excludes zero.
+    For algebraic numbers, zero is decided exactly: when every root in ``x`` is one of a
+    quadratic, first by writing them with square roots and expanding (a numerator that
+    expands to 0 over a denominator that does not vanish proves zero); otherwise, when a
+    numerical value does not already exclude zero, by the minimal polynomial (exact, far
+    slower). A nonzero number's sign is read from a numerical value refined until its
+    error bound excludes zero. Raises ZeroDivisionError when ``x`` divides by zero.
     """
     x = simplify_number(x)
     if isinstance(x, Fraction):
         return (x > 0) - (x < 0)
     import sympy
     expr = sympy.nsimplify(x) if not isinstance(x, sympy.Basic) else x
+    for divisor in (p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative):
+        if not _separated_sign(divisor, 30) and sign(divisor) == 0:
+            raise ZeroDivisionError(f"{expr} divides by {divisor}, which is zero")
+    if _zero_by_radicals(expr):
+        return 0
+    separated = _separated_sign(expr, 30)
+    if separated:
+        return separated
     t = sympy.Dummy("t")
     if sympy.minimal_polynomial(expr, t, polys=True).as_expr() == t:
         return 0
     prec = 30
     while prec < 5000:
-        value = expr.evalf(prec)
-        # evalf's result is correct to about prec digits; demand a margin.
-        if abs(value) > sympy.Float(10) ** (-(prec // 2)):
-            return 1 if value > 0 else -1
+        separated = _separated_sign(expr, prec)
+        if separated:
+            return separated
         prec *= 2
     raise ArithmeticError(f"cannot decide the sign of {expr}")
+
+
+def _zero_by_radicals(expr) -> bool:
+    """True when ``expr`` is shown to be zero by writing each root of a quadratic in it
+    with a square root: over one denominator, the numerator expands to 0 and the
+    denominator's value is clearly away from zero. False proves nothing (sympy does not
+    always reduce a square root to its square-free part, so a zero may not expand to 0)."""
+    import sympy
+    roots = expr.atoms(sympy.CRootOf)
+    if not roots or any(r.poly.degree() != 2 for r in roots):
+        return False
+    radicals = {}
+    for r in roots:
+        a, b, c = r.poly.all_coeffs()
+        if b * b - 4 * a * c < 0:
+            return False
+        low, high = sorted(((-b - sympy.sqrt(b * b - 4 * a * c)) / (2 * a),
+                            (-b + sympy.sqrt(b * b - 4 * a * c)) / (2 * a)),
+                           key=lambda v: v.evalf(50))
+        radicals[r] = (low, high)[r.index]
+    numerator, denominator = sympy.fraction(sympy.together(expr.xreplace(radicals)))
+    if sympy.expand(numerator) != 0 or denominator.has(sympy.zoo, sympy.nan):
+        return False
+    return _separated_sign(denominator, 30) != 0
+
+
+def _separated_sign(expr, prec: int) -> int:
+    """The sign of ``expr`` when its value to ``prec`` digits is further than 10**-(prec/2)
+    from zero (evalf's result is correct to about prec digits: half of them is the
+    margin), else 0 (undecided)."""
+    import sympy
+    value = expr.evalf(prec)
+    if abs(value) > sympy.Float(10) ** (-(prec // 2)):
+        return 1 if value > 0 else -1
+    return 0
 
 
 _PLAIN = (int, Fraction)  # exactly these types (not bool, not subclasses): compared directly

@@ -1,0 +1,80 @@
+"""Time `rov tournament` over the default roster, as a whole process, and print its cells.
+
+Runs `rov tournament --game GAME --jobs N --json [--reading R]` once per reading, then
+prints, per reading, the wall-clock time, the peak memory of the command and its workers,
+and a Markdown matrix of the cells: seconds for each pair (solve --all, then for a continuum
+the exact min and max of both payoffs), with U for a unique fixed point, C for a continuum
+whose four payoff ends are all exact, and B for a continuum with an end left as a bracket.
+
+    .venv/bin/python bench/tournament_table.py [--game pd-a] [--jobs 2]
+        [--readings directions=equal,directions=cone]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def short(spec: str) -> str:
+    """A column label for an agent spec: its name before the parameters."""
+    return {"cooperatebot": "coop", "defectbot": "defect", "best-response": "br",
+            "nicerbot": "nicer", "mixed": "mixed"}.get(spec.split("(")[0], spec.split("(")[0])
+
+
+def run(game: str, jobs: int, reading: str) -> tuple[dict, float, float]:
+    """The tournament's JSON, its wall-clock seconds and the peak resident MiB of the
+    command and its workers."""
+    command = [str(BIN / "rov"), "tournament", "--game", game, "--jobs", str(jobs), "--json",
+               "--reading", reading]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return json.loads(done.stdout), seconds, peak
+
+
+def kind(cell: dict) -> str:
+    if cell["kind"] != "range":
+        return "U"
+    ends = [cell["ranges"][u][side].get("value") for u in ("u1", "u2") for side in ("min", "max")]
+    return "C" if all(v is not None for v in ends) else "B"
+
+
+def matrix(result: dict) -> str:
+    roster = result["roster"]
+    cells = {(c["row"], c["column"]): c for c in result["cells"]}
+    lines = ["| vs | " + " | ".join(short(s) for s in roster) + " |",
+             "|---" * (len(roster) + 1) + "|"]
+    for a in roster:
+        row = [f"{cells[(a, b)]['seconds']:.1f} {kind(cells[(a, b)])}" for b in roster]
+        lines.append(f"| {short(a)} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--game", default="pd-a")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--readings", default="directions=equal,directions=cone")
+    args = parser.parse_args()
+    for reading in args.readings.split(","):
+        result, seconds, peak = run(args.game, args.jobs, reading)
+        kinds = [kind(c) for c in result["cells"]]
+        total = sum(c["seconds"] for c in result["cells"])
+        print(f"\n{args.game}, {reading}, --jobs {args.jobs}: {seconds:.0f} s wall-clock, "
+              f"{total:.0f} s in the cells, peak {peak:.0f} MiB; {kinds.count('U')} unique, "
+              f"{kinds.count('C')} continua with exact ends, {kinds.count('B')} with a "
+              f"bracket\n")
+        print(matrix(result))
+
+
+if __name__ == "__main__":
+    main()

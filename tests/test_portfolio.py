@@ -1,0 +1,89 @@
+"""The solver portfolio (docs/solving.md): Yices answers nonlinear queries first, an unsat
+from it is the answer, and every model is Z3's, exact; the two solvers are checked against
+each other on random queries."""
+
+from fractions import Fraction
+
+import pytest
+import z3
+from hypothesis import given, settings, strategies as st
+
+from verifier.encoding import yices
+from verifier.encoding.smt import Z3Queries
+from verifier.errors import InternalError, UsageError
+
+pytestmark = pytest.mark.skipif(yices.yices_binary() is None, reason="no yices-smt2")
+x, y = z3.Reals("x y")
+
+
+def test_yices_reads_back_booleans_and_rationals_but_not_decimals():
+    text = ("(set-logic QF_NRA)\n(declare-fun x () Real)\n(declare-fun y () Real)\n"
+            "(declare-fun b () Bool)\n(assert (= (* x 3.0) (- 1.0)))\n"
+            "(assert (= (* y y) 2.0))\n(assert b)\n")
+    answer = yices.decide(text, 10, model=True)
+    assert answer.status == "sat"
+    assert answer.assignment == {"x": Fraction(-1, 3), "b": True}  # y is irrational
+
+
+def test_yices_refusing_its_input_is_unknown_not_an_answer():
+    answer = yices.decide("(set-logic QF_NRA)\n(assert (< x 0.0))\n", 10)
+    assert answer.status == "unknown" and answer.reason
+
+
+def test_an_unsatisfiable_nonlinear_query_is_answered_by_yices_alone():
+    portfolio, alone = Z3Queries(solver="portfolio"), Z3Queries(solver="z3")
+    assert portfolio.model([x * x < 0]) is None and portfolio.spent == 0  # Z3 not asked
+    assert alone.model([x * x < 0]) is None and alone.spent > 0
+
+
+def test_models_are_exact_and_z3s():
+    found = Z3Queries(solver="portfolio").model([x * x == 2, x > 0, x * y == 1])
+    assert z3.simplify(found.eval(x * x) == 2) and z3.simplify(found.eval(x * y) == 1)
+    assert z3.is_algebraic_value(found.eval(x))
+
+
+def test_algebraic_numerals_reach_yices_pinned_to_their_number():
+    solver = z3.SolverFor("QF_NRA")
+    solver.add(x * x == 2, x < 0)
+    solver.check()
+    minus_root2 = solver.model()[x]  # Z3's algebraic numeral
+    queries = Z3Queries(solver="portfolio")
+    # 2 - sqrt(2) = 0.585786...
+    assert queries.model([y * y <= minus_root2 + 2, y * y >= Fraction(5858, 10000)]) is None
+    assert queries.spent == 0
+    assert queries.model([y * y < minus_root2 + 2, y * y > Fraction(5857, 10000)]) is not None
+
+
+def test_a_model_claimed_for_an_unsatisfiable_query_is_an_internal_error(monkeypatch):
+    monkeypatch.setattr(yices, "decide", lambda *a, **k: yices.Answer("sat", {"x": Fraction(1)}))
+    with pytest.raises(InternalError, match="disagree"):
+        Z3Queries(solver="portfolio").model([x * x < 0])
+
+
+def test_a_wrong_assignment_falls_back_to_the_full_query(monkeypatch):
+    monkeypatch.setattr(yices, "decide", lambda *a, **k: yices.Answer("sat", {"x": Fraction(5)}))
+    found = Z3Queries(solver="portfolio").model([x * x == 4, x < 0])
+    assert found.eval(x).as_fraction() == -2
+
+
+def test_an_unknown_solver_is_refused():
+    with pytest.raises(UsageError, match="portfolio, z3"):
+        Z3Queries(solver="cvc5")
+
+
+coefficient = st.integers(-3, 3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(coefficient, coefficient, coefficient, coefficient,
+                          st.sampled_from(["<", "<=", "=="])), min_size=1, max_size=3))
+def test_the_portfolio_and_z3_alone_agree(rows):
+    """Random systems of a*x*y + b*x*x + c*y + d (op) 0: the same satisfiability."""
+    ops = {"<": lambda t: t < 0, "<=": lambda t: t <= 0, "==": lambda t: t == 0}
+    constraints = [ops[op](a * x * y + b * x * x + c * y + d) for a, b, c, d, op in rows]
+    constraints.append(x * y > Fraction(-1, 2))  # nonlinear whatever the rows say
+    portfolio = Z3Queries(solver="portfolio").model(constraints)
+    alone = Z3Queries(solver="z3").model(constraints)
+    assert (portfolio is None) == (alone is None)
+    if portfolio is not None:
+        assert all(z3.is_true(portfolio.eval(c, model_completion=True)) for c in constraints)
