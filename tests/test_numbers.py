@@ -77,3 +77,13 @@ def test_dividing_by_an_exact_zero_is_an_error_not_a_sign():
     zero = sympy.CRootOf(t ** 2 - 8, 1) - 2 * sympy.CRootOf(t ** 2 - 2, 1)
     with pytest.raises(ZeroDivisionError):
         sign(1 / zero)
+
+
+@pytest.mark.parametrize("scale", [1, 10 ** 50, 10 ** 200])
+def test_a_zero_with_huge_terms_gets_no_sign_from_rounding(scale):
+    """2*cbrt(2) - cbrt(16) = 0: evalf to 30 digits of the scaled sum gave 0.e+35, which a
+    margin test read as positive (found in the final review); exact rational intervals
+    around the roots cannot exclude zero, and the minimal polynomial decides."""
+    zero = scale * (2 * CUBE - sympy.CRootOf(t ** 3 - 16, 0))
+    assert sign(zero) == 0
+    assert sign(zero + sympy.Rational(1, 10 ** 30)) == 1 and sign(zero - 1) == -1

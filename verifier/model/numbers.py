@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from math import isqrt
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Union
@@ -119,8 +120,9 @@ def sign(x: Number) -> int:
     quadratic, first by writing them with square roots and expanding (a numerator that
     expands to 0 over a denominator that does not vanish proves zero); otherwise, when a
     numerical value does not already exclude zero, by the minimal polynomial (exact, far
-    slower). A nonzero number's sign is read from a numerical value refined until its
-    error bound excludes zero. Raises ZeroDivisionError when ``x`` divides by zero.
+    slower). A sign is read from an exact rational interval around the value
+    (:func:`_separated_sign`), narrowed until it excludes zero. Raises ZeroDivisionError
+    when ``x`` divides by zero.
     """
     x = simplify_number(x)
     if isinstance(x, Fraction):
@@ -171,15 +173,68 @@ def _zero_by_radicals(expr) -> bool:
     return _separated_sign(denominator, 30) != 0
 
 
-def _separated_sign(expr, prec: int) -> int:
-    """The sign of ``expr`` when its value to ``prec`` digits is further than 10**-(prec/2)
-    from zero (evalf's result is correct to about prec digits: half of them is the
-    margin), else 0 (undecided)."""
+def _separated_sign(expr, digits: int) -> int:
+    """The sign of ``expr`` when an exact rational interval around its value, computed with
+    every root and square root enclosed within 10**-digits, excludes zero; else 0
+    (undecided). No floating point: a root is enclosed by sympy's interval refinement
+    (``CRootOf.eval_rational``), the rest in Fractions. Expressions of other kinds (not
+    sums, products, integer powers, square roots of rationals, rationals and real roots)
+    fall back to evalf with a margin of half its digits, as before 2026-12-01."""
+    enclosure = _enclose(expr, Fraction(1, 10 ** digits))
+    if enclosure is None:
+        import sympy
+        value = expr.evalf(digits)
+        if abs(value) > sympy.Float(10) ** (-(digits // 2)):
+            return 1 if value > 0 else -1
+        return 0
+    low, high = enclosure
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
+def _enclose(e, width: Fraction):
+    """An exact interval (low, high) of Fractions containing the value of the sympy
+    expression ``e``, or None for a kind of expression not handled here (or a division
+    by an interval that contains zero)."""
     import sympy
-    value = expr.evalf(prec)
-    if abs(value) > sympy.Float(10) ** (-(prec // 2)):
-        return 1 if value > 0 else -1
-    return 0
+    if e.is_Rational:
+        return Fraction(int(e.p), int(e.q)), Fraction(int(e.p), int(e.q))
+    if isinstance(e, sympy.CRootOf) and e.is_real:
+        w = sympy.Rational(width.numerator, width.denominator)
+        q = e.eval_rational(dx=w, dy=w)
+        q = Fraction(int(q.p), int(q.q))
+        return q - width, q + width
+    if isinstance(e, (sympy.Add, sympy.Mul)):
+        parts = [_enclose(a, width) for a in e.args]
+        if any(p is None for p in parts):
+            return None
+        out = parts[0]
+        for p in parts[1:]:
+            if isinstance(e, sympy.Add):
+                out = (out[0] + p[0], out[1] + p[1])
+            else:
+                ends = [a * b for a in out for b in p]
+                out = (min(ends), max(ends))
+        return out
+    if isinstance(e, sympy.Pow) and e.exp.is_Integer:
+        base = _enclose(e.base, width)
+        if base is None:
+            return None
+        n = int(e.exp)
+        if n < 0:
+            if base[0] <= 0 <= base[1]:
+                return None
+            base, n = (1 / base[1], 1 / base[0]), -n
+        out = (Fraction(1), Fraction(1))
+        for _ in range(n):
+            ends = [a * b for a in out for b in base]
+            out = (min(ends), max(ends))
+        return out
+    if isinstance(e, sympy.Pow) and e.exp == sympy.S.Half and e.base.is_Rational \
+            and e.base >= 0:
+        scale = width.denominator ** 2  # sqrt(base) to within 1/width.denominator
+        low = Fraction(isqrt(int(e.base.p) * scale // int(e.base.q)), width.denominator)
+        return low, low + Fraction(1, width.denominator)
+    return None
 
 
 _PLAIN = (int, Fraction)  # exactly these types (not bool, not subclasses): compared directly
