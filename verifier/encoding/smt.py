@@ -74,19 +74,37 @@ def _variable(name, integers: bool = True) -> z3.ArithRef:
     return z3.Real(name)
 
 
-def term(poly: Poly, integers: bool = True) -> z3.ArithRef:
+def term(poly: Poly, integers: bool = True, leaves: dict | None = None) -> z3.ArithRef:
     """A Poly over named variables as a Z3 term (one flat sum of products). Integer
     variables (:func:`verifier.model.poly.is_integer_name`) are Z3 integers, or, with
-    ``integers=False``, reals (the relaxation that Farkas lemmas refute)."""
+    ``integers=False``, reals (the relaxation that Farkas lemmas refute). ``leaves``
+    (variable or coefficient -> Z3 term) is filled and reused across calls.
+
+    The term is what ``z3.Sum`` of ``z3.Product`` terms builds, made with Z3's C API
+    directly (every part is real, so they need no coercion)."""
+    leaves = {} if leaves is None else leaves
     parts = []
     for m, c in poly.terms.items():
-        factors = [_variable(v, integers) for v, e in m for _ in range(e)]
+        factors = []
+        for v, e in m:
+            if (v, integers) not in leaves:
+                leaves[v, integers] = _variable(v, integers)
+            factors += [leaves[v, integers]] * e
         if c != 1 or not factors:
-            factors.insert(0, z3_number(c))
-        parts.append(factors[0] if len(factors) == 1 else z3.Product(factors))
+            if c not in leaves:
+                leaves[c] = z3_number(c)
+            factors.insert(0, leaves[c])
+        parts.append(factors[0] if len(factors) == 1 else _apply(z3.Z3_mk_mul, factors))
     if not parts:
         return z3_number(Fraction(0))
-    return parts[0] if len(parts) == 1 else z3.Sum(parts)
+    return parts[0] if len(parts) == 1 else _apply(z3.Z3_mk_add, parts)
+
+
+def _apply(operation, arguments: list) -> z3.ArithRef:
+    """A Z3 n-ary arithmetic operation (``Z3_mk_add``, ``Z3_mk_mul``) on real terms."""
+    context = arguments[0].ctx
+    array = (z3.Ast * len(arguments))(*[a.as_ast() for a in arguments])
+    return z3.ArithRef(operation(context.ref(), len(arguments), array), context)
 
 
 _ATOMS = {"<": lambda t: t < 0, "<=": lambda t: t <= 0, ">": lambda t: t > 0,
@@ -96,13 +114,14 @@ _ATOMS = {"<": lambda t: t < 0, "<=": lambda t: t <= 0, ">": lambda t: t > 0,
 def formula(f: Formula, memo: dict | None = None) -> z3.BoolRef:
     """A formula over named real and Boolean variables as a Z3 Boolean term.
 
-    ``memo`` (id -> term) converts a subformula shared by several formulas once.
+    ``memo`` (id -> term) converts a subformula shared by several formulas once (and
+    keeps, under "leaves", the Z3 terms of variables and coefficients).
     """
     memo = {} if memo is None else memo
     if id(f) in memo:
         return memo[id(f)][1]
     if isinstance(f, Atom):
-        out = _ATOMS[f.op](term(f.poly))
+        out = _ATOMS[f.op](term(f.poly, leaves=memo.setdefault("leaves", {})))
     elif isinstance(f, BoolVar):
         out = z3.Bool(f.name)
     elif isinstance(f, And):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 from typing import Callable, Hashable, Iterable, Mapping
 
 from .numbers import Number, compare, exact
@@ -26,11 +27,43 @@ from .numbers import Number, compare, exact
 Monomial = tuple  # sorted tuple of (variable, exponent) pairs
 
 
+_ORDER: dict = {}  # variable -> its sort key in monomials (its repr), computed once
+
+
+def _order(item: tuple) -> str:
+    key = _ORDER.get(item[0])
+    if key is None:
+        key = _ORDER[item[0]] = repr(item[0])
+    return key
+
+
 def _mono_mul(m1: Monomial, m2: Monomial) -> Monomial:
+    if not m1 or not m2:
+        return m1 or m2
     powers = dict(m1)
     for v, e in m2:
         powers[v] = powers.get(v, 0) + e
-    return tuple(sorted(powers.items(), key=lambda item: repr(item[0])))
+    return tuple(sorted(powers.items(), key=_order))
+
+
+def _mul_terms(t1: dict, t2: dict) -> dict:
+    """The product of two term dicts (monomial -> non-zero Fraction), zeros dropped."""
+    out: dict = {}
+    for m1, c1 in t1.items():
+        for m2, c2 in t2.items():
+            m = _mono_mul(m1, m2)
+            if m in out:
+                out[m] += c1 * c2
+            else:
+                out[m] = c1 * c2
+    return {m: c for m, c in out.items() if c}
+
+
+def _poly(terms: dict) -> "Poly":
+    """A Poly from a dict that already maps monomials to non-zero Fractions (not copied)."""
+    p = Poly.__new__(Poly)
+    p.terms, p._hash = terms, None
+    return p
 
 
 class Poly:
@@ -39,7 +72,8 @@ class Poly:
     __slots__ = ("terms", "_hash")
 
     def __init__(self, terms: Mapping[Monomial, Fraction] | None = None):
-        self.terms = {m: Fraction(c) for m, c in (terms or {}).items() if c != 0}
+        self.terms = {m: c if type(c) is Fraction else Fraction(c)
+                      for m, c in (terms or {}).items() if c != 0}
         self._hash: int | None = None  # computed on first use (the terms never change)
 
     def __reduce__(self):
@@ -61,13 +95,13 @@ class Poly:
         other = Poly.lift(other)
         out = dict(self.terms)
         for m, c in other.terms.items():
-            out[m] = out.get(m, Fraction(0)) + c
-        return Poly(out)
+            out[m] = out.get(m, 0) + c
+        return _poly({m: c for m, c in out.items() if c})
 
     __radd__ = __add__
 
     def __neg__(self) -> "Poly":
-        return Poly({m: -c for m, c in self.terms.items()})
+        return _poly({m: -c for m, c in self.terms.items()})
 
     def __sub__(self, other) -> "Poly":
         return self + (-Poly.lift(other))
@@ -76,13 +110,7 @@ class Poly:
         return Poly.lift(other) - self
 
     def __mul__(self, other) -> "Poly":
-        other = Poly.lift(other)
-        out: dict = {}
-        for m1, c1 in self.terms.items():
-            for m2, c2 in other.terms.items():
-                m = _mono_mul(m1, m2)
-                out[m] = out.get(m, Fraction(0)) + c1 * c2
-        return Poly(out)
+        return _poly(_mul_terms(self.terms, Poly.lift(other).terms))
 
     __rmul__ = __mul__
 
@@ -153,13 +181,27 @@ class Poly:
     # transformation -------------------------------------------------------
     def substitute(self, mapping: Mapping[Hashable, "Poly | Number"]) -> "Poly":
         """Replace variables by polynomials or numbers (others stay)."""
-        out = Poly()
+        out: dict = {}
+        powers: dict = {}  # (variable, exponent) -> terms of its replacement's power
         for m, c in self.terms.items():
-            term = Poly.const(c)
+            term, kept = {(): c}, []
             for v, e in m:
-                term = term * (Poly.lift(mapping[v]) ** e if v in mapping else Poly({((v, e),): 1}))
-            out = out + term
-        return out
+                if v not in mapping:
+                    kept.append((v, e))
+                    continue
+                if (v, e) not in powers:
+                    powers[v, e] = (Poly.lift(mapping[v]) ** e).terms
+                term = _mul_terms(term, powers[v, e])
+            if kept:
+                term = _mul_terms(term, {tuple(kept): Fraction(1)})
+            for mm, cc in term.items():  # a sum that cancels leaves (and re-enters last)
+                if mm not in out:
+                    out[mm] = cc
+                elif out[mm] + cc:
+                    out[mm] += cc
+                else:
+                    del out[mm]
+        return _poly(out)
 
     def rename(self, f: Callable[[Hashable], Hashable]) -> "Poly":
         """Rename every variable by ``f``."""
@@ -173,6 +215,10 @@ class Poly:
 
     def evaluate(self, values: Mapping[Hashable, Number]) -> Number:
         """Exact value at a point (Fractions, or sympy algebraic numbers)."""
+        try:
+            return self._rational_value(values)
+        except TypeError:  # a value that is not an int or a Fraction
+            pass
         total: Number = Fraction(0)
         for m, c in self.terms.items():
             term: Number = c
@@ -180,6 +226,25 @@ class Poly:
                 term = term * (values[v] if e == 1 else values[v] ** e)
             total = total + term
         return total
+
+    def _rational_value(self, values: Mapping[Hashable, Number]) -> Fraction:
+        """The value at a point of ints and Fractions, in integers: the terms summed over
+        the least common multiple of their denominators, reduced once at the end. Raises
+        TypeError for any other kind of value."""
+        num, den = 0, 1
+        for m, c in self.terms.items():
+            n, d = c.numerator, c.denominator
+            for v, e in m:
+                x = values[v]
+                if type(x) is not Fraction and type(x) is not int:
+                    raise TypeError(f"not a rational: {x!r}")
+                n, d = n * x.numerator ** e, d * x.denominator ** e
+            if den % d == 0:
+                num += n * (den // d)
+            else:
+                lcm = den // gcd(den, d) * d
+                num, den = num * (lcm // den) + n * (lcm // d), lcm
+        return Fraction(num, den)
 
     def fold(self, const: Callable[[Fraction], object], variable: Callable[[Hashable], object]):
         """Rebuild the polynomial in another algebra (used to make Z3 terms)."""
