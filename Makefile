@@ -42,9 +42,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/solve_all.py
 
-# best-response pairs against pygambit and nashpy on random n x n games
+# best-response pairs against pygambit and nashpy on random n x n games (and lrslib's
+# lrsnash, the strongest anchor, when it is on the PATH or given as LRSNASH=/path/to/lrsnash)
 bench-nash: $(STAMP)
-	$(BIN)/python bench/nash_compare.py --sizes 2,3,4,5,6,7,8 --games 10 --identity 6,7,8,9,10
+	$(BIN)/python bench/nash_compare.py --sizes 2,3,4,5,6,7,8 --games 10 --identity 6,7,8,9,10 \
+		$(if $(LRSNASH),--lrsnash $(LRSNASH))
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

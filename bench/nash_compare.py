@@ -13,15 +13,23 @@ resident set, imports included, and in brackets the rise over the imports).
     .venv/bin/python bench/nash_compare.py [--sizes 2,3,4,5,6] [--games 10] [--identity 6,8,10]
 
 Needs pygambit (a dependency) and nashpy (the `bench` extra: `make bench-nash`).
+With `--lrsnash PATH` (or an `lrsnash` on the PATH), lrslib's exact enumerator is
+the strongest anchor: one `lrsnash` process per game, timed whole (reading the
+game file included), its equilibria compared with Gambit's. lrslib is not on the
+package registries this project installs from, so no target installs it.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import resource
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
 from fractions import Fraction
 
@@ -64,6 +72,40 @@ def gambit(games: list) -> tuple:
     return times, found, base, _rss()
 
 
+def lrsnash(games: list, binary: str) -> tuple:
+    """lrsnash on each game (its input: sizes, then both payoff matrices), one process each;
+    the last element is the largest child's peak resident set in MiB."""
+    times, found = [], []
+    for payoffs in games:
+        m, n = len(payoffs[0]), len(payoffs[0][0])
+        text = f"{m} {n}\n\n" + "\n\n".join("\n".join(" ".join(map(str, row)) for row in a)
+                                         for a in payoffs) + "\n"
+        with tempfile.NamedTemporaryFile("w", suffix=".game", delete=False) as f:
+            f.write(text)
+        try:
+            start = time.perf_counter()
+            out = subprocess.run([binary, f.name], capture_output=True, text=True,
+                                 check=True).stdout
+            times.append(time.perf_counter() - start)
+        finally:
+            os.unlink(f.name)
+        # blocks apart by blank lines: "2 y... payoff" lines, then "1 x... payoff" lines;
+        # every x of a block with every y of it is an equilibrium (degenerate games)
+        equilibria, columns = set(), []
+        for line in out.splitlines():
+            words = line.split()
+            if not words:
+                columns = []
+            elif words[0] == "2":
+                columns.append(tuple(Fraction(w) for w in words[1:1 + n]))
+            elif words[0] == "1":
+                row = tuple(Fraction(w) for w in words[1:1 + m])
+                equilibria.update((row, column) for column in columns)
+        found.append(equilibria)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return times, found, 0, peak
+
+
 def nashpy(games: list, method: str) -> tuple:
     import warnings
 
@@ -93,33 +135,50 @@ def main() -> None:
     parser.add_argument("--identity", default="",
                         help="also these sizes of the identity coordination game (2^n - 1 "
                              "equilibria), against Gambit only: e.g. 6,7,8,9,10")
+    parser.add_argument("--lrsnash", default=shutil.which("lrsnash"),
+                        help="lrslib's lrsnash binary, an anchor (default: on the PATH)")
     args = parser.parse_args()
     rng = random.Random(20261128)
-    print("| n | games | ours (median s) | Gambit enummixed | nashpy support | nashpy vertex | "
-          "ours / Gambit | ours / nashpy support | ours / nashpy vertex | equal to Gambit | "
+    lrs = args.lrsnash
+
+    def run_lrs(games):
+        return in_worker(lrsnash, games, lrs) if lrs else None
+
+    print("| n | games | ours (median s) | Gambit enummixed | lrsnash | nashpy support | "
+          "nashpy vertex | ours / Gambit | ours / lrsnash | ours / nashpy support | "
+          "ours / nashpy vertex | equal to Gambit, lrsnash = Gambit | "
           "peak MiB: ours / Gambit / nashpy support |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in map(int, args.sizes.split(",")):
         games = [random_payoffs(rng, n) for _ in range(args.games)]
-        mine, theirs = in_worker(ours, games), in_worker(gambit, games)
+        mine, theirs, anchor = in_worker(ours, games), in_worker(gambit, games), run_lrs(games)
         support = in_worker(nashpy, games, "support_enumeration")
         vertex = in_worker(nashpy, games, "vertex_enumeration")
-        medians = [statistics.median(r[0]) for r in (mine, theirs, support, vertex)]
+        medians = [statistics.median(r[0]) if r else None
+                   for r in (mine, theirs, anchor, support, vertex)]
         equal = sum(a == b for a, b in zip(mine[1], theirs[1]))
-        ratios = " | ".join(f"{medians[0] / m:.2f}" for m in medians[1:])
+        same = sum(a == b for a, b in zip(anchor[1], theirs[1])) if anchor else None
+        ratios = " | ".join(f"{medians[0] / m:.2f}" if m else "n/a" for m in medians[1:])
         memory = " / ".join(f"{r[3]} (+{r[3] - r[2]})" for r in (mine, theirs, support))
-        print(f"| {n}x{n} | {len(games)} | " + " | ".join(f"{m:.4f}" for m in medians)
-              + f" | {ratios} | {equal}/{len(games)} | {memory} |", flush=True)
+        print(f"| {n}x{n} | {len(games)} | "
+              + " | ".join(f"{m:.4f}" if m else "n/a" for m in medians)
+              + f" | {ratios} | {equal}/{len(games)}, "
+              + (f"{same}/{len(games)}" if anchor else "n/a") + f" | {memory} |", flush=True)
     if args.identity:
-        print("\n| identity n x n | equilibria | ours (s) | Gambit enummixed (s) | ours / Gambit "
-              "| equal to Gambit | peak MiB: ours / Gambit |")
-        print("|---|---|---|---|---|---|---|")
+        print("\n| identity n x n | equilibria | ours (s) | Gambit enummixed (s) | lrsnash (s) | "
+              "ours / Gambit | ours / lrsnash | equal to Gambit, lrsnash = Gambit | "
+              "peak MiB: ours / Gambit |")
+        print("|---|---|---|---|---|---|---|---|---|")
     for n in (map(int, args.identity.split(",")) if args.identity else ()):
         game = [[[int(i == j) for j in range(n)] for i in range(n)]] * 2
-        mine, theirs = in_worker(ours, [game]), in_worker(gambit, [game])
-        equal = mine[1] == theirs[1]
+        mine, theirs, anchor = in_worker(ours, [game]), in_worker(gambit, [game]), run_lrs([game])
+        equal = "yes" if mine[1] == theirs[1] else "NO"
+        if anchor:
+            equal += ", yes" if anchor[1] == theirs[1] else ", NO"
+        lrs_time = f"{anchor[0][0]:.2f}" if anchor else "n/a"
+        lrs_ratio = f"{mine[0][0] / anchor[0][0]:.2f}" if anchor else "n/a"
         print(f"| {n}x{n} | {len(theirs[1][0])} | {mine[0][0]:.2f} | {theirs[0][0]:.2f} | "
-              f"{mine[0][0] / theirs[0][0]:.2f} | {'yes' if equal else 'NO'} | "
+              f"{lrs_time} | {mine[0][0] / theirs[0][0]:.2f} | {lrs_ratio} | {equal} | "
               f"{mine[3]} / {theirs[3]} |", flush=True)
 
 
