@@ -7,6 +7,10 @@ code path as the command, without the interpreter start-up). Ends with the
 slowest pair and the process's peak resident memory.
 
     .venv/bin/python bench/solve_all.py [--games pd-a,pd-b] [--markdown | --matrix]
+        [--reading directions=cone]
+
+``--reading KEY=VALUE,...`` adds reading keys to the agents that take them (LP, neLP and
+the region agent), as `rov --reading` does.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from verifier import Pair, builtin_game, parse_agent
 KITE = {"pd-a": "(1,1),(13/3,1),(3,3),(1,13/3)", "pd-b": "(1,1),(5/2,1),(2,2),(1,5/2)"}
 
 
-def roster(game: str) -> list[str]:
-    return ["cooperatebot", "defectbot", "nicerbot(eps=1/10)", "lp(eps=1/10,delta=1/1000)",
-            "nelp(eps=1/10,delta=1/1000)",
-            f"region(eps=1/10,delta=1/1000,polygon={KITE[game]})", "best-response", "liar"]
+def roster(game: str, reading: str = "") -> list[str]:
+    extra = f",{reading}" if reading else ""
+    return ["cooperatebot", "defectbot", "nicerbot(eps=1/10)",
+            f"lp(eps=1/10,delta=1/1000{extra})", f"nelp(eps=1/10,delta=1/1000{extra})",
+            f"region(eps=1/10,delta=1/1000,polygon={KITE[game]}{extra})", "best-response",
+            "liar"]
 
 
 def main() -> None:
@@ -31,12 +37,13 @@ def main() -> None:
     parser.add_argument("--games", default="pd-a,pd-b")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument("--matrix", action="store_true", help="print one Markdown matrix a game")
+    parser.add_argument("--reading", default="", help="e.g. directions=cone")
     args = parser.parse_args()
     rows = []
     for name in args.games.split(","):
         game = builtin_game(name)
-        for spec1 in roster(name):
-            for spec2 in roster(name):
+        for spec1 in roster(name, args.reading):
+            for spec2 in roster(name, args.reading):
                 start = time.perf_counter()
                 result = Pair(game, (parse_agent(spec1), parse_agent(spec2))).solve(find_all=True)
                 seconds = time.perf_counter() - start

@@ -59,3 +59,9 @@ def test_a_term_that_cancels_and_comes_back_enters_last():
 def test_evaluation_at_integers_and_fractions_mixed():
     p = Poly({(("x", 2),): F(1, 3), (("x", 1), ("y", 1)): F(-2), (): F(5, 6)})
     assert p.evaluate({"x": 3, "y": F(1, 4)}) == F(3) - F(3, 2) + F(5, 6)
+
+
+def test_monomials_given_out_of_order_are_sorted_and_merged():
+    p = Poly({(("y", 1), ("x", 1)): 1, (("x", 1), ("y", 1)): 2, (("x", 1), ("x", 1)): 1})
+    assert p.terms == {(("x", 1), ("y", 1)): F(3), (("x", 2),): F(1)}
+    assert (p * 2).terms == {(("x", 1), ("y", 1)): F(6), (("x", 2),): F(2)}

@@ -97,12 +97,16 @@ class Game:
         return " + ".join(f"{p} {a}" for p, a in parts)
 
     def expected_payoff(self, player: int, s0: Strategy, s1: Strategy):
-        """Exact expected payoff of ``player`` at the profile (s0, s1): the sum over the
-        rows a of s0[a] times the row's payoff against s1 (rows and columns of
-        probability 0 left out)."""
+        """Exact expected payoff of ``player`` at the profile (s0, s1). At rational
+        profiles, the sum over the rows a of s0[a] times the row's payoff against s1, rows
+        and columns of probability 0 left out; otherwise term by term, so that algebraic
+        values keep the form in which they are printed."""
         matrix = self.payoffs[player]
-        return sum((x * sum((y * matrix[a][b] for b, y in enumerate(s1) if y), Fraction(0))
-                    for a, x in enumerate(s0) if x), Fraction(0))
+        if all(type(p) in (int, Fraction) for p in (*s0, *s1)):
+            return sum((x * sum((y * matrix[a][b] for b, y in enumerate(s1) if y), Fraction(0))
+                        for a, x in enumerate(s0) if x), Fraction(0))
+        return sum((s0[a] * s1[b] * matrix[a][b]
+                    for a in range(len(s0)) for b in range(len(s1))), Fraction(0))
 
     @cached_property
     def payoff_polys(self) -> tuple:

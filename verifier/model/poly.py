@@ -72,8 +72,12 @@ class Poly:
     __slots__ = ("terms", "_hash")
 
     def __init__(self, terms: Mapping[Monomial, Fraction] | None = None):
-        self.terms = {m: c if type(c) is Fraction else Fraction(c)
-                      for m, c in (terms or {}).items() if c != 0}
+        out: dict = {}
+        for m, c in (terms or {}).items():  # monomials in their sorted, merged form
+            m = _mono_mul(m[:1], m[1:]) if len(m) > 1 else m
+            c = c if type(c) is Fraction else Fraction(c)
+            out[m] = out[m] + c if m in out else c
+        self.terms = {m: c for m, c in out.items() if c != 0}
         self._hash: int | None = None  # computed on first use (the terms never change)
 
     def __reduce__(self):
