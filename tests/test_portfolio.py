@@ -2,7 +2,11 @@
 from it is the answer, and every model is Z3's, exact; the two solvers are checked against
 each other on random queries."""
 
+import subprocess
+import sys
+import time
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import z3
@@ -92,3 +96,49 @@ def test_the_portfolio_and_z3_alone_agree(rows):
     assert (portfolio is None) == (alone is None)
     if portfolio is not None:
         assert all(z3.is_true(portfolio.eval(c, model_completion=True)) for c in constraints)
+
+
+def _processes_of(parent: int) -> list[int]:
+    """The live (not zombie) processes whose parent is ``parent``, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_process_leaves_no_yices_behind(tmp_path):
+    """A worker stopped by --max-seconds is killed; its Yices child must not run on to its
+    own limit. A stand-in for yices-smt2 that only sleeps shows it."""
+    fake = tmp_path / "yices-smt2"
+    fake.write_text("#!/bin/sh\nexec sleep 120\n")
+    fake.chmod(0o755)
+    code = ("import verifier.encoding.yices as y\n"
+            f"y.yices_binary = lambda: {str(fake)!r}\n"
+            "y.decide('(check-sat)', 100)\n")
+    worker = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline, solver = time.monotonic() + 60, []
+        while not solver and time.monotonic() < deadline:
+            solver = _processes_of(worker.pid)
+            time.sleep(0.05)
+        assert solver, "the stand-in solver never started"
+    finally:
+        worker.kill()
+        worker.wait()
+    deadline = time.monotonic() + 10
+    while _alive(solver[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(solver[0]), "the solver outlived the process that started it"

@@ -10,9 +10,12 @@ values it prints exactly: Booleans and rationals (docs/references.md [yices]).
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -23,6 +26,9 @@ Assignment = dict  # variable name -> bool or Fraction: the exactly printed part
 
 _VALUE = re.compile(r"\(= (\S+) (true|false|-?\d+|\(- \d+\)|\(/ -?\d+ \d+\)|\(/ \(- \d+\) \d+\)|"
                     r"-?\d+\.\d+)\)")
+
+
+PR_SET_PDEATHSIG = 1  # Linux prctl(2): the signal a process gets when its parent dies
 
 
 def yices_binary() -> str | None:
@@ -47,22 +53,21 @@ def decide(text: str, seconds: float, model: bool = False,
     """Yices on SMT-LIB text (``(check-sat)`` is added unless the text has one), with a
     wall-clock limit in seconds (Yices's own; its process is killed one second later, as
     Yices was seen to overrun its own by ten seconds) and, when ``memory_mb`` is given,
-    an address-space limit in MiB on the child process. Never raises for a solver
-    failure: that is "unknown"."""
+    an address-space limit in MiB on the child process. On Linux the child is killed
+    when this process dies (``PR_SET_PDEATHSIG``), so a worker stopped by
+    ``--max-seconds`` leaves no Yices behind. Never raises for a solver failure: that
+    is "unknown"."""
     binary = yices_binary()
     if binary is None:
         return Answer("unknown", {}, "yices-smt2 is not installed")
     script = text + ("" if "(check-sat)" in text else "\n(check-sat)\n") + \
         ("(get-model)\n" if model else "")
 
-    def limit_memory():
-        size = int(memory_mb) * 2 ** 20
-        resource.setrlimit(resource.RLIMIT_AS, (size, size))
     limit = max(1, int(seconds))
     try:
         done = subprocess.run([binary, f"--timeout={limit}"], input=script,
                               capture_output=True, text=True, timeout=limit + 1,
-                              preexec_fn=limit_memory if memory_mb else None)
+                              preexec_fn=_child_setup(memory_mb))
     except subprocess.TimeoutExpired:
         return Answer("unknown", {}, f"Yices did not answer in {limit + 1} s")
     words = done.stdout.split(maxsplit=1)
@@ -72,6 +77,23 @@ def decide(text: str, seconds: float, model: bool = False,
         return Answer("unknown", {}, reason[0][:200] if reason else "no answer")
     return Answer(status, _assignment(words[1]) if status == "sat" and model and
                   len(words) > 1 else {})
+
+
+def _child_setup(memory_mb: int | None):
+    """What the Yices child does before it starts: die with this process (Linux), and
+    limit its address space to ``memory_mb`` MiB when given."""
+    parent = os.getpid()
+    prctl = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+    def setup():
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the parent died before the line above
+                os._exit(1)
+        if memory_mb:
+            size = int(memory_mb) * 2 ** 20
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    return setup
 
 
 def _assignment(printed: str) -> Assignment:
