@@ -84,7 +84,7 @@ bench-jobs: $(STAMP)
 	$(BIN)/python bench/prove_jobs.py
 
 bench-tournament: $(STAMP)
-	$(BIN)/python bench/tournament_table.py --game pd-a --jobs 2
+	$(BIN)/python bench/tournament_table.py --game pd-a --jobs 2 --max-seconds 1800
 
 bench-optima: $(STAMP)
 	$(BIN)/python bench/optima.py --max-seconds 600

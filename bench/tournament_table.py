@@ -7,7 +7,7 @@ the exact min and max of both payoffs), with U for a unique fixed point, C for a
 whose four payoff ends are all exact, and B for a continuum with an end left as a bracket.
 
     .venv/bin/python bench/tournament_table.py [--game pd-a] [--jobs 2]
-        [--readings directions=equal,directions=cone]
+        [--readings directions=equal,directions=cone] [--max-seconds S]
 """
 
 from __future__ import annotations
@@ -29,15 +29,21 @@ def short(spec: str) -> str:
             "nicerbot": "nicer", "mixed": "mixed"}.get(spec.split("(")[0], spec.split("(")[0])
 
 
-def run(game: str, jobs: int, reading: str) -> tuple[dict, float, float]:
-    """The tournament's JSON, its wall-clock seconds and the peak resident MiB of the
-    command and its workers."""
+def run(game: str, jobs: int, reading: str,
+        limit: float | None) -> tuple[dict | None, float, float]:
+    """The tournament's JSON (None when it was stopped at ``limit`` seconds, rov's
+    ``--max-seconds``), its wall-clock seconds and the peak resident MiB of the command
+    and its workers."""
     command = [str(BIN / "rov"), "tournament", "--game", game, "--jobs", str(jobs), "--json",
-               "--reading", reading]
+               "--reading", reading] + (["--max-seconds", str(limit)] if limit else [])
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode == 3:  # unknown: stopped by --max-seconds
+        return None, seconds, peak
+    if done.returncode != 0:
+        sys.exit(f"rov tournament failed: {done.stderr.strip()}")
     return json.loads(done.stdout), seconds, peak
 
 
@@ -64,9 +70,15 @@ def main() -> None:
     parser.add_argument("--game", default="pd-a")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--readings", default="directions=equal,directions=cone")
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="stop each tournament after this many seconds (rov --max-seconds)")
     args = parser.parse_args()
     for reading in args.readings.split(","):
-        result, seconds, peak = run(args.game, args.jobs, reading)
+        result, seconds, peak = run(args.game, args.jobs, reading, args.max_seconds)
+        if result is None:
+            print(f"\n{args.game}, {reading}, --jobs {args.jobs}: not finished within "
+                  f"{args.max_seconds:g} s (stopped)\n")
+            continue
         kinds = [kind(c) for c in result["cells"]]
         total = sum(c["seconds"] for c in result["cells"])
         print(f"\n{args.game}, {reading}, --jobs {args.jobs}: {seconds:.0f} s wall-clock, "
