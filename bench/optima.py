@@ -3,7 +3,8 @@ with Z3 alone (the anchor), as whole processes, one after the other.
 
 Prints a Markdown table: the pair, the objective, each setting's seconds and result (the
 exact value, "exact" for a long algebraic one, "bracket" when only bounds were proven, or
-"unknown"), the ratio portfolio / Z3 alone, and whether the two exact values are equal. A run that passes ``--max-seconds`` is shown as "> N s".
+"unknown", also for a run stopped at ``--max-seconds``), the ratio portfolio / Z3 alone,
+and whether the two exact values are equal.
 
     .venv/bin/python bench/optima.py [--max-seconds 900] [--readings directions=equal]
 """

@@ -87,3 +87,16 @@ def test_a_zero_with_huge_terms_gets_no_sign_from_rounding(scale):
     zero = scale * (2 * CUBE - sympy.CRootOf(t ** 3 - 16, 0))
     assert sign(zero) == 0
     assert sign(zero + sympy.Rational(1, 10 ** 30)) == 1 and sign(zero - 1) == -1
+
+
+def test_roots_closer_than_fifty_digits_are_told_apart_exactly():
+    """The two roots of E^2 x^2 - 2 E^2 x + E^2 - 2, E = 10^60, are 1 -+ sqrt(2)/E: written
+    with square roots, each is matched to its own CRootOf by the sign of the leading
+    coefficient, not by a 50-digit value that cannot tell them apart."""
+    x, e = sympy.Symbol("x"), 10 ** 60
+    p = sympy.Poly(e ** 2 * x ** 2 - 2 * e ** 2 * x + e ** 2 - 2, x)
+    low, high = sympy.CRootOf(p, 0), sympy.CRootOf(p, 1)
+    assert sign(high - (1 + sympy.sqrt(2) / e)) == 0
+    assert sign(low - (1 - sympy.sqrt(2) / e)) == 0
+    assert sign(low - (1 + sympy.sqrt(2) / e)) == -1
+    assert sign(high - low) == 1

@@ -221,8 +221,9 @@ def _on_dask(function: Callable, items: list, scheduler: str, done) -> None:
         client = Client(scheduler, timeout="20s")
     except (OSError, TimeoutError, ValueError) as err:
         raise JobError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+    # a Dask worker was started without this command's environment: send its settings along
     settings = {k: os.environ[k] for k in (QUERY_RLIMIT_VARIABLE, QUERY_SOLVER_VARIABLE,
-                                           SOLVER_MEMORY_VARIABLE) if k in os.environ}  # a Dask worker was started without the command's
+                                           SOLVER_MEMORY_VARIABLE) if k in os.environ}
     with client:
         futures = client.map(partial(_in_environment, settings, function), items, pure=False)
         order = {f.key: k for k, f in enumerate(futures)}

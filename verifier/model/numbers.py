@@ -130,11 +130,11 @@ def sign(x: Number) -> int:
     import sympy
     expr = sympy.nsimplify(x) if not isinstance(x, sympy.Basic) else x
     for divisor in (p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative):
-        if not _separated_sign(divisor, 30) and sign(divisor) == 0:
+        if not _separated_sign(divisor, 30, numeric=False) and sign(divisor) == 0:
             raise ZeroDivisionError(f"{expr} divides by {divisor}, which is zero")
     if _zero_by_radicals(expr):
         return 0
-    separated = _separated_sign(expr, 30)
+    separated = _separated_sign(expr, 30, numeric=False)  # zero is never decided by floats
     if separated:
         return separated
     t = sympy.Dummy("t")
@@ -142,7 +142,7 @@ def sign(x: Number) -> int:
         return 0
     prec = 30
     while prec < 5000:
-        separated = _separated_sign(expr, prec)
+        separated = _separated_sign(expr, prec, numeric=True)  # x is not zero (above)
         if separated:
             return separated
         prec *= 2
@@ -163,25 +163,28 @@ def _zero_by_radicals(expr) -> bool:
         a, b, c = r.poly.all_coeffs()
         if b * b - 4 * a * c < 0:
             return False
-        low, high = sorted(((-b - sympy.sqrt(b * b - 4 * a * c)) / (2 * a),
-                            (-b + sympy.sqrt(b * b - 4 * a * c)) / (2 * a)),
-                           key=lambda v: v.evalf(50))
+        minus, plus = ((-b - sympy.sqrt(b * b - 4 * a * c)) / (2 * a),
+                       (-b + sympy.sqrt(b * b - 4 * a * c)) / (2 * a))
+        low, high = (minus, plus) if a > 0 else (plus, minus)  # exactly: sqrt(...) >= 0
         radicals[r] = (low, high)[r.index]
     numerator, denominator = sympy.fraction(sympy.together(expr.xreplace(radicals)))
     if sympy.expand(numerator) != 0 or denominator.has(sympy.zoo, sympy.nan):
         return False
-    return _separated_sign(denominator, 30) != 0
+    return _separated_sign(denominator, 30, numeric=False) != 0
 
 
-def _separated_sign(expr, digits: int) -> int:
+def _separated_sign(expr, digits: int, numeric: bool) -> int:
     """The sign of ``expr`` when an exact rational interval around its value, computed with
     every root and square root enclosed within 10**-digits, excludes zero; else 0
     (undecided). No floating point: a root is enclosed by sympy's interval refinement
     (``CRootOf.eval_rational``), the rest in Fractions. Expressions of other kinds (not
     sums, products, integer powers, square roots of rationals, rationals and real roots)
-    fall back to evalf with a margin of half its digits, as before 2026-12-01."""
+    are undecided, unless ``numeric``: then (only for a number already proven nonzero)
+    evalf with a margin of half its digits reads the sign, as before 2026-12-01."""
     enclosure = _enclose(expr, Fraction(1, 10 ** digits))
     if enclosure is None:
+        if not numeric:
+            return 0
         import sympy
         value = expr.evalf(digits)
         if abs(value) > sympy.Float(10) ** (-(digits // 2)):
