@@ -51,10 +51,12 @@ def leaving_rows(column: list, rhs: list) -> list[int]:
     with a non-zero entry (a degenerate pivot, which moves no point)."""
     positive = [i for i, a in enumerate(column) if a > 0]
     out = {i for i, a in enumerate(column) if rhs[i] == 0 and a != 0}
-    if positive:
-        ratio = {i: Fraction(rhs[i]) / column[i] for i in positive}
-        best = min(ratio.values())
-        out |= {i for i in positive if ratio[i] == best}
+    if positive:  # ratios rhs[i] / column[i] compared by cross-multiplying (column[i] > 0)
+        best = positive[0]
+        for i in positive[1:]:
+            if rhs[i] * column[best] < rhs[best] * column[i]:
+                best = i
+        out |= {i for i in positive if rhs[i] * column[best] == rhs[best] * column[i]}
     return sorted(out)
 
 
@@ -122,11 +124,13 @@ def _vertices(matrix: list[list[int]], points: list, z_labels: list, slack_label
         total = sum(z)
         if total == 0:
             continue
+        scale = lcm(*(v.denominator for v in z))  # z = ints / scale: the rows in integers
+        ints = [v.numerator * (scale // v.denominator) for v in z]
         mask = 0
-        for v, label in zip(z, z_labels):
+        for v, label in zip(ints, z_labels):
             mask |= (v == 0) << label
         for row, label in zip(matrix, slack_labels):
-            mask |= (sum(a * v for a, v in zip(row, z)) == 1) << label
+            mask |= (sum(a * v for a, v in zip(row, ints)) == scale) << label
         out.append((tuple(v / total for v in z), mask))
     return out
 
@@ -145,19 +149,35 @@ def cliques(profiles: list) -> tuple[tuple, tuple]:
     """The distinct x's and y's, and the maximal bicliques of the equilibrium graph."""
     xs = sorted({x for x, _ in profiles})
     ys = sorted({y for _, y in profiles})
-    partners = {i: frozenset(ys.index(y) for x, y in profiles if x == xs[i])
-                for i in range(len(xs))}
+    x_index, y_index = {x: i for i, x in enumerate(xs)}, {y: j for j, y in enumerate(ys)}
+    neighbours: list[set] = [set() for _ in xs]
+    for x, y in profiles:
+        neighbours[x_index[x]].add(y_index[y])
+    partners = {i: frozenset(ys_of) for i, ys_of in enumerate(neighbours)}
     intents = set(partners.values())
     while True:  # close the neighbourhoods under intersection: the lattice of concepts
-        more = {a & b for a in intents for b in intents if a & b} - intents
+        more = {a & b for a, b in _overlapping(intents)} - intents
         if not more:
             break
         intents |= more
     found = []
-    for ys_of in intents:
-        xs_of = [i for i in range(len(xs)) if ys_of <= partners[i]]
-        found.append((tuple(xs_of), tuple(sorted(ys_of))))
+    x_of: list[set] = [set() for _ in ys]  # the x's adjacent to each y
+    for i, ys_of in partners.items():
+        for j in ys_of:
+            x_of[j].add(i)
+    for ys_of in intents:  # the x's adjacent to every y of the intent
+        xs_of = set.intersection(*(x_of[j] for j in ys_of))
+        found.append((tuple(sorted(xs_of)), tuple(sorted(ys_of))))
     return (tuple(xs), tuple(ys)), tuple(sorted(found))
+
+
+def _overlapping(sets: set) -> set:
+    """The pairs of the sets that share an element (the others meet in the empty set)."""
+    holding: dict = {}
+    for s in sets:
+        for element in s:
+            holding.setdefault(element, set()).add(s)
+    return {(a, b) for a in sets for b in set().union(*(holding[e] for e in a))}
 
 
 def verify(a_matrix, b_matrix, bases) -> tuple[list, tuple]:

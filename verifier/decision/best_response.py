@@ -17,6 +17,7 @@ from .results import FixedPoint, SolveResult
 from ..errors import UnsoundnessError
 from ..model.agents import query_key
 from ..model.library import best_response
+from ..model.numbers import compare
 from ..semantics.interpreter import (FixedPointWitness, InadmissibleObservation, Run, pure_runs,
                                      verify_fixed_point)
 
@@ -39,11 +40,11 @@ def solve_nash(problem, find_all: bool, bounds: bool, progress, start: float) ->
     """
     found = nash.equilibria(*problem.game.payoffs)
     profiles = found.profiles if find_all else found.profiles[:1]
-    points = []
+    points, keys = [], asked_keys(problem)
     for k, profile in enumerate(profiles):
         if progress:
             progress(k)
-        points.append(nash_point(problem, profile))
+        points.append(nash_point(problem, profile, keys))
     xs, ys = found.strategies
     components = tuple((tuple(xs[i] for i in a), tuple(ys[j] for j in b))
                        for a, b in found.cliques) if find_all else ()
@@ -67,16 +68,22 @@ def solve_nash(problem, find_all: bool, bounds: bool, progress, start: float) ->
                        nash=found if find_all else None)
 
 
-def nash_point(problem, profile: tuple) -> FixedPoint:
+def asked_keys(problem) -> tuple:
+    """The distinct queries (:func:`verifier.model.agents.query_key`) the two programs ask."""
+    return tuple(dict.fromkeys(query_key(q, seat) for seat, prog in enumerate(problem.programs)
+                               for q in prog.queries()))
+
+
+def nash_point(problem, profile: tuple, keys: tuple | None = None) -> FixedPoint:
     """The fixed point of an equilibrium, with runs that each play one action of its
-    support, verified by the interpreter. Raises UnsoundnessError when an agent cannot
-    play its support or the interpreter rejects the point."""
+    support, verified by the interpreter. ``keys``: :func:`asked_keys` of the problem
+    (computed when not given). Raises UnsoundnessError when an agent cannot play its
+    support or the interpreter rejects the point."""
     runs = []
     values = {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
     # the oracle answers 0 at every tie; the knockout's Choose then picks any best reply
-    answers = {query_key(q, seat): Fraction(0) for seat, prog in enumerate(problem.programs)
-               for q in prog.queries()
-               if query_key(q, seat)[0].evaluate(values) == q.threshold}
+    answers = {key: Fraction(0) for key in (asked_keys(problem) if keys is None else keys)
+               if compare(key[0].evaluate(values), key[1]) == 0}
     for seat, prog in enumerate(problem.programs):
         own, opp = profile[seat], profile[1 - seat]
         seat_runs = []

@@ -75,12 +75,14 @@ def feasible_bases(matrix: list[list[int]]) -> dict:
     k, width = len(matrix), len(matrix[0])
     tableau = [list(row) + [int(i == r) for i in range(k)] + [1] for r, row in enumerate(matrix)]
     start = tuple(width + r for r in range(k))
-    found, stack = {}, [(start, tableau, 1)]
-    while stack:
-        basis, rows, det = stack.pop()
+    found, stack = {}, [(start, tableau, 1, None)]
+    while stack:  # a pivot is made when its basis is reached first, not when it is seen
+        basis, rows, det, step = stack.pop()
         key = tuple(sorted(basis))
         if key in found:
             continue
+        if step:
+            rows, det = _pivot(rows, det, *step), rows[step[0]][step[1]]
         sign = 1 if det > 0 else -1
         rhs = [row[-1] * sign for row in rows]
         value = dict(zip(basis, rhs))
@@ -91,7 +93,7 @@ def feasible_bases(matrix: list[list[int]]) -> dict:
             for leave in leaving_rows([row[enter] * sign for row in rows], rhs):
                 new = basis[:leave] + (enter,) + basis[leave + 1:]
                 if tuple(sorted(new)) not in found:
-                    stack.append((new, _pivot(rows, det, leave, enter), rows[leave][enter]))
+                    stack.append((new, rows, det, (leave, enter)))
     return dict(sorted(found.items()))
 
 

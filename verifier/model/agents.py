@@ -311,6 +311,18 @@ class Program:
     def _queries(self) -> tuple:
         return tuple(dict.fromkeys(c for c in self._distinct[1] if isinstance(c, Query)))
 
+    def query_keys(self, seat: int) -> frozenset:
+        """The keys (:func:`query_key`) of the program's queries when it sits in ``seat``:
+        the queries a tie probability may be given for."""
+        keys = self._query_keys.get(seat)
+        if keys is None:
+            keys = self._query_keys[seat] = frozenset(query_key(q, seat) for q in self._queries)
+        return keys
+
+    @cached_property
+    def _query_keys(self) -> dict:
+        return {}  # seat -> its keys, filled by query_keys
+
     def distinct(self) -> tuple[list, list]:
         """Each distinct node and condition once: shared subtrees are visited once, so
         this is linear in the program's size even where its paths are exponential."""
@@ -494,6 +506,13 @@ def query_key(query: Query, seat: int) -> QueryKey:
     >>> mine == query_key(Query(var("self", 0), Fraction(1, 2)), 1)  # P_self(C) > 1/2, by 2
     True
     """
+    return _absolute_key(query, seat)
+
+
+@lru_cache(maxsize=1 << 16)
+def _absolute_key(query: Query, seat: int) -> QueryKey:
+    """:func:`query_key`, computed once per query and seat (renaming is the costly part,
+    and the interpreter asks for the key of every query at a tie in every run)."""
     def absolute(v):
         if isinstance(v, tuple) and v[0] in ("self", "opp"):
             return ("s", seat if v[0] == "self" else 1 - seat, v[1])

@@ -58,8 +58,8 @@ class SeatView:
     def u_playing(self, action: int) -> Poly:
         """My expected payoff when I play ``action`` against the opponent's strategy
         (linear in the opponent's variables)."""
-        return sum((self.game.payoff(self.seat, action, b) * var("opp", b)
-                    for b in range(self.n_opp)), Poly())
+        return Poly({((("opp", b), 1),): self.game.payoff(self.seat, action, b)
+                     for b in range(self.n_opp)})
 
     @property
     def u_opp(self) -> Poly:

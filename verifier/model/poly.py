@@ -237,13 +237,23 @@ class Poly:
         TypeError for any other kind of value."""
         num, den = 0, 1
         for m, c in self.terms.items():
-            n, d = c.numerator, c.denominator
+            n, d = c.as_integer_ratio()
             for v, e in m:
                 x = values[v]
-                if type(x) is not Fraction and type(x) is not int:
+                kind = type(x)
+                if kind is Fraction:
+                    xn, xd = x.as_integer_ratio()
+                    if e == 1:
+                        n, d = n * xn, d * xd
+                    else:
+                        n, d = n * xn ** e, d * xd ** e
+                elif kind is int:
+                    n *= x if e == 1 else x ** e
+                else:
                     raise TypeError(f"not a rational: {x!r}")
-                n, d = n * x.numerator ** e, d * x.denominator ** e
-            if den % d == 0:
+            if d == den:
+                num += n
+            elif den % d == 0:
                 num += n * (den // d)
             else:
                 lcm = den // gcd(den, d) * d

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations, product
+from math import lcm
 from typing import Mapping, Sequence
 
 from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
@@ -87,6 +88,12 @@ def seat_values(profile_self: Sequence, profile_opp: Sequence) -> dict:
 def _check_distribution(dist: Sequence, n: int, what: str) -> None:
     if len(dist) != n:
         raise InadmissibleObservation(f"{what} has {len(dist)} entries, expected {n}")
+    if all(type(p) is Fraction for p in dist):  # the common case: rationals, summed in integers
+        scale = lcm(*(p.denominator for p in dist))
+        if all(p.numerator >= 0 for p in dist) and \
+                sum(p.numerator * (scale // p.denominator) for p in dist) == scale:
+            return
+        raise InadmissibleObservation(f"{what} {tuple(dist)} is not a distribution")
     if any(compare(p, 0) < 0 for p in dist) or compare(sum(dist, Fraction(0)), 1) != 0:
         raise InadmissibleObservation(f"{what} {tuple(dist)} is not a distribution")
 
@@ -162,13 +169,14 @@ class _Evaluator:
     """One run of one program: conditions as probabilities, nodes as distributions."""
 
     def __init__(self, program: Program, seat: int, profile_self, profile_opp,
-                 obs: Observation, answers: TieAnswers, sides: dict | None = None):
+                 obs: Observation, answers: TieAnswers, calls: dict | None = None):
         self.program, self.seat = program, seat
         self.values = seat_values(profile_self, profile_opp)
         self.obs, self.answers = obs, answers
-        # id of a query -> the side of its threshold the profile is on; ``sides`` may be
-        # shared by the runs of one program at one profile (it depends on nothing else)
-        self._sides = {} if sides is None else sides
+        # id of a query -> the probability that one call answers 1; ``calls`` may be shared
+        # by the runs of one program at one profile under one set of tie probabilities (it
+        # depends on nothing else)
+        self._calls = {} if calls is None else calls
         self._conds: dict = {}  # id of a condition -> its probability in this run
         self._outputs: dict = {}  # shape of a Choose-free node -> its output in this run
         if program.uses_estimates:
@@ -211,16 +219,20 @@ class _Evaluator:
 
     def query(self, cond: Query) -> Number:
         """The probability that one call answers 1: forced off the tie, else the oracle's q."""
-        if id(cond) not in self._sides:
-            self._sides[id(cond)] = compare(cond.poly.evaluate(self.values), cond.threshold)
-        side = self._sides[id(cond)]
+        known = self._calls.get(id(cond))
+        if known is not None:
+            return known
+        side = compare(cond.poly.evaluate(self.values), cond.threshold)
         if side != 0:
-            return Fraction(side > 0)
-        key = query_key(cond, self.seat)
-        if key not in self.answers:
-            raise InadmissibleObservation(f"query {_key_text(key)} is at a tie; the oracle's "
-                                          f"probability for it is needed")
-        return self.answers[key]
+            known = Fraction(side > 0)
+        else:
+            key = query_key(cond, self.seat)
+            if key not in self.answers:
+                raise InadmissibleObservation(f"query {_key_text(key)} is at a tie; the "
+                                              f"oracle's probability for it is needed")
+            known = self.answers[key]
+        self._calls[id(cond)] = known
+        return known
 
     def surely(self, cond: Surely) -> bool:
         """Does the comparison hold at every vertex of both estimate boxes? (Affine in each
@@ -399,20 +411,23 @@ def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
     >>> output(prog, (0, 1), (0, 1))   # against a defector
     (Fraction(1, 10), Fraction(9, 10))
     """
-    return _output(program, profile_self, profile_opp, observation, answers, seat, {})
+    own, opp = _checked_profile(program, profile_self, profile_opp)
+    return _output(program, own, opp, observation, {} if answers is None else answers, seat, {})
 
 
-def _output(program: Program, profile_self: Sequence, profile_opp: Sequence,
-            observation: Observation, answers: TieAnswers | None, seat: int,
-            sides: dict) -> tuple:
-    answers = {} if answers is None else answers
+def _checked_profile(program: Program, profile_self: Sequence, profile_opp: Sequence) -> tuple:
+    """Both strategies, checked to be distributions of the right lengths, as exact numbers
+    (Fractions where rational)."""
     _check_distribution(profile_self, program.n_self, "own strategy")
     _check_distribution(profile_opp, program.n_opp, "opponent strategy")
-    profile_self = [simplify_number(Fraction(p) if isinstance(p, int) else p)
-                    for p in profile_self]
-    profile_opp = [simplify_number(Fraction(p) if isinstance(p, int) else p)
-                   for p in profile_opp]
-    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers, sides)
+    return tuple([simplify_number(Fraction(p) if isinstance(p, int) else p) for p in strategy]
+                 for strategy in (profile_self, profile_opp))
+
+
+def _output(program: Program, profile_self: list, profile_opp: list,
+            observation: Observation, answers: TieAnswers, seat: int, calls: dict) -> tuple:
+    """One run's output at a checked profile (:func:`_checked_profile`)."""
+    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers, calls)
     result = ev.node(program.body, ())
     return tuple(simplify_number(x) for x in result)
 
@@ -425,9 +440,11 @@ def mixture(program: Program, profile_self: Sequence, profile_opp: Sequence,
         raise InadmissibleObservation("at least one run is needed")
     _check_distribution([r.weight for r in runs], len(runs), "run weights")
     total = [Fraction(0)] * program.n_self
-    sides: dict = {}  # the queries' sides at this profile, the same in every run
+    own, opp = _checked_profile(program, profile_self, profile_opp)
+    answers = {} if answers is None else answers
+    calls: dict = {}  # what each query's calls answer: the same in every run
     for run in runs:
-        out = _output(program, profile_self, profile_opp, run.observation, answers, seat, sides)
+        out = _output(program, own, opp, run.observation, answers, seat, calls)
         total = [t + run.weight * o for t, o in zip(total, out)]
     return tuple(simplify_number(t) for t in total)
 
@@ -438,10 +455,9 @@ def check_answers(programs: tuple, profile: tuple, answers: TieAnswers,
     every key is a query one of the programs asks, each q is in [0, 1], and a query
     off its tie has its forced answer. ``deterministic``: q must be 0 or 1 (the
     encoder-testing model without randomisation at ties)."""
-    asked = {query_key(q, seat): q for seat, prog in enumerate(programs) for q in prog.queries()}
     values = {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
     for key, q in answers.items():
-        if key not in asked:
+        if not any(key in prog.query_keys(seat) for seat, prog in enumerate(programs)):
             raise InadmissibleObservation(f"an answer is given for {_key_text(key)}, which "
                                           f"neither program asks")
         if not (compare(q, 0) >= 0 and compare(q, 1) <= 0):
