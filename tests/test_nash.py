@@ -156,3 +156,17 @@ def test_cli_shows_components_and_the_method_switch(tmp_path, capsys):
 def test_one_fixed_point_is_not_claimed_complete():
     result = Pair(builtin_game("stag-hunt"), (BR, BR)).solve()
     assert len(result.fixed_points) == 1 and not result.complete and result.continuum is None
+
+
+def test_an_algebraic_equilibrium_is_re_checked_by_value_not_by_form():
+    """A tie at an irrational profile is found by the value of the query's polynomial:
+    x0 - x1 = (1 + sqrt 2)^2/20 - (3 + 2 sqrt 2)/20 is 0 in a form that is not 0."""
+    import sympy
+    game = Game("g", (("a0", "a1", "a2"), ("b0", "b1")),
+                (tuple(tuple(F(1) for _ in range(2)) for _ in range(3)),
+                 ((F(0), F(1)), (F(1), F(0)), (F(0), F(0)))))
+    a, b = (1 + sympy.sqrt(2)) ** 2 / 20, (3 + 2 * sympy.sqrt(2)) / 20
+    br = parse_agent("best-response")
+    point = Pair(game, (br, br)).nash_point(((a, b, 1 - a - b), (F(1, 2), F(1, 2))))
+    assert point.profile[0] == (a, b, 1 - a - b)
+    assert len(point.witness.answers) == 3  # player 2's two actions tie, both ways

@@ -506,13 +506,6 @@ def query_key(query: Query, seat: int) -> QueryKey:
     >>> mine == query_key(Query(var("self", 0), Fraction(1, 2)), 1)  # P_self(C) > 1/2, by 2
     True
     """
-    return _absolute_key(query, seat)
-
-
-@lru_cache(maxsize=1 << 16)
-def _absolute_key(query: Query, seat: int) -> QueryKey:
-    """:func:`query_key`, computed once per query and seat (renaming is the costly part,
-    and the interpreter asks for the key of every query at a tie in every run)."""
     def absolute(v):
         if isinstance(v, tuple) and v[0] in ("self", "opp"):
             return ("s", seat if v[0] == "self" else 1 - seat, v[1])
