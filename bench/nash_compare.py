@@ -11,6 +11,7 @@ Gambit's exactly on every game, and peak memory (MiB; the worker's peak
 resident set, imports included, and in brackets the rise over the imports).
 
     .venv/bin/python bench/nash_compare.py [--sizes 2,3,4,5,6] [--games 10] [--identity 6,8,10]
+        [--repeat 3]
 
 Needs pygambit (a dependency) and nashpy (the `bench` extra: `make bench-nash`).
 With `--lrsnash PATH` (or an `lrsnash` on the PATH), lrslib's exact enumerator is
@@ -32,6 +33,7 @@ import subprocess
 import tempfile
 import time
 from fractions import Fraction
+from functools import partial
 
 
 def random_payoffs(rng: random.Random, n: int) -> tuple:
@@ -135,6 +137,9 @@ def main() -> None:
     parser.add_argument("--identity", default="",
                         help="also these sizes of the identity coordination game (2^n - 1 "
                              "equilibria), against Gambit only: e.g. 6,7,8,9,10")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each identity game per tool, each in a fresh worker; "
+                             "the table gives the median (default 3)")
     parser.add_argument("--lrsnash", default=shutil.which("lrsnash"),
                         help="lrslib's lrsnash binary, an anchor (default: on the PATH)")
     args = parser.parse_args()
@@ -171,15 +176,20 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|---|")
     for n in (map(int, args.identity.split(",")) if args.identity else ()):
         game = [[[int(i == j) for j in range(n)] for i in range(n)]] * 2
-        mine, theirs, anchor = in_worker(ours, [game]), in_worker(gambit, [game]), run_lrs([game])
-        equal = "yes" if mine[1] == theirs[1] else "NO"
-        if anchor:
-            equal += ", yes" if anchor[1] == theirs[1] else ", NO"
-        lrs_time = f"{anchor[0][0]:.2f}" if anchor else "n/a"
-        lrs_ratio = f"{mine[0][0] / anchor[0][0]:.2f}" if anchor else "n/a"
-        print(f"| {n}x{n} | {len(theirs[1][0])} | {mine[0][0]:.2f} | {theirs[0][0]:.2f} | "
-              f"{lrs_time} | {mine[0][0] / theirs[0][0]:.2f} | {lrs_ratio} | {equal} | "
-              f"{mine[3]} / {theirs[3]} |", flush=True)
+        # each repetition in a fresh worker (nothing cached between them); the median
+        mine, theirs, anchor = ([run([game]) for _ in range(args.repeat)]
+                                for run in (partial(in_worker, ours), partial(in_worker, gambit),
+                                            run_lrs))
+        equal = "yes" if all(m[1] == t[1] for m, t in zip(mine, theirs)) else "NO"
+        if anchor[0]:
+            equal += ", yes" if all(a[1] == t[1] for a, t in zip(anchor, theirs)) else ", NO"
+        mine_s, theirs_s = (statistics.median(r[0][0] for r in runs) for runs in (mine, theirs))
+        lrs_s = statistics.median(r[0][0] for r in anchor) if anchor[0] else None
+        lrs_time = f"{lrs_s:.2f}" if lrs_s else "n/a"
+        lrs_ratio = f"{mine_s / lrs_s:.2f}" if lrs_s else "n/a"
+        print(f"| {n}x{n} | {len(theirs[0][1][0])} | {mine_s:.2f} | {theirs_s:.2f} | "
+              f"{lrs_time} | {mine_s / theirs_s:.2f} | {lrs_ratio} | {equal} | "
+              f"{mine[0][3]} / {theirs[0][3]} |", flush=True)
 
 
 if __name__ == "__main__":
