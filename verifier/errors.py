@@ -9,9 +9,10 @@ QUERY_RLIMIT_VARIABLE = "ROV_QUERY_RLIMIT"  # Z3 resource units per query, for w
 DEFAULT_RLIMIT = 250_000_000
 QUERY_SOLVER_VARIABLE = "ROV_SOLVER"  # "portfolio" or "z3" (--solver), for workers too
 # Yices has no deterministic limit: it gets one second of wall-clock time per this many units
-# of the resource limit (25 s by default; it answered our nonlinear queries 20 to 50 times
-# faster than Z3, measured 2026-12-01)
-YICES_UNITS_PER_SECOND = 10_000_000
+# of the resource limit (10 s by default; it answered our nonlinear queries 20 to 50 times
+# faster than Z3, measured 2026-12-01; on the claims catalogue its 473 answers took at most
+# 7.8 s each, and each of its 5 give-ups cost its whole limit, then 25 s: docs/solving.md)
+YICES_UNITS_PER_SECOND = 25_000_000
 MAX_RLIMIT = 2 ** 32 - 1  # Z3 keeps the limit in 32 bits: 2^32 would wrap to 0 (no limit)
 
 
