@@ -136,13 +136,16 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=10, help="games per size")
     parser.add_argument("--identity", default="",
                         help="also these sizes of the identity coordination game (2^n - 1 "
-                             "equilibria), against Gambit only: e.g. 6,7,8,9,10")
+                             "equilibria), against Gambit and lrsnash: e.g. 6,7,8,9,10")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each identity game per tool, each in a fresh worker; "
-                             "the table gives the median (default 3)")
+                             "the table gives the median time and the first run's peak "
+                             "memory (default 3)")
     parser.add_argument("--lrsnash", default=shutil.which("lrsnash"),
                         help="lrslib's lrsnash binary, an anchor (default: on the PATH)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat needs at least 1")
     rng = random.Random(20261128)
     lrs = args.lrsnash
 

@@ -91,7 +91,8 @@ def solver_options(p) -> None:
     p.add_argument("--solver", choices=("portfolio", "z3"), default=None,
                    help="portfolio (default): Yices first on nonlinear queries, with one "
                         f"second of wall-clock time per {YICES_UNITS_PER_SECOND} units of "
-                        "--rlimit, then Z3; z3: Z3 alone, every budget in Z3's units "
+                        f"--rlimit ({DEFAULT_RLIMIT // YICES_UNITS_PER_SECOND} s at the "
+                        "default), then Z3; z3: Z3 alone, every budget in Z3's units "
                         "(docs/solving.md)")
     p.add_argument("--timeout", type=seconds, default=None, metavar="SECONDS",
                    help="wall-clock limit of each solver query, an outer bound (default: "

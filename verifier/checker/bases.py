@@ -165,7 +165,7 @@ def cliques(profiles: list) -> tuple[tuple, tuple]:
     for i, ys_of in partners.items():
         for j in ys_of:
             x_of[j].add(i)
-    for ys_of in intents:  # the x's adjacent to every y of the intent
+    for ys_of in intents:  # the x's adjacent to every y of the intent (never empty)
         xs_of = set.intersection(*(x_of[j] for j in ys_of))
         found.append((tuple(sorted(xs_of)), tuple(sorted(ys_of))))
     return (tuple(xs), tuple(ys)), tuple(sorted(found))

@@ -69,16 +69,18 @@ def solve_nash(problem, find_all: bool, bounds: bool, progress, start: float) ->
 
 
 def asked_keys(problem) -> tuple:
-    """The distinct queries (:func:`verifier.model.agents.query_key`) the two programs ask."""
+    """The distinct query keys (:func:`verifier.model.agents.query_key`) of the queries
+    the two programs of ``problem`` ask, in the order the programs list them."""
     return tuple(dict.fromkeys(query_key(q, seat) for seat, prog in enumerate(problem.programs)
                                for q in prog.queries()))
 
 
 def nash_point(problem, profile: tuple, keys: tuple | None = None) -> FixedPoint:
     """The fixed point of an equilibrium, with runs that each play one action of its
-    support, verified by the interpreter. ``keys``: :func:`asked_keys` of the problem
-    (computed when not given). Raises UnsoundnessError when an agent cannot play its
-    support or the interpreter rejects the point."""
+    support, verified by the interpreter. ``keys``: :func:`asked_keys` of this problem
+    (computed when not given); the oracle's tie answers are written for these keys, so
+    other keys give a witness the interpreter rejects. Raises UnsoundnessError when an
+    agent cannot play its support or the interpreter rejects the point."""
     runs = []
     values = {("s", i, k): p for i, s in enumerate(profile) for k, p in enumerate(s)}
     # the oracle answers 0 at every tie; the knockout's Choose then picks any best reply

@@ -312,8 +312,8 @@ class Program:
         return tuple(dict.fromkeys(c for c in self._distinct[1] if isinstance(c, Query)))
 
     def query_keys(self, seat: int) -> frozenset:
-        """The keys (:func:`query_key`) of the program's queries when it sits in ``seat``:
-        the queries a tie probability may be given for."""
+        """The keys (:func:`query_key`) of the program's queries when it sits in ``seat``
+        (0 or 1): the queries a tie probability may be given for."""
         keys = self._query_keys.get(seat)
         if keys is None:
             keys = self._query_keys[seat] = frozenset(query_key(q, seat) for q in self._queries)
