@@ -115,3 +115,25 @@ def test_dask_workers_get_the_command_lines_resource_limit(monkeypatch):
         monkeypatch.setenv(QUERY_RLIMIT_VARIABLE, "12345")  # after the worker started
         got = run_jobs(os.getenv, [QUERY_RLIMIT_VARIABLE] * 2, scheduler=cluster.scheduler_address)
     assert got == ["12345", "12345"]
+
+
+def test_a_pair_whose_worker_died_is_an_error_cell_not_a_crash(monkeypatch):
+    """run_jobs gives a JobFailure for an item whose worker died on every attempt; the
+    tournament reports that pair as an error cell with the reason (before: --json and
+    the table failed with an AttributeError, and every other cell was lost)."""
+    import verifier.apps.tournament as tournament
+    from verifier.decision.jobs import JobFailure
+
+    def dying(function, items, *args, **kwargs):
+        out = [function(item) for item in items]
+        out[1] = JobFailure(items[1], "its worker process died 2 times")
+        return out
+
+    monkeypatch.setattr(tournament, "run_jobs", dying)
+    result = run_tournament(builtin_game("pd-a"), ["defectbot", "cooperatebot"])
+    died = result.cell(0, 1)
+    assert (died.row, died.column, died.kind) == ("defectbot", "cooperatebot", "error")
+    assert "died 2 times" in died.note
+    cells = result.to_json()["cells"]
+    assert [c["kind"] for c in cells] == ["unique", "error", "unique", "unique"]
+    assert "error" in result.table() and "died 2 times" in result.to_csv()

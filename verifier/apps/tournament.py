@@ -24,7 +24,7 @@ from functools import cmp_to_key
 from ..model.agents import AgentError
 from ..errors import SolverUnknown
 from ..model.games import Game, GameError, game_from_json
-from ..decision.jobs import run_jobs, save_figure
+from ..decision.jobs import JobFailure, run_jobs, save_figure
 from ..model.library import parse_agent
 from ..model.numbers import compare, fmt
 from ..decision.solver import Pair
@@ -189,5 +189,8 @@ def run_tournament(game: Game, roster: list[str], timeout: float | None = None, 
         parse_agent(spec)  # a bad spec fails here, with its one-line error
     tasks = [(game.to_json(), a, b, timeout) for a in roster for b in roster]
     cells = run_jobs(play, tasks, jobs, scheduler, "pairs", show)
+    # a pair whose worker died on every attempt is an error cell that says why
+    cells = [Cell(task[1], task[2], "error", note=f"JobFailure: {cell.reason}")
+             if isinstance(cell, JobFailure) else cell for task, cell in zip(tasks, cells)]
     return Tournament(game.name, tuple(roster), tuple(cells))
 
