@@ -15,7 +15,6 @@ from . import nash
 from .optimisation import ranges
 from .results import FixedPoint, SolveResult
 from ..errors import UnsoundnessError
-from ..model.agents import query_key
 from ..model.library import best_response
 from ..model.numbers import compare
 from ..semantics.interpreter import (FixedPointWitness, InadmissibleObservation, Run, pure_runs,
@@ -71,8 +70,8 @@ def solve_nash(problem, find_all: bool, bounds: bool, progress, start: float) ->
 def asked_keys(problem) -> tuple:
     """The distinct query keys (:func:`verifier.model.agents.query_key`) of the queries
     the two programs of ``problem`` ask, in the order the programs list them."""
-    return tuple(dict.fromkeys(query_key(q, seat) for seat, prog in enumerate(problem.programs)
-                               for q in prog.queries()))
+    return tuple(dict.fromkeys(key for seat, prog in enumerate(problem.programs)
+                               for key in prog.query_keys(seat)))
 
 
 def nash_point(problem, profile: tuple, keys: tuple | None = None) -> FixedPoint:

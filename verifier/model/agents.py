@@ -311,17 +311,16 @@ class Program:
     def _queries(self) -> tuple:
         return tuple(dict.fromkeys(c for c in self._distinct[1] if isinstance(c, Query)))
 
-    def query_keys(self, seat: int) -> frozenset:
-        """The keys (:func:`query_key`) of the program's queries when it sits in ``seat``
-        (0 or 1): the queries a tie probability may be given for."""
-        keys = self._query_keys.get(seat)
-        if keys is None:
-            keys = self._query_keys[seat] = frozenset(query_key(q, seat) for q in self._queries)
-        return keys
+    def query_keys(self, seat: int):
+        """The distinct keys (:func:`query_key`) of the program's queries when it sits in
+        ``seat``, in the order of :meth:`queries`: the queries a tie probability may be given
+        for (a read-only, ordered view with constant-time membership). Raises KeyError
+        for a seat other than 0 or 1."""
+        return self._query_keys[seat].keys()
 
     @cached_property
     def _query_keys(self) -> dict:
-        return {}  # seat -> its keys, filled by query_keys
+        return {seat: dict.fromkeys(query_key(q, seat) for q in self._queries) for seat in (0, 1)}
 
     def distinct(self) -> tuple[list, list]:
         """Each distinct node and condition once: shared subtrees are visited once, so
