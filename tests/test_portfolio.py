@@ -142,3 +142,28 @@ def test_a_killed_process_leaves_no_yices_behind(tmp_path):
     while _alive(solver[0]) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(solver[0]), "the solver outlived the process that started it"
+
+
+def test_a_query_that_adds_to_the_last_system_is_converted_by_its_additions_only(monkeypatch):
+    """Only what a query adds to the last system converted in full is converted again; the
+    text Yices reads is that system's text, then the additions with their new variables
+    declared once (docs/solving.md, "Two solvers")."""
+    texts = []
+    decide = yices.decide
+    monkeypatch.setattr(yices, "decide", lambda text, *a, **k: texts.append(text) or
+                        decide(text, *a, **k))
+    z = z3.Real("z")
+    queries, base = Z3Queries(solver="portfolio"), [x * y == 1, x > 0]
+    assert queries.model(base) is not None
+    assert queries.model(base + [z * z == y, z > 3, x > 1]) is None  # y > 9 needs x < 1/9
+    assert queries.model(base + [z * x == 1, x < 1]).eval(z * x).as_fraction() == 1
+    assert texts[1].startswith(texts[0]) and texts[2].startswith(texts[0])
+    assert texts[1].count("(declare-fun z ") == 1 and texts[1].count("(declare-fun x ") == 1
+    assert queries.spent == 0  # no fallback to Z3: every model was read from Yices's values
+
+
+def test_a_complete_exact_assignment_from_yices_is_the_model_when_z3_checks_it(monkeypatch):
+    monkeypatch.setattr(yices, "decide", lambda *a, **k: yices.Answer("sat", {"x": Fraction(-2)}))
+    queries = Z3Queries(solver="portfolio")
+    found = queries.model([x * x == 4, x < 0])
+    assert found.eval(x).as_fraction() == -2 and queries.spent == 0

@@ -8,8 +8,11 @@ The minimum of a polynomial over a semi-algebraic set is an algebraic number.
 2. the arithmetic atoms nearly tight at the best model are imposed as
    equalities, and Z3 returns an exact (often algebraic) point there;
 3. that point's value v is certified: nothing lies below v (unsatisfiable)
-   and a model attains v. When the minimum is not attained, step 2 runs on
-   the closed relaxation of the system (strict comparisons made weak) and
+   and a model attains v. When a solution below v is found instead, step 2
+   runs again from that solution (a better model than the bisection's), up to
+   :data:`DESCENTS` times per bracket width, before wider tolerances are
+   tried. When the minimum is not attained, step 2 runs on the closed
+   relaxation of the system (strict comparisons made weak) and
    the infimum is certified by an exists-forall query: no epsilon > 0 keeps
    every solution at least v + epsilon.
 
@@ -34,6 +37,7 @@ from ..model.numbers import Number, compare
 BUDGET_QUERIES = 4  # an optimisation may spend this many single-query limits
 GAPS = (Fraction(1, 10 ** 6), Fraction(1, 10 ** 9), Fraction(1, 10 ** 12), Fraction(1, 10 ** 16))
 TOLERANCE_SCALES = (10, 1000, 100000)
+DESCENTS = 4  # snaps retried from a better model found below a snapped point, per gap
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     if model is None:
         raise NothingToOptimise("nothing to optimise: the constraints have no solution")
     upper, lower, steps = value_of(model, f), Fraction(floor), 0
+    atoms = arithmetic_atoms(constraints)
     for gap in GAPS:
         while compare(upper - lower, gap) >= 0:
             if queries.spent > budget or deadline is not None and time.monotonic() > deadline:
@@ -97,10 +102,16 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
         result = _simplest_rational(queries, constraints, f, lower, upper)
         if result is not None:
             return result
-        for scale in TOLERANCE_SCALES:
-            result = _snap(queries, constraints, closed, variables, f, model, upper, gap * scale)
+        scales, descents = list(TOLERANCE_SCALES), 0
+        while scales:
+            result, better = _snap(queries, constraints, closed, variables, f, atoms, model,
+                                   upper, gap * scales[0])
             if result is not None:
                 return result
+            if better is not None and descents < DESCENTS:
+                model, upper, descents = better, value_of(better, f), descents + 1
+            else:
+                scales.pop(0)
     return Minimum(None, None, model, lower, upper,
                    "the exact optimum was not identified; it lies between the proven bound "
                    "and the best value found")
@@ -134,9 +145,10 @@ def simplest_between(low: Fraction, high: Fraction) -> Fraction:
     return floor + 1 / simplest_between(1 / (high - floor), 1 / (low - floor))
 
 
-def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
-    """Impose the nearly tight atoms as equalities and certify the exact point."""
-    tight = tight_atoms(constraints, model, tolerance)
+def _snap(queries, constraints, closed, variables, f, atoms, model, upper, tolerance):
+    """Impose the nearly tight atoms as equalities and certify the exact point: (the
+    certified Minimum or None, a model below the snapped point's value or None)."""
+    tight = [a == 0 for a in tight_atoms(atoms, model, tolerance)]
     bound = numeral(upper, "upper")
     for system in (constraints, closed):
         try:
@@ -147,16 +159,17 @@ def _snap(queries, constraints, closed, variables, f, model, upper, tolerance):
             continue
         value_z3 = snapped.eval(f, model_completion=True)
         try:
-            if queries.model(constraints + [f < value_z3]) is not None:
-                continue
+            below = queries.model(constraints + [f < value_z3])
         except SolverUnknown:
             continue
+        if below is not None:
+            return None, below
         value = exact_value(value_z3)
         if system is constraints:
             return Minimum(value, True, snapped, value, value,
-                           "attained by an exact solution; none lies beyond it")
-        return _infimum(queries, constraints, variables, f, value, value_z3, upper)
-    return None
+                           "attained by an exact solution; none lies beyond it"), None
+        return _infimum(queries, constraints, variables, f, value, value_z3, upper), None
+    return None, None
 
 
 def _infimum(queries, constraints, variables, f, value, value_z3, upper):
@@ -200,26 +213,34 @@ def _rational_below(x: Number) -> Fraction:
     return approx
 
 
-def tight_atoms(constraints: list, model, tolerance: Fraction) -> list:
-    """Equalities for the arithmetic atoms within ``tolerance`` of tight in ``model``."""
+def arithmetic_atoms(constraints: list) -> list:
+    """The distinct non-constant differences ``lhs - rhs`` of the arithmetic comparisons
+    in ``constraints`` (each atom once), as Z3 terms."""
     found, seen = [], set()
 
     def walk(e):
         if z3.is_app(e) and e.num_args() == 2 and z3.is_arith(e.arg(0)) and e.decl().kind() in (
                 z3.Z3_OP_LE, z3.Z3_OP_GE, z3.Z3_OP_LT, z3.Z3_OP_GT, z3.Z3_OP_EQ):
             diff = z3.simplify(e.arg(0) - e.arg(1))
-            if z3.is_rational_value(diff) or diff.hash() in seen:
-                return
-            seen.add(diff.hash())
-            value = model.eval(diff, model_completion=True)
-            approx = value.as_fraction() if z3.is_rational_value(value) \
-                else Fraction(value.approx(30).as_fraction())
-            if abs(approx) <= tolerance:
-                found.append(diff == 0)
+            if not z3.is_rational_value(diff) and diff.hash() not in seen:
+                seen.add(diff.hash())
+                found.append(diff)
             return
         for child in e.children():
             walk(child)
 
     for c in constraints:
         walk(c)
+    return found
+
+
+def tight_atoms(atoms: list, model, tolerance: Fraction) -> list:
+    """The atoms (:func:`arithmetic_atoms`) within ``tolerance`` of zero in ``model``."""
+    found = []
+    for diff in atoms:
+        value = model.eval(diff, model_completion=True)
+        approx = value.as_fraction() if z3.is_rational_value(value) \
+            else Fraction(value.approx(30).as_fraction())
+        if abs(approx) <= tolerance:
+            found.append(diff)
     return found

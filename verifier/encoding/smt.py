@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 from fractions import Fraction
 
 import sympy
@@ -201,7 +202,9 @@ class Z3Queries:
     the answer, its sat is followed by Z3's exact model; when Yices does not answer, Z3
     decides as above. Both are complete for these queries, so load can change only
     whether Yices answers in time, never a sat/unsat answer (but which model Z3 returns,
-    yes). Models are always Z3's."""
+    yes). Models are Z3 model objects, exact: Yices's printed values when they assign
+    every variable exactly and Z3's evaluator finds every constraint true at them, else
+    Z3's own."""
 
     def __init__(self, timeout: float | None = None, rlimit: int | None = None,
                  solver: str | None = None):
@@ -215,18 +218,19 @@ class Z3Queries:
         if solver not in SOLVERS:
             raise UsageError(f"the solver is one of {', '.join(SOLVERS)}, not {solver!r}")
         self.yices = solver == "portfolio" and yices.yices_binary() is not None
+        self._texts = _YicesTexts()
 
     def model(self, constraints: list, quantified: bool = False):
         """A model of the Z3 constraints, or None when they are unsatisfiable; raises
         SolverUnknown when Z3 gives up or a limit is reached."""
-        if self.yices and not quantified and _nonlinear(constraints):
-            text = _yices_text(constraints)
+        if self.yices and not quantified:
+            text = self._texts.text(constraints)
             answer = yices.decide(text, self.yices_seconds(), model=True,
                                   memory_mb=solver_memory()) if text else None
             if answer is not None and answer.status == "unsat":
                 return None
             if answer is not None and answer.status == "sat":
-                return self._model_near(constraints, answer.assignment)
+                return self._model_near(constraints, answer.assignment, text)
         return self._z3(constraints, quantified)
 
     def yices_seconds(self) -> float:
@@ -235,10 +239,15 @@ class Z3Queries:
         seconds = max(1.0, self.rlimit / YICES_UNITS_PER_SECOND)
         return seconds if self.timeout is None else min(seconds, self.timeout)
 
-    def _model_near(self, constraints: list, assignment: dict):
-        """Z3's exact model of constraints that Yices found satisfiable, searched first with
-        the Booleans and rationals of Yices's model fixed (Z3 then solves only for the
-        irrational values); the full query when that fails."""
+    def _model_near(self, constraints: list, assignment: dict, text: str):
+        """Z3's exact model of constraints that Yices found satisfiable: Yices's values
+        themselves when it printed every variable of ``text`` exactly and Z3's evaluator
+        finds every constraint true at them; else searched with the Booleans and rationals
+        of Yices's model fixed (Z3 then solves only for the irrational values); else the
+        full query."""
+        exact = _assigned_model(constraints, assignment, text)
+        if exact is not None:
+            return exact
         fixed = [z3.Bool(n) == v if isinstance(v, bool) else z3.Real(n) == z3_number(v)
                  for n, v in assignment.items()]
         try:
@@ -278,18 +287,75 @@ def _nonlinear(constraints: list) -> bool:
     return not z3.Probe("is-qflira")(goal)
 
 
+_DECLARATION = re.compile(r"^\(declare-fun (\S+) \(\) (Real|Bool)\)$", re.MULTILINE)
+
+
+class _YicesTexts:
+    """The SMT-LIB texts of queries for Yices, converting only what a query adds to the
+    last list of constraints converted in full (an optimisation asks many queries that
+    each add a bound or two to one system)."""
+
+    def __init__(self):
+        self.base, self.base_text, self.declared = [], None, frozenset()
+
+    def text(self, constraints: list) -> str | None:
+        """The text of a nonlinear, real, quantifier-free query (no check-sat), or None when
+        the constraints are linear (left to Z3) or use integers (not read here)."""
+        n = len(self.base)
+        if self.base_text is not None and len(constraints) >= n and \
+                all(a is b for a, b in zip(self.base, constraints)):
+            tail = _smt2(constraints[n:])
+            if "root-obj" not in tail and " Int)" not in tail:
+                new = [line for line in tail.splitlines()
+                       if not line.startswith(("(set-info", ";")) and
+                       (_DECLARATION.match(line) is None or
+                        _DECLARATION.match(line).group(1) not in self.declared)]
+                return self.base_text + "\n".join(new) + "\n"
+        if not _nonlinear(constraints):
+            return None
+        text = _yices_text(constraints)
+        if text is not None and "__root" not in text:
+            self.base, self.base_text = list(constraints), text
+            self.declared = frozenset(m.group(1) for m in _DECLARATION.finditer(text))
+        return text
+
+
+def _smt2(constraints: list) -> str:
+    """Z3's SMT-LIB text of the constraints, without check-sat."""
+    solver = z3.Solver()
+    solver.add(constraints)
+    return solver.to_smt2().replace("(check-sat)", "")
+
+
 def _yices_text(constraints: list) -> str | None:
     """SMT-LIB text of real, quantifier-free constraints for Yices (no check-sat), or None
     when they use integers (not read here). Z3's algebraic numerals, which Yices does not
     read, become variables pinned by their polynomial and an isolating interval."""
-    solver = z3.Solver()
-    solver.add(constraints)
-    text = solver.to_smt2().replace("(check-sat)", "")
+    text = _smt2(constraints)
     if "root-obj" in text:
-        solver = z3.Solver()
-        solver.add(_pinned(constraints))
-        text = solver.to_smt2().replace("(check-sat)", "")
+        text = _smt2(_pinned(constraints))
     return None if " Int)" in text else "(set-logic QF_NRA)\n" + text
+
+
+def _assigned_model(constraints: list, assignment: dict, text: str):
+    """A Z3 model giving each variable declared in ``text`` its value in ``assignment``,
+    when every one has a value there and Z3's evaluator finds every constraint true at
+    them; else None."""
+    names = _DECLARATION.findall(text)
+    if not constraints or any(name not in assignment for name, _ in names):
+        return None
+    ctx = constraints[0].ctx
+    model = z3.Model(ctx=ctx)
+    for name, sort in names:
+        value = assignment[name]
+        if isinstance(value, bool) != (sort == "Bool"):
+            return None
+        model.update_value(z3.Bool(name, ctx) if sort == "Bool" else z3.Real(name, ctx),
+                           z3.BoolVal(value, ctx) if sort == "Bool" else
+                           z3.RealVal(f"{value.numerator}/{value.denominator}", ctx))
+    if all(z3.is_true(model.eval(c, model_completion=True)) for c in constraints):
+        return model
+    return None
 
 
 def _pinned(constraints: list) -> list:

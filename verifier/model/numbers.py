@@ -116,12 +116,12 @@ def simplify_number(x: Number) -> Number:
 def sign(x: Number) -> int:
     """Exact sign (-1, 0, 1) of a rational or real algebraic number.
 
-    For algebraic numbers, zero is decided exactly: when every root in ``x`` is one of a
-    quadratic, first by writing them with square roots and expanding (a numerator that
-    expands to 0 over a denominator that does not vanish proves zero); otherwise, when a
-    numerical value does not already exclude zero, by the minimal polynomial (exact, far
-    slower). A sign is read from an exact rational interval around the value
-    (:func:`_separated_sign`), narrowed until it excludes zero. Raises ZeroDivisionError
+    For algebraic numbers, a sign is first read from an exact rational interval around the
+    value (:func:`_separated_sign`) when it excludes zero. Otherwise zero is decided
+    exactly: when every root in ``x`` is one of a quadratic, by writing them with square
+    roots and expanding (a numerator that expands to 0 over a denominator that does not
+    vanish proves zero); else by the minimal polynomial (exact, far slower); a nonzero
+    value's interval is then narrowed until it excludes zero. Raises ZeroDivisionError
     when ``x`` divides by zero.
     """
     x = simplify_number(x)
@@ -132,11 +132,11 @@ def sign(x: Number) -> int:
     for divisor in (p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative):
         if not _separated_sign(divisor, 30, numeric=False) and sign(divisor) == 0:
             raise ZeroDivisionError(f"{expr} divides by {divisor}, which is zero")
-    if _zero_by_radicals(expr):
-        return 0
     separated = _separated_sign(expr, 30, numeric=False)  # zero is never decided by floats
     if separated:
         return separated
+    if _zero_by_radicals(expr):
+        return 0
     t = sympy.Dummy("t")
     if sympy.minimal_polynomial(expr, t, polys=True).as_expr() == t:
         return 0
