@@ -49,15 +49,19 @@ def leaving_rows(column: list, rhs: list) -> list[int]:
     """Rows that may leave when a variable with this tableau column enters, keeping
     feasibility: the minimum-ratio rows among positive entries, and any row at value 0
     with a non-zero entry (a degenerate pivot, which moves no point)."""
-    positive = [i for i, a in enumerate(column) if a > 0]
-    out = {i for i, a in enumerate(column) if rhs[i] == 0 and a != 0}
-    if positive:  # ratios rhs[i] / column[i] compared by cross-multiplying (column[i] > 0)
-        best = positive[0]
-        for i in positive[1:]:
-            if rhs[i] * column[best] < rhs[best] * column[i]:
-                best = i
-        out |= {i for i in positive if rhs[i] * column[best] == rhs[best] * column[i]}
-    return sorted(out)
+    ties, degenerate, best_rhs, best_entry = [], [], 0, 0
+    for i, a in enumerate(column):
+        if a == 0:
+            continue
+        r = rhs[i]
+        if r == 0:
+            degenerate.append(i)
+        if a > 0:  # ratios r / a compared by cross-multiplying (both entries positive)
+            if not ties or r * best_entry < best_rhs * a:
+                ties, best_rhs, best_entry = [i], r, a
+            elif r * best_entry == best_rhs * a:
+                ties.append(i)
+    return sorted(set(ties).union(degenerate)) if degenerate else ties
 
 
 def _solve(matrix: list[list[int]], basis: tuple) -> list[list[Fraction]] | None:
@@ -82,7 +86,8 @@ def _solve(matrix: list[list[int]], basis: tuple) -> list[list[Fraction]] | None
 
 
 def check_bases(matrix: list[list[int]], bases: list) -> list[tuple]:
-    """The vertices (z) of ``{z >= 0 : matrix z <= 1}`` shown by a basis list, or BasisError.
+    """The vertices of ``{z >= 0 : matrix z <= 1}`` shown by a basis list, each as
+    (integers, scale) (:func:`scaled_point`), or BasisError.
 
     Each basis is solved from scratch and must be feasible; the list must
     contain the slack basis and be closed under every feasibility-keeping
@@ -113,36 +118,52 @@ def check_bases(matrix: list[list[int]], bases: list) -> list[tuple]:
                     raise BasisError(f"basis {list(new)}, one pivot from {list(basis)}, "
                                      f"is not listed")
         value = dict(zip(basis, rhs))
-        points.add(tuple(value.get(v, Fraction(0)) for v in range(width)))
+        points.add(scaled_point([value.get(v, Fraction(0)) for v in range(width)]))
     return sorted(points)
 
 
+def scaled_point(z: list) -> tuple:
+    """The point z (Fractions) as (integers, scale): z = integers / scale, in lowest terms
+    (scale > 0, no common factor of all integers and scale)."""
+    scale = lcm(*(v.denominator for v in z))
+    return tuple(v.numerator * (scale // v.denominator) for v in z), scale
+
+
 def _vertices(matrix: list[list[int]], points: list, z_labels: list, slack_labels: list):
-    """(normalised strategy, label bitmask) of each non-zero vertex."""
+    """(integers, total, label bitmask) of each non-zero vertex (integers, scale): the
+    normalised strategy is integers / total."""
     out = []
-    for z in points:
-        total = sum(z)
+    for ints, scale in points:
+        total = sum(ints)
         if total == 0:
             continue
-        scale = lcm(*(v.denominator for v in z))  # z = ints / scale: the rows in integers
-        ints = [v.numerator * (scale // v.denominator) for v in z]
         mask = 0
         for v, label in zip(ints, z_labels):
             mask |= (v == 0) << label
         for row, label in zip(matrix, slack_labels):
             mask |= (sum(a * v for a, v in zip(row, ints)) == scale) << label
-        out.append((tuple(v / total for v in z), mask))
+        out.append((ints, total, mask))
     return out
 
 
 def labelled_pairs(a_matrix: list, b_matrix: list, points_p: list, points_q: list):
-    """The extreme equilibria from the vertices of P (x's) and Q (y's)."""
+    """The extreme equilibria (sorted, exact) from the vertices of P (x's) and Q (y's),
+    each vertex given as (integers, scale) (:func:`scaled_point`)."""
     n, m = len(a_matrix), len(a_matrix[0])
     b_t = [list(col) for col in zip(*b_matrix)]
     xs = _vertices(b_t, points_p, list(range(n)), [n + j for j in range(m)])
     ys = _vertices(a_matrix, points_q, [n + j for j in range(m)], list(range(n)))
     full = (1 << (n + m)) - 1
-    return sorted({(x, y) for x, mx in xs for y, my in ys if mx | my == full})
+    pairs = {(x, y) for x, (_, _, mx) in enumerate(xs) for y, (_, _, my) in enumerate(ys)
+             if mx | my == full}
+    x_of = {x: _normalised(*xs[x][:2]) for x, _ in pairs}
+    y_of = {y: _normalised(*ys[y][:2]) for _, y in pairs}
+    return sorted({(x_of[x], y_of[y]) for x, y in pairs})
+
+
+def _normalised(ints: tuple, total: int) -> tuple:
+    """The strategy ints / total, exactly."""
+    return tuple(Fraction(v, total) for v in ints)
 
 
 def cliques(profiles: list) -> tuple[tuple, tuple]:

@@ -34,7 +34,7 @@ them is all of them, which the checker verifies from scratch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
+from math import gcd
 
 from ..checker.bases import BasisError, check_bases, cliques, labelled_pairs, leaving_rows, \
     shifted, verify
@@ -66,7 +66,8 @@ class NashEquilibria:
 
 def feasible_bases(matrix: list[list[int]]) -> dict:
     """Every feasible basis of ``matrix z + s = 1, z, s >= 0`` (matrix positive, k x l),
-    each with its point z.
+    each with its point z as (integers, scale) in lowest terms
+    (:func:`verifier.checker.bases.scaled_point`).
 
     Variables 0..l-1 are z, l..l+k-1 the slacks. A depth-first walk over
     pivots with an integer (fraction-free) tableau: entries are integers over
@@ -86,7 +87,9 @@ def feasible_bases(matrix: list[list[int]]) -> dict:
         sign = 1 if det > 0 else -1
         rhs = [row[-1] * sign for row in rows]
         value = dict(zip(basis, rhs))
-        found[key] = tuple(Fraction(value.get(v, 0), abs(det)) for v in range(width))
+        ints = [value.get(v, 0) for v in range(width)]
+        common = gcd(abs(det), *ints)
+        found[key] = tuple(v // common for v in ints), abs(det) // common
         for enter in range(width + k):
             if enter in basis:
                 continue
@@ -108,6 +111,6 @@ def equilibria(a_matrix, b_matrix) -> NashEquilibria:
     a, b = shifted(a_matrix), shifted(b_matrix)
     b_t = [list(col) for col in zip(*b)]
     walks = (feasible_bases(b_t), feasible_bases(a))
-    profiles = labelled_pairs(a, b, *(sorted(set(w.values())) for w in walks))
+    profiles = labelled_pairs(a, b, *(set(w.values()) for w in walks))
     strategies, found = cliques(profiles)
     return NashEquilibria(tuple(profiles), strategies, found, tuple(list(w) for w in walks))

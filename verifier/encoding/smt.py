@@ -220,18 +220,20 @@ class Z3Queries:
         self.yices = solver == "portfolio" and yices.yices_binary() is not None
         self._texts = _YicesTexts()
 
-    def model(self, constraints: list, quantified: bool = False):
+    def model(self, constraints: list, quantified: bool = False, effort: Fraction = 1):
         """A model of the Z3 constraints, or None when they are unsatisfiable; raises
-        SolverUnknown when Z3 gives up or a limit is reached."""
+        SolverUnknown when Z3 gives up or a limit is reached. ``effort`` (in (0, 1]): the
+        share of the per-query limits this query may use (a search step whose failure
+        loses nothing but time asks for less; Yices gets at least one second)."""
         if self.yices and not quantified:
             text = self._texts.text(constraints)
-            answer = yices.decide(text, self.yices_seconds(), model=True,
+            answer = yices.decide(text, max(1.0, self.yices_seconds() * effort), model=True,
                                   memory_mb=solver_memory()) if text else None
             if answer is not None and answer.status == "unsat":
                 return None
             if answer is not None and answer.status == "sat":
-                return self._model_near(constraints, answer.assignment, text)
-        return self._z3(constraints, quantified)
+                return self._model_near(constraints, answer.assignment, text, effort)
+        return self._z3(constraints, quantified, effort)
 
     def yices_seconds(self) -> float:
         """Yices's wall-clock limit per query, in seconds: one second per
@@ -239,7 +241,7 @@ class Z3Queries:
         seconds = max(1.0, self.rlimit / YICES_UNITS_PER_SECOND)
         return seconds if self.timeout is None else min(seconds, self.timeout)
 
-    def _model_near(self, constraints: list, assignment: dict, text: str):
+    def _model_near(self, constraints: list, assignment: dict, text: str, effort: Fraction):
         """Z3's exact model of constraints that Yices found satisfiable: Yices's values
         themselves when it printed every variable of ``text`` exactly and Z3's evaluator
         finds every constraint true at them; else searched with the Booleans and rationals
@@ -251,22 +253,23 @@ class Z3Queries:
         fixed = [z3.Bool(n) == v if isinstance(v, bool) else z3.Real(n) == z3_number(v)
                  for n, v in assignment.items()]
         try:
-            found = self._z3(constraints + fixed) if fixed else None
+            found = self._z3(constraints + fixed, effort=effort) if fixed else None
         except SolverUnknown:
             found = None
         if found is not None:
             return found
-        found = self._z3(constraints)
+        found = self._z3(constraints, effort=effort)
         if found is None:
             raise InternalError("Yices and Z3 disagree: Yices found a model of constraints "
                                 "that Z3 proves unsatisfiable")
         return found
 
-    def _z3(self, constraints: list, quantified: bool = False):
+    def _z3(self, constraints: list, quantified: bool = False, effort: Fraction = 1):
         solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
-        solver.set("rlimit", self.rlimit)
+        rlimit = max(1, int(self.rlimit * effort))
+        solver.set("rlimit", rlimit)
         if self.timeout is not None:
-            solver.set("timeout", max(1, int(self.timeout * 1000)))
+            solver.set("timeout", max(1, int(self.timeout * effort * 1000)))
         solver.add(constraints)
         before = _units(solver)
         result = solver.check()
@@ -274,7 +277,7 @@ class Z3Queries:
         if result == z3.unknown:
             reason = solver.reason_unknown() or "unknown"
             if "resource limit" in reason:
-                reason = f"its resource limit of {self.rlimit} units (--rlimit) was spent"
+                reason = f"its resource limit of {rlimit} units (--rlimit) was spent"
             raise SolverUnknown(reason)
         return solver.model() if result == z3.sat else None
 
