@@ -11,7 +11,7 @@ import pytest
 from verifier import builtin_game
 from verifier.apps.cli import main
 from verifier.decision.jobs import JobError, run_jobs
-from verifier.apps.tournament import default_roster, run_tournament
+from verifier.apps.tournament import default_roster, play, run_tournament
 
 ROSTER = ["cooperatebot", "defectbot", "nicerbot(eps=1/10)", "best-response"]
 
@@ -125,9 +125,9 @@ def test_a_pair_whose_worker_died_is_an_error_cell_not_a_crash(monkeypatch):
     from verifier.decision.jobs import JobFailure
 
     def dying(function, items, *args, **kwargs):
-        out = [function(item) for item in items]
-        out[1] = JobFailure(items[1], "its worker process died 2 times")
-        return out
+        return [JobFailure(item, "its worker process died 2 times")
+                if item[1:3] == ("defectbot", "cooperatebot") else function(item)
+                for item in items]
 
     monkeypatch.setattr(tournament, "run_jobs", dying)
     result = run_tournament(builtin_game("pd-a"), ["defectbot", "cooperatebot"])
@@ -137,3 +137,33 @@ def test_a_pair_whose_worker_died_is_an_error_cell_not_a_crash(monkeypatch):
     cells = result.to_json()["cells"]
     assert [c["kind"] for c in cells] == ["unique", "error", "unique", "unique"]
     assert "error" in result.table() and "died 2 times" in result.to_csv()
+
+
+def test_a_mirror_cell_checks_its_mirrors_ends_directly_and_searches_a_wrong_one():
+    """On a symmetric game a cell below the diagonal gets its mirror cell's payoff ends as
+    candidates: checked directly (two queries each), the same ends as a search; a candidate
+    that is not the optimum is searched as if there were none."""
+    pd = builtin_game("pd-a")
+    assert pd.symmetric
+    t = run_tournament(pd, ["any", "defectbot"])
+    mirror = t.cell(1, 0)  # defectbot against any
+    assert "4 of 4 payoff ends checked directly" in mirror.note
+    task = (pd.to_json(), "defectbot", "any", None)
+    searched = play(task + (None,))
+    wrong = play(task + (((F(7), F(7)), (F(7), F(7))),))  # payoffs are at most 5
+    assert "checked directly" not in searched.note + wrong.note
+    for cell in (searched, wrong):
+        assert [[(e.value, e.attained) for e in ends] for ends in cell.ranges] == \
+            [[(e.value, e.attained) for e in ends] for ends in mirror.ranges]
+    assert [[(e.value, e.attained) for e in ends] for ends in t.cell(0, 1).ranges] == \
+        [[(e.value, e.attained) for e in ends] for ends in reversed(mirror.ranges)]
+
+
+def test_an_asymmetric_game_has_no_mirror_cells(tmp_path):
+    game = builtin_game("pd-a")
+    skewed = type(game)("skewed", game.actions, (game.payoffs[0], tuple(
+        tuple(u + (1 if (a, b) == (0, 1) else 0) for b, u in enumerate(row))
+        for a, row in enumerate(game.payoffs[1]))))
+    assert not skewed.symmetric
+    t = run_tournament(skewed, ["any", "defectbot"])
+    assert all("checked directly" not in c.note for c in t.cells)

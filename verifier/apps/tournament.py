@@ -91,11 +91,14 @@ class Cell:
 
 
 def play(task: tuple) -> Cell:
-    """One cell: (game as JSON, row spec, column spec, timeout) -> :class:`Cell`.
+    """One cell: (game as JSON, row spec, column spec, timeout, candidates) -> :class:`Cell`.
 
+    ``candidates``: None, or for each player a (min, max) pair of values (None for
+    none) that are checked directly first (:meth:`Pair.certify`: two queries) when the
+    cell is a range; an end they do not give is searched (:meth:`Pair.optimize`).
     Plain data in and out, so that it runs in any worker process.
     """
-    game_json, row, column, timeout = task
+    game_json, row, column, timeout, candidates = task
     start = time.perf_counter()
     try:
         game = game_from_json(game_json)
@@ -106,12 +109,39 @@ def play(task: tuple) -> Cell:
             kind = "unique" if len(points) == 1 else "finite"
             return Cell(row, column, kind, points, (), result.note,
                         time.perf_counter() - start)
-        ranges = tuple((pair.optimize(u, "min"), pair.optimize(u, "max"))
-                       for u in game.payoff_polys)
-        return Cell(row, column, "range", (), ranges, result.note, time.perf_counter() - start)
+        ends = [[_end(pair, u, sense, candidates[i][k] if candidates else None)
+                 for k, sense in enumerate(("min", "max"))]
+                for i, u in enumerate(game.payoff_polys)]
+        checked = sum(direct for pair_ends in ends for _, direct in pair_ends)
+        note = result.note + (f"; {checked} of 4 payoff ends checked directly at the mirror "
+                              f"cell's values" if checked else "")
+        ranges = tuple(tuple(end for end, _ in pair_ends) for pair_ends in ends)
+        return Cell(row, column, "range", (), ranges, note, time.perf_counter() - start)
     except (AgentError, GameError, SolverUnknown) as err:
         return Cell(row, column, "error", note=f"{type(err).__name__}: {err}",
                     seconds=time.perf_counter() - start)
+
+
+def _end(pair: Pair, objective, sense: str, candidate) -> tuple:
+    """(the exact min or max of ``objective``, whether ``candidate`` was it, certified
+    directly); searched when there is no candidate or it is not certified."""
+    if candidate is not None:
+        try:
+            found = pair.certify(objective, sense, candidate)
+        except SolverUnknown:
+            found = None
+        if found is not None:
+            return found, True
+    return pair.optimize(objective, sense), False
+
+
+def _mirrored(cell: Cell) -> tuple | None:
+    """The candidates (:func:`play`) that a range cell gives its mirror cell on a symmetric
+    game (there player 1's payoff is this cell's player 2's): the attained, certified ends."""
+    if cell.kind != "range":
+        return None
+    return tuple(tuple(end.value if end.attained and end.value is not None else None
+                       for end in cell.ranges[1 - player]) for player in (0, 1))
 
 
 @dataclass(frozen=True)
@@ -184,13 +214,31 @@ def _short(spec: str) -> str:
 
 def run_tournament(game: Game, roster: list[str], timeout: float | None = None, jobs: int = 1,
                    scheduler: str | None = None, show: bool | None = False) -> Tournament:
-    """Every ordered pair of the roster on the game, serially or in parallel."""
+    """Every ordered pair of the roster on the game, serially or in parallel.
+
+    On a symmetric game (:attr:`Game.symmetric`) the cells on and above the diagonal run
+    first; each cell below then gets its mirror cell's attained payoff ends as candidates
+    (:func:`play`): player 1's payoff against B as A is player 2's as B against A when
+    the players swap seats, so each candidate is checked directly (two queries) instead
+    of searched; a candidate that is not certified is searched as usual."""
     for spec in roster:
         parse_agent(spec)  # a bad spec fails here, with its one-line error
-    tasks = [(game.to_json(), a, b, timeout) for a in roster for b in roster]
+    n, data = len(roster), game.to_json()
+    order = [(i, j) for i in range(n) for j in range(n)]
+    first = [(i, j) for i, j in order if i <= j or not game.symmetric]
+    cells = dict(zip(first, _run(first, roster, data, timeout, jobs, scheduler, show, {})))
+    rest = [ij for ij in order if ij not in cells]
+    if rest:
+        hints = {(i, j): _mirrored(cells[j, i]) for i, j in rest}
+        cells.update(zip(rest, _run(rest, roster, data, timeout, jobs, scheduler, show, hints)))
+    return Tournament(game.name, tuple(roster), tuple(cells[ij] for ij in order))
+
+
+def _run(pairs: list, roster: list, data: dict, timeout, jobs: int, scheduler, show,
+         hints: dict) -> list:
+    """The cells of these (row, column) index pairs, each one job."""
+    tasks = [(data, roster[i], roster[j], timeout, hints.get((i, j))) for i, j in pairs]
     cells = run_jobs(play, tasks, jobs, scheduler, "pairs", show)
     # a pair whose worker died on every attempt is an error cell that says why
-    cells = [Cell(task[1], task[2], "error", note=f"JobFailure: {cell.reason}")
-             if isinstance(cell, JobFailure) else cell for task, cell in zip(tasks, cells)]
-    return Tournament(game.name, tuple(roster), tuple(cells))
-
+    return [Cell(task[1], task[2], "error", note=f"JobFailure: {cell.reason}")
+            if isinstance(cell, JobFailure) else cell for task, cell in zip(tasks, cells)]

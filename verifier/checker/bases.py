@@ -154,8 +154,19 @@ def labelled_pairs(a_matrix: list, b_matrix: list, points_p: list, points_q: lis
     xs = _vertices(b_t, points_p, list(range(n)), [n + j for j in range(m)])
     ys = _vertices(a_matrix, points_q, [n + j for j in range(m)], list(range(n)))
     full = (1 << (n + m)) - 1
-    pairs = {(x, y) for x, (_, _, mx) in enumerate(xs) for y, (_, _, my) in enumerate(ys)
-             if mx | my == full}
+    by_mask: dict = {}
+    for y, (_, _, my) in enumerate(ys):
+        by_mask.setdefault(my, []).append(y)
+    # A vertex of P (in R^n) has at least n labels, one of Q at least m. When every y has
+    # exactly m, an x with exactly n is completely labelled with y only if their labels
+    # are disjoint: y's mask is then the complement of x's.
+    simple = all(mask.bit_count() == m for mask in by_mask)
+    pairs = set()
+    for x, (_, _, mx) in enumerate(xs):
+        if simple and mx.bit_count() == n:
+            pairs.update((x, y) for y in by_mask.get(full ^ mx, ()))
+        else:
+            pairs.update((x, y) for y, (_, _, my) in enumerate(ys) if mx | my == full)
     x_of = {x: _normalised(*xs[x][:2]) for x, _ in pairs}
     y_of = {y: _normalised(*ys[y][:2]) for _, y in pairs}
     return sorted({(x_of[x], y_of[y]) for x, y in pairs})

@@ -19,8 +19,9 @@ The minimum of a polynomial over a semi-algebraic set is an algebraic number.
 Step 2 also tries the simplest rational in the bracket (interior optima of
 quadratics are rational). Steps 1 and 2 only search; step 3 alone decides. The
 queries that find a candidate point (the snapped system, the simplest rational)
-get :data:`SEARCH_EFFORT` of the per-query limits: a guess that fails loses
-only time, and one such query was seen to hold Z3 for minutes. When no
+are guesses (:meth:`~verifier.encoding.smt.Z3Queries.model`): a tenth of the
+limits, and with the portfolio Yices alone; a guess that fails loses only time,
+and one such query was seen to hold Z3 for minutes. When no
 candidate is certified the result says so and gives the exact bracket.
 """
 
@@ -41,7 +42,6 @@ BUDGET_QUERIES = 4  # an optimisation may spend this many single-query limits
 GAPS = (Fraction(1, 10 ** 6), Fraction(1, 10 ** 9), Fraction(1, 10 ** 12), Fraction(1, 10 ** 16))
 TOLERANCE_SCALES = (10, 1000, 100000)
 DESCENTS = 4  # snaps retried from a better model found below a snapped point, per gap
-SEARCH_EFFORT = Fraction(1, 10)  # the share of a query's limits a guess's query may use
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _simplest_rational(queries, constraints, f, lower, upper):
     candidate = simplest_between(lower, _rational_below(upper) if not isinstance(upper, Fraction)
                                  else upper)
     try:
-        at = queries.model(constraints + [f == z3_number(candidate)], effort=SEARCH_EFFORT)
+        at = queries.model(constraints + [f == z3_number(candidate)], guess=True)
         if at is None or queries.model(constraints + [f < z3_number(candidate)]) is not None:
             return None
     except SolverUnknown:
@@ -156,7 +156,7 @@ def _snap(queries, constraints, closed, variables, f, atoms, model, upper, toler
     bound = numeral(upper, "upper")
     for system in (constraints, closed):
         try:
-            snapped = queries.model(system + tight + [f <= bound], effort=SEARCH_EFFORT)
+            snapped = queries.model(system + tight + [f <= bound], guess=True)
         except SolverUnknown:
             continue
         if snapped is None:

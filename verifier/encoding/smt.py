@@ -167,6 +167,7 @@ class Model:
 
 
 SOLVERS = ("portfolio", "z3")
+GUESS_SHARE = Fraction(1, 10)  # the share of a query's limits that a guess gets
 
 
 def query_solver() -> str:
@@ -220,20 +221,25 @@ class Z3Queries:
         self.yices = solver == "portfolio" and yices.yices_binary() is not None
         self._texts = _YicesTexts()
 
-    def model(self, constraints: list, quantified: bool = False, effort: Fraction = 1):
+    def model(self, constraints: list, quantified: bool = False, guess: bool = False):
         """A model of the Z3 constraints, or None when they are unsatisfiable; raises
-        SolverUnknown when Z3 gives up or a limit is reached. ``effort`` (in (0, 1]): the
-        share of the per-query limits this query may use (a search step whose failure
-        loses nothing but time asks for less; Yices gets at least one second)."""
+        SolverUnknown when Z3 gives up or a limit is reached. ``guess``: a query whose
+        failure loses only time (a search step); it gets :data:`GUESS_SHARE` of the
+        limits, and with the portfolio Yices alone decides it (its give-up is unknown,
+        not a query for Z3: Z3 was seen to run for minutes on such a query at a tenth
+        of its resource limit; docs/solving.md)."""
+        share = GUESS_SHARE if guess else 1
         if self.yices and not quantified:
             text = self._texts.text(constraints)
-            answer = yices.decide(text, max(1.0, self.yices_seconds() * effort), model=True,
+            answer = yices.decide(text, max(1.0, self.yices_seconds() * share), model=True,
                                   memory_mb=solver_memory()) if text else None
             if answer is not None and answer.status == "unsat":
                 return None
             if answer is not None and answer.status == "sat":
-                return self._model_near(constraints, answer.assignment, text, effort)
-        return self._z3(constraints, quantified, effort)
+                return self._model_near(constraints, answer.assignment, text, share)
+            if answer is not None and guess:
+                raise SolverUnknown(f"Yices did not decide a guess: {answer.reason}")
+        return self._z3(constraints, quantified, share)
 
     def yices_seconds(self) -> float:
         """Yices's wall-clock limit per query, in seconds: one second per
@@ -241,7 +247,7 @@ class Z3Queries:
         seconds = max(1.0, self.rlimit / YICES_UNITS_PER_SECOND)
         return seconds if self.timeout is None else min(seconds, self.timeout)
 
-    def _model_near(self, constraints: list, assignment: dict, text: str, effort: Fraction):
+    def _model_near(self, constraints: list, assignment: dict, text: str, share: Fraction):
         """Z3's exact model of constraints that Yices found satisfiable: Yices's values
         themselves when it printed every variable of ``text`` exactly and Z3's evaluator
         finds every constraint true at them; else searched with the Booleans and rationals
@@ -253,23 +259,23 @@ class Z3Queries:
         fixed = [z3.Bool(n) == v if isinstance(v, bool) else z3.Real(n) == z3_number(v)
                  for n, v in assignment.items()]
         try:
-            found = self._z3(constraints + fixed, effort=effort) if fixed else None
+            found = self._z3(constraints + fixed, share=share) if fixed else None
         except SolverUnknown:
             found = None
         if found is not None:
             return found
-        found = self._z3(constraints, effort=effort)
+        found = self._z3(constraints, share=share)
         if found is None:
             raise InternalError("Yices and Z3 disagree: Yices found a model of constraints "
                                 "that Z3 proves unsatisfiable")
         return found
 
-    def _z3(self, constraints: list, quantified: bool = False, effort: Fraction = 1):
+    def _z3(self, constraints: list, quantified: bool = False, share: Fraction = 1):
         solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
-        rlimit = max(1, int(self.rlimit * effort))
+        rlimit = max(1, int(self.rlimit * share))
         solver.set("rlimit", rlimit)
         if self.timeout is not None:
-            solver.set("timeout", max(1, int(self.timeout * effort * 1000)))
+            solver.set("timeout", max(1, int(self.timeout * share * 1000)))
         solver.add(constraints)
         before = _units(solver)
         result = solver.check()

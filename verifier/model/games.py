@@ -134,6 +134,14 @@ class Game:
         matrix = [[self.payoff(player, a, b) for b in range(other)] for a in range(own)]
         return maximin(matrix)
 
+    @property
+    def symmetric(self) -> bool:
+        """Whether swapping the players changes nothing: both have the same actions, and
+        player 2's payoff at (a, b) is player 1's at (b, a)."""
+        n = len(self.actions[0])
+        return self.actions[0] == self.actions[1] and all(
+            self.payoffs[1][a][b] == self.payoffs[0][b][a] for a in range(n) for b in range(n))
+
     def payoff(self, player: int, own: int, opp: int) -> Fraction:
         """Payoff to ``player`` when it plays ``own`` and the other plays ``opp``."""
         matrix = self.payoffs[player]
