@@ -4,10 +4,12 @@ Runs `rov tournament --game GAME --jobs N --json [--reading R]` once per reading
 prints, per reading, the wall-clock time, the peak memory of the command and its workers,
 and a Markdown matrix of the cells: seconds for each pair (solve --all, then for a continuum
 the exact min and max of both payoffs), with U for a unique fixed point, C for a continuum
-whose four payoff ends are all exact, and B for a continuum with an end left as a bracket.
+whose four payoff ends are all exact, and B for a continuum with an end left as a bracket;
+"m" marks a cell whose ends were checked directly at its mirror cell's values (a symmetric
+game, below the diagonal). ``--save DIR`` also writes each reading's JSON there.
 
     .venv/bin/python bench/tournament_table.py [--game pd-a] [--jobs 2]
-        [--readings directions=equal,directions=cone] [--max-seconds S]
+        [--readings directions=equal,directions=cone] [--max-seconds S] [--save DIR]
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def kind(cell: dict) -> str:
     if cell["kind"] != "range":
         return "U"
     ends = [cell["ranges"][u][side].get("value") for u in ("u1", "u2") for side in ("min", "max")]
-    return "C" if all(v is not None for v in ends) else "B"
+    mirror = "m" if "checked directly" in cell["note"] else ""
+    return ("C" if all(v is not None for v in ends) else "B") + mirror
 
 
 def matrix(result: dict) -> str:
@@ -72,14 +75,20 @@ def main() -> None:
     parser.add_argument("--readings", default="directions=equal,directions=cone")
     parser.add_argument("--max-seconds", type=float, default=None,
                         help="stop each tournament after this many seconds (rov --max-seconds)")
+    parser.add_argument("--save", type=Path, default=None,
+                        help="a directory to write each reading's tournament JSON in")
     args = parser.parse_args()
     for reading in args.readings.split(","):
         result, seconds, peak = run(args.game, args.jobs, reading, args.max_seconds)
+        if result is not None and args.save is not None:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / f"tournament-{args.game}-{reading}.json").write_text(
+                json.dumps(result, indent=1))
         if result is None:
             print(f"\n{args.game}, {reading}, --jobs {args.jobs}: not finished within "
                   f"{args.max_seconds:g} s (stopped)\n")
             continue
-        kinds = [kind(c) for c in result["cells"]]
+        kinds = [kind(c).rstrip("m") for c in result["cells"]]
         total = sum(c["seconds"] for c in result["cells"])
         print(f"\n{args.game}, {reading}, --jobs {args.jobs}: {seconds:.0f} s wall-clock, "
               f"{total:.0f} s in the cells, peak {peak:.0f} MiB; {kinds.count('U')} unique, "

@@ -144,3 +144,27 @@ def test_exclude_removes_exactly_the_point_found(pd_a):
     point = pair.find()
     assert point.profile == ((F(1, 10), F(9, 10)), D)
     assert pair.find([pair.exclude(point, 0)]) is None
+
+
+def test_a_snap_that_finds_a_better_point_snaps_again_from_there(monkeypatch):
+    """The minimiser's descent (verifier.decision.extremum): when a solution lies below the
+    snapped point, the snap runs again from that solution; the certified minimum is the
+    same exact number (here sqrt 2, attained)."""
+    import sympy
+    import z3
+    from verifier.decision import extremum
+    from verifier.model.numbers import compare
+    x = z3.Real("x")
+    constraints = [x * x >= 2, x >= 0, x <= 3]
+    queries = Z3Queries()
+    far = queries.model(constraints + [x == 3])
+    calls = []
+    snap = extremum._snap
+
+    def once_far(*args, descend):
+        calls.append(descend)
+        return (None, far) if len(calls) == 1 else snap(*args, descend=descend)
+    monkeypatch.setattr(extremum, "_snap", once_far)
+    found = extremum.minimize(queries, constraints, constraints, [x], x, F(-1))
+    assert calls[:2] == [True, True] and len(calls) >= 2
+    assert found.attained and compare(found.value, sympy.sqrt(2)) == 0

@@ -236,7 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     parallel_options(p)
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("tournament", help="every ordered pair of a roster: fixed-point outcomes")
+    p = sub.add_parser("tournament", help="every ordered pair of a roster: fixed-point outcomes",
+                       description="Every ordered pair of a roster: fixed-point outcomes. On a "
+                       "symmetric game a pair's payoff ends are first checked directly at its "
+                       "mirror pair's (the two agents in the other seats), two queries each; "
+                       "an end not certified so is searched.")
     p.add_argument("agents", nargs="*", help="agent specs (default: the whole library)")
     p.add_argument("--game", required=True, help="built-in game, JSON or Gambit file")
     rationalize_option(p)

@@ -226,19 +226,21 @@ def run_tournament(game: Game, roster: list[str], timeout: float | None = None, 
     n, data = len(roster), game.to_json()
     order = [(i, j) for i in range(n) for j in range(n)]
     first = [(i, j) for i, j in order if i <= j or not game.symmetric]
-    cells = dict(zip(first, _run(first, roster, data, timeout, jobs, scheduler, show, {})))
+    cells = dict(zip(first, _run(first, roster, data, timeout, jobs, scheduler, show, {},
+                                  "pairs")))
     rest = [ij for ij in order if ij not in cells]
     if rest:
         hints = {(i, j): _mirrored(cells[j, i]) for i, j in rest}
-        cells.update(zip(rest, _run(rest, roster, data, timeout, jobs, scheduler, show, hints)))
+        cells.update(zip(rest, _run(rest, roster, data, timeout, jobs, scheduler, show, hints,
+                                    "mirror pairs")))
     return Tournament(game.name, tuple(roster), tuple(cells[ij] for ij in order))
 
 
 def _run(pairs: list, roster: list, data: dict, timeout, jobs: int, scheduler, show,
-         hints: dict) -> list:
+         hints: dict, label: str) -> list:
     """The cells of these (row, column) index pairs, each one job."""
     tasks = [(data, roster[i], roster[j], timeout, hints.get((i, j))) for i, j in pairs]
-    cells = run_jobs(play, tasks, jobs, scheduler, "pairs", show)
+    cells = run_jobs(play, tasks, jobs, scheduler, label, show)
     # a pair whose worker died on every attempt is an error cell that says why
     return [Cell(task[1], task[2], "error", note=f"JobFailure: {cell.reason}")
             if isinstance(cell, JobFailure) else cell for task, cell in zip(tasks, cells)]

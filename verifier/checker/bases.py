@@ -28,7 +28,7 @@ verifier.checker.bases.BasisError: basis [0, 2], one pivot from [2, 3], is not l
 from __future__ import annotations
 
 from fractions import Fraction
-from math import lcm
+from math import gcd, lcm
 
 from ..errors import EvidenceRejected
 
@@ -118,15 +118,17 @@ def check_bases(matrix: list[list[int]], bases: list) -> list[tuple]:
                     raise BasisError(f"basis {list(new)}, one pivot from {list(basis)}, "
                                      f"is not listed")
         value = dict(zip(basis, rhs))
-        points.add(scaled_point([value.get(v, Fraction(0)) for v in range(width)]))
+        z = [value.get(v, Fraction(0)) for v in range(width)]
+        scale = lcm(*(v.denominator for v in z))
+        points.add(scaled_point([v.numerator * (scale // v.denominator) for v in z], scale))
     return sorted(points)
 
 
-def scaled_point(z: list) -> tuple:
-    """The point z (Fractions) as (integers, scale): z = integers / scale, in lowest terms
-    (scale > 0, no common factor of all integers and scale)."""
-    scale = lcm(*(v.denominator for v in z))
-    return tuple(v.numerator * (scale // v.denominator) for v in z), scale
+def scaled_point(ints: list, scale: int) -> tuple:
+    """The point ints / scale (scale > 0) as (integers, scale) in lowest terms: no common
+    factor of all the integers and the scale."""
+    common = gcd(scale, *ints)
+    return tuple(v // common for v in ints), scale // common
 
 
 def _vertices(matrix: list[list[int]], points: list, z_labels: list, slack_labels: list):

@@ -11,7 +11,7 @@ The minimum of a polynomial over a semi-algebraic set is an algebraic number.
    and a model attains v. When a solution below v is found instead, step 2
    runs again from that solution (a better model than the bisection's), up to
    :data:`DESCENTS` times per bracket width, before wider tolerances are
-   tried. When the minimum is not attained, step 2 runs on the closed
+   tried (and the closed relaxation below, which a descent skips). When the minimum is not attained, step 2 runs on the closed
    relaxation of the system (strict comparisons made weak) and
    the infimum is certified by an exists-forall query: no epsilon > 0 keeps
    every solution at least v + epsilon.
@@ -83,6 +83,10 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     budget = queries.spent + queries.rlimit * BUDGET_QUERIES  # Z3 resource units
     deadline = None if queries.timeout is None else \
         time.monotonic() + queries.timeout * BUDGET_QUERIES
+
+    def spent() -> bool:
+        return queries.spent > budget or deadline is not None and time.monotonic() > deadline
+
     model = queries.model(constraints)
     if model is None:
         raise NothingToOptimise("nothing to optimise: the constraints have no solution")
@@ -90,10 +94,8 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
     atoms = arithmetic_atoms(constraints)
     for gap in GAPS:
         while compare(upper - lower, gap) >= 0:
-            if queries.spent > budget or deadline is not None and time.monotonic() > deadline:
-                return Minimum(None, None, model, lower, upper,
-                               f"budget ({BUDGET_QUERIES} query limits) spent; the optimum "
-                               f"lies between the proven bound and the best value found")
+            if spent():
+                return _spent(model, lower, upper)
             steps += 1
             if progress:
                 progress(steps)
@@ -108,17 +110,25 @@ def minimize(queries: Z3Queries, constraints: list, closed: list, variables: lis
             return result
         scales, descents = list(TOLERANCE_SCALES), 0
         while scales:
+            if spent():
+                return _spent(model, lower, upper)
             result, better = _snap(queries, constraints, closed, variables, f, atoms, model,
-                                   upper, gap * scales[0])
+                                   upper, gap * scales[0], descend=descents < DESCENTS)
             if result is not None:
                 return result
-            if better is not None and descents < DESCENTS:
+            if better is not None:
                 model, upper, descents = better, value_of(better, f), descents + 1
             else:
                 scales.pop(0)
     return Minimum(None, None, model, lower, upper,
                    "the exact optimum was not identified; it lies between the proven bound "
                    "and the best value found")
+
+
+def _spent(model, lower, upper) -> Minimum:
+    return Minimum(None, None, model, lower, upper,
+                   f"budget ({BUDGET_QUERIES} query limits) spent; the optimum "
+                   f"lies between the proven bound and the best value found")
 
 
 def _simplest_rational(queries, constraints, f, lower, upper):
@@ -149,9 +159,13 @@ def simplest_between(low: Fraction, high: Fraction) -> Fraction:
     return floor + 1 / simplest_between(1 / (high - floor), 1 / (low - floor))
 
 
-def _snap(queries, constraints, closed, variables, f, atoms, model, upper, tolerance):
+def _snap(queries, constraints, closed, variables, f, atoms, model, upper, tolerance,
+          descend: bool):
     """Impose the nearly tight atoms as equalities and certify the exact point: (the
-    certified Minimum or None, a model below the snapped point's value or None)."""
+    certified Minimum or None, a model below the snapped point's value or None). The
+    closed relaxation is tried when the system itself gives no certified point; with
+    ``descend``, a point found below the system's snapped point is returned at once
+    instead (to snap again from there)."""
     tight = [a == 0 for a in tight_atoms(atoms, model, tolerance)]
     bound = numeral(upper, "upper")
     for system in (constraints, closed):
@@ -167,7 +181,9 @@ def _snap(queries, constraints, closed, variables, f, atoms, model, upper, toler
         except SolverUnknown:
             continue
         if below is not None:
-            return None, below
+            if descend:
+                return None, below
+            continue
         value = exact_value(value_z3)
         if system is constraints:
             return Minimum(value, True, snapped, value, value,

@@ -34,10 +34,9 @@ them is all of them, which the checker verifies from scratch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gcd
 
 from ..checker.bases import BasisError, check_bases, cliques, labelled_pairs, leaving_rows, \
-    shifted, verify
+    scaled_point, shifted, verify
 
 __all__ = ["NashEquilibria", "equilibria", "verify", "check_bases", "shifted", "BasisError"]
 
@@ -87,9 +86,7 @@ def feasible_bases(matrix: list[list[int]]) -> dict:
         sign = 1 if det > 0 else -1
         rhs = [row[-1] * sign for row in rows]
         value = dict(zip(basis, rhs))
-        ints = [value.get(v, 0) for v in range(width)]
-        common = gcd(abs(det), *ints)
-        found[key] = tuple(v // common for v in ints), abs(det) // common
+        found[key] = scaled_point([value.get(v, 0) for v in range(width)], abs(det))
         for enter in range(width + k):
             if enter in basis:
                 continue

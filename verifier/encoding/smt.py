@@ -283,7 +283,8 @@ class Z3Queries:
         if result == z3.unknown:
             reason = solver.reason_unknown() or "unknown"
             if "resource limit" in reason:
-                reason = f"its resource limit of {rlimit} units (--rlimit) was spent"
+                reason = f"its resource limit of {rlimit} units (" + \
+                    ("--rlimit" if share == 1 else f"{share} of --rlimit, a guess") + ") was spent"
             raise SolverUnknown(reason)
         return solver.model() if result == z3.sat else None
 
@@ -302,7 +303,9 @@ _DECLARATION = re.compile(r"^\(declare-fun (\S+) \(\) (Real|Bool)\)$", re.MULTIL
 class _YicesTexts:
     """The SMT-LIB texts of queries for Yices, converting only what a query adds to the
     last list of constraints converted in full (an optimisation asks many queries that
-    each add a bound or two to one system)."""
+    each add a bound or two to one system). A plain Real or Bool variable declared in
+    that text is not declared again; anything else the additions declare (a function, a
+    quoted name) is, and Yices then refuses the text: Z3 decides that query."""
 
     def __init__(self):
         self.base, self.base_text, self.declared = [], None, frozenset()
@@ -317,8 +320,7 @@ class _YicesTexts:
             if "root-obj" not in tail and " Int)" not in tail:
                 new = [line for line in tail.splitlines()
                        if not line.startswith(("(set-info", ";")) and
-                       (_DECLARATION.match(line) is None or
-                        _DECLARATION.match(line).group(1) not in self.declared)]
+                       (_declared(line) or "") not in self.declared]
                 return self.base_text + "\n".join(new) + "\n"
         if not _nonlinear(constraints):
             return None
@@ -327,6 +329,12 @@ class _YicesTexts:
             self.base, self.base_text = list(constraints), text
             self.declared = frozenset(m.group(1) for m in _DECLARATION.finditer(text))
         return text
+
+
+def _declared(line: str) -> str | None:
+    """The name a line of SMT-LIB text declares as a plain Real or Bool, else None."""
+    found = _DECLARATION.match(line)
+    return found.group(1) if found else None
 
 
 def _smt2(constraints: list) -> str:
@@ -347,9 +355,10 @@ def _yices_text(constraints: list) -> str | None:
 
 
 def _assigned_model(constraints: list, assignment: dict, text: str):
-    """A Z3 model giving each variable declared in ``text`` its value in ``assignment``,
-    when every one has a value there and Z3's evaluator finds every constraint true at
-    them; else None."""
+    """A Z3 model giving each plain Real or Bool variable declared in ``text`` its value in
+    ``assignment``, when every one has a value there and Z3's evaluator finds every
+    constraint true at them; else None (a constraint that is not true at them, say one
+    with a function or a division by zero, is never taken as true)."""
     names = _DECLARATION.findall(text)
     if not constraints or any(name not in assignment for name, _ in names):
         return None
