@@ -11,8 +11,9 @@ The minimum of a polynomial over a semi-algebraic set is an algebraic number.
    and a model attains v. When a solution below v is found instead, step 2
    runs again from that solution (a better model than the bisection's), up to
    :data:`DESCENTS` times per bracket width, before wider tolerances are
-   tried (and the closed relaxation below, which a descent skips). When the minimum is not attained, step 2 runs on the closed
-   relaxation of the system (strict comparisons made weak) and
+   tried (and the closed relaxation below, which a descent skips). When the
+   minimum is not attained, step 2 runs on the closed relaxation of the
+   system (strict comparisons made weak) and
    the infimum is certified by an exists-forall query: no epsilon > 0 keeps
    every solution at least v + epsilon.
 

@@ -305,7 +305,8 @@ class _YicesTexts:
     last list of constraints converted in full (an optimisation asks many queries that
     each add a bound or two to one system). A plain Real or Bool variable declared in
     that text is not declared again; anything else the additions declare (a function, a
-    quoted name) is, and Yices then refuses the text: Z3 decides that query."""
+    quoted name) is, and Yices then refuses the text (unknown, as for any text it does
+    not read)."""
 
     def __init__(self):
         self.base, self.base_text, self.declared = [], None, frozenset()
