@@ -25,6 +25,7 @@ TRUSTED = {"verifier", "verifier.moved", "verifier.errors",
                                              "validation")),
            "verifier.semantics.interpreter", "verifier.semantics.continuum",
            "verifier.encoding.compiler", "verifier.encoding.smtlib", "verifier.encoding.runs",
+           "verifier.encoding.boxes",
            "verifier.model.builders",
            *(f"verifier.checker.{m}" for m in ("bases", "check", "codec", "families", "farkas",
                                                "format", "kinds", "obligations"))}

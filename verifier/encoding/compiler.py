@@ -16,9 +16,10 @@ Conditions without oracle queries (LP's and neLP's delta-sure tests) are
 two-valued: a Boolean flag per ``If`` with implications both ways, linear
 when the parameters are concrete. Conditions with queries have a
 probability, a polynomial in the q's, and the ``If`` mixes its branches
-with it. "delta-surely" conditions are checked at the vertices of the
-radius-delta box around the estimate, clipped to the simplex, which is exact
-because the compared polynomials are affine in each player's strategy;
+with it. "delta-surely" conditions are checked at points of the radius-delta
+box around the estimate, clipped to the simplex, that include its vertices
+(:mod:`verifier.encoding.boxes`), which is exact because the compared
+polynomials are affine in each player's strategy;
 :class:`~verifier.model.agents.SurelyCone` adds the rates as a variable where it
 holds and a Farkas-type combination of the rows (Ville's theorem) where it
 fails. :class:`~verifier.model.agents.SurelyOutside` is exact where it fails (a
@@ -36,13 +37,13 @@ translates it for Z3, :mod:`verifier.encoding.smtlib` prints it as SMT-LIB 2.
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import product
 
 import sympy
 
 from ..model.agents import AgentError, Choose, If, Mix, Node, Program, Query, query_key
 from ..errors import UnknownNode
 from ..semantics.interpreter import FixedPointWitness, Observation, Run
+from .boxes import box_points
 from .runs import RunEncoder, RunVars
 from ..model.numbers import Number, compare, simplify_number
 from ..model.poly import (INTEGER_PREFIX, And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, conj,
@@ -50,6 +51,9 @@ from ..model.poly import (INTEGER_PREFIX, And, Atom, BoolVar, Formula, Not, Or, 
 
 
 MAX_PATH_NODES = 16384  # copies of nodes with a Choose below (one per path) in one system
+# a delta-box of n >= 3 actions is tested at its n! greedy points: 5! = 120, so a condition
+# of an agent estimating two 5-action strategies is written at 14400 pairs of points
+MAX_ESTIMATED_ACTIONS = 5
 
 
 class System:
@@ -98,6 +102,11 @@ class System:
                              f"runs meet nodes with a Choose below them {copies} times (at most "
                              f"{MAX_PATH_NODES}); each path's Choose picks on its own, so the "
                              f"system would hold a copy of such a node per path")
+        for prog in programs:
+            if prog.uses_estimates and max(prog.n_self, prog.n_opp) > MAX_ESTIMATED_ACTIONS:
+                raise AgentError(f"{prog.name} on {game.name}: an agent that estimates plays "
+                                 f"games of at most {MAX_ESTIMATED_ACTIONS} actions a player "
+                                 f"here (its delta-box of n actions is tested at n! points)")
         for seat, prog in enumerate(programs):
             for query in prog.queries():
                 self._tie_variable(query, seat)
@@ -218,7 +227,7 @@ class System:
                         self._on_grid(e, half, f"{stem}{who}{k}")
                 est.append(terms)
             run.estimate = tuple(est)
-            vertices = [self._box_vertices(terms, prog.delta, f"{stem}{who}")
+            vertices = [box_points(self, terms, prog.delta, f"{stem}{who}")
                         for terms, who in zip(est, ("e", "f"))]
         ctx = RunEncoder(self, prog, seat, run, own, opp, vertices, stem)
         run.output = ctx.node(prog.body, ())
@@ -229,34 +238,6 @@ class System:
         n = named(INTEGER_PREFIX + stem)
         self.integers.append(INTEGER_PREFIX + stem)
         self.add(n >= 0, n <= int(1 / step), e.eq(step * n))
-
-    def _box_vertices(self, center: list, delta: Fraction, stem: str) -> list:
-        """(validity, point) pairs covering the vertices of the clipped box."""
-        n = len(center)
-        lo, hi = [], []
-        for k, c in enumerate(center):
-            low, high = self.real_var(f"{stem}lo{k}"), self.real_var(f"{stem}hi{k}")
-            self.add(low >= 0, low >= c - delta, disj([low.eq(0), low.eq(c - delta)]),
-                      high <= 1, high <= c + delta, disj([high.eq(1), high.eq(c + delta)]),
-                      low <= 1, high >= 0)  # implied; single-variable bounds help proofs
-            lo.append(low)
-            hi.append(high)
-            if n == 2:
-                break  # the second coordinate's interval is the mirror of the first
-        if n == 1:
-            return [(Truth(True), [Poly.const(1)])]
-        if n == 2:
-            return [(Truth(True), [lo[0], 1 - lo[0]]), (Truth(True), [hi[0], 1 - hi[0]])]
-        out = []
-        for free in range(n):
-            others = [k for k in range(n) if k != free]
-            for bounds in product((0, 1), repeat=n - 1):
-                point = [None] * n
-                for k, b in zip(others, bounds):
-                    point[k] = hi[k] if b else lo[k]
-                point[free] = 1 - sum((point[k] for k in others), Poly())
-                out.append((conj([lo[free] <= point[free], point[free] <= hi[free]]), point))
-        return out
 
     def interior_constraints(self, moving: set) -> list:
         """Constraints putting a fixed point strictly inside a moving family.

@@ -60,6 +60,7 @@ class RunEncoder:
         self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
         self._shared: dict = {}  # (shape of another condition, positive or "prob") -> its term
         self._outputs: dict = {}  # shape of a Choose-free node -> its output terms in this run
+        self._at_vertices: dict = {}  # Poly -> its values at the pairs of box points
 
     def true_term(self, poly: Poly) -> Poly:
         """A polynomial in the agent-relative variables, at the true profile (the system's
@@ -108,20 +109,21 @@ class RunEncoder:
             return Truth(cond.value == positive)
         raise UnknownNode(f"the compiler has no rule for the condition {cond!r}")
 
-    def _pairs(self):
-        """The vertices of both estimate boxes, with their validity guards."""
-        for (ok_self, v_self), (ok_opp, v_opp) in product(*self.vertices):
-            yield conj([ok_self, ok_opp]), v_self, v_opp
+    def _at_pairs(self, poly: Poly) -> list:
+        """A polynomial's values at the pairs of points of the two estimate boxes
+        (:func:`verifier.encoding.boxes.box_points`); computed once per polynomial, for the
+        condition and its negation alike."""
+        if poly not in self._at_vertices:
+            self._at_vertices[poly] = [self.at(poly, v_self, v_opp)
+                                       for v_self, v_opp in product(*self.vertices)]
+        return self._at_vertices[poly]
 
     def _surely(self, cond: Surely, positive: bool) -> Formula:
-        """The comparison at every vertex of the estimate boxes (guarded by the vertex
-        being present)."""
+        """The comparison at every pair of points of the estimate boxes."""
         op = self._op(cond.op, positive)
-        atoms = []
-        for guard, v_self, v_opp in self._pairs():
-            atom = Atom(self.at(cond.poly, v_self, v_opp), op)
-            atoms.append(implies(guard, atom) if positive else conj([guard, atom]))
+        atoms = [Atom(value, op) for value in self._at_pairs(cond.poly)]
         return conj(atoms) if positive else disj(atoms)
+
 
     def _cone(self, cond: SurelyCone, positive: bool) -> Formula:
         """Rates (1 - t, t), t in [0, 1], making every row (a, b) positive at every vertex.
@@ -139,10 +141,10 @@ class RunEncoder:
             axis, rows = factored
             holds = conj(axis + [some_rates(rows, op)])
         else:
-            rows = [(guard, self.at(a, v_self, v_opp), self.at(b, v_self, v_opp))
-                    for guard, v_self, v_opp in self._pairs() for a, b in cond.gains]
-            holds = conj([implies(conj([gj, gk]), rates_meet((f0, f1), (g0, g1), op))
-                          for j, (gj, f0, f1) in enumerate(rows) for gk, g0, g1 in rows[j:]])
+            at = [(self._at_pairs(a), self._at_pairs(b)) for a, b in cond.gains]
+            rows = [(on_a[pair], on_b[pair])
+                    for pair in range(len(at[0][0])) for on_a, on_b in at]
+            holds = conj([rates_meet(f, g, op) for j, f in enumerate(rows) for g in rows[j:]])
         return holds if positive else Not(holds)
 
     def _factored_rows(self, cond: SurelyCone, op: str):
@@ -169,8 +171,7 @@ class RunEncoder:
             return None
         key = ("rows", self.prog.cond_shapes[id(cond)])
         if key not in self._memo:
-            xs = [v for _, v in self.vertices[0]]  # my box's two vertices
-            ys = [v for _, v in self.vertices[1]]
+            xs, ys = self.vertices  # the two ends of my box and of the opponent's
             scale_x = [x[1 - o_self] for x in xs]  # a = scale_x * alpha(y)
             scale_y = [y[1 - o_opp] for y in ys]  # b = scale_y * beta(x)
             name = f"{self.stem}k{len(self._memo)}"
@@ -203,8 +204,8 @@ class RunEncoder:
         """Negated: a profile of the box with every polynomial >= 0 (exact). Positive: along
         each of the box's four edges, two polynomials that are never both >= 0 (a
         necessary condition; the system is then ``relaxed``)."""
-        (_, lo_self), (_, hi_self) = self.vertices[0]
-        (_, lo_opp), (_, hi_opp) = self.vertices[1]
+        lo_self, hi_self = self.vertices[0]
+        lo_opp, hi_opp = self.vertices[1]
         name = f"{self.stem}k{len(self._memo)}"
         if not positive:
             x, y = self.s.real_var(name + "x"), self.s.real_var(name + "y")
