@@ -69,9 +69,9 @@ CASES = [
      ["bound", "best-response", "best-response", "--game", "{file}", "--objective", "u1"], 2,
      "meet nodes with a Choose below them 57330 times"),
     ("agent-estimating-large-game", {"g.json": game(
-        actions=[[f"a{k}" for k in range(6)]] * 2, payoffs=[[["0", "0"]] * 6] * 6)},
+        actions=[[f"a{k}" for k in range(5)]] * 2, payoffs=[[["0", "0"]] * 5] * 5)},
      ["solve", "lp(eps=1/10,delta=1/10)", "lp(eps=1/10,delta=1/10)", "--game", "{file}"], 2,
-     "plays games of at most 5 actions a player"),
+     "plays games of at most 4 actions a player"),
     ("claim-unknown-field", {"c.py": CLAIM.format(
         claim="Claim('X', 's', 't', 'pd-a', ('defectbot', 'defectbot'), "
               "Always(lambda v: v.u1 >= 0), colour='red')")}, ["prove", "{file}"], 2,

@@ -51,9 +51,10 @@ from ..model.poly import (INTEGER_PREFIX, And, Atom, BoolVar, Formula, Not, Or, 
 
 
 MAX_PATH_NODES = 16384  # copies of nodes with a Choose below (one per path) in one system
-# a delta-box of n >= 3 actions is tested at its n! greedy points: 5! = 120, so a condition
-# of an agent estimating two 5-action strategies is written at 14400 pairs of points
-MAX_ESTIMATED_ACTIONS = 5
+# a delta-box of n >= 3 actions is tested at its n! greedy points: 24 at n = 4, so a condition
+# of an agent estimating two 4-action strategies is written at 576 pairs of points (at n = 5,
+# 14400: more than the 6400 pairs of guarded candidates, and neither is practical)
+MAX_ESTIMATED_ACTIONS = 4
 
 
 class System:

@@ -124,7 +124,6 @@ class RunEncoder:
         atoms = [Atom(value, op) for value in self._at_pairs(cond.poly)]
         return conj(atoms) if positive else disj(atoms)
 
-
     def _cone(self, cond: SurelyCone, positive: bool) -> Formula:
         """Rates (1 - t, t), t in [0, 1], making every row (a, b) positive at every vertex.
 
@@ -142,8 +141,8 @@ class RunEncoder:
             holds = conj(axis + [some_rates(rows, op)])
         else:
             at = [(self._at_pairs(a), self._at_pairs(b)) for a, b in cond.gains]
-            rows = [(on_a[pair], on_b[pair])
-                    for pair in range(len(at[0][0])) for on_a, on_b in at]
+            pairs = len(self.vertices[0]) * len(self.vertices[1])
+            rows = [(on_a[pair], on_b[pair]) for pair in range(pairs) for on_a, on_b in at]
             holds = conj([rates_meet(f, g, op) for j, f in enumerate(rows) for g in rows[j:]])
         return holds if positive else Not(holds)
 
