@@ -72,6 +72,10 @@ CASES = [
         actions=[[f"a{k}" for k in range(5)]] * 2, payoffs=[[["0", "0"]] * 5] * 5)},
      ["solve", "lp(eps=1/10,delta=1/10)", "lp(eps=1/10,delta=1/10)", "--game", "{file}"], 2,
      "plays games of at most 4 actions a player"),
+    ("agent-cone-large-game", {"g.json": game(
+        actions=[[f"a{k}" for k in range(4)]] * 2, payoffs=[[["0", "0"]] * 4] * 4)},
+     ["solve", "lp(eps=1/10,delta=1/10,directions=cone)", "lp(eps=1/10,delta=1/10)", "--game",
+      "{file}"], 2, "pairs every two of 1152 rows"),
     ("claim-unknown-field", {"c.py": CLAIM.format(
         claim="Claim('X', 's', 't', 'pd-a', ('defectbot', 'defectbot'), "
               "Always(lambda v: v.u1 >= 0), colour='red')")}, ["prove", "{file}"], 2,

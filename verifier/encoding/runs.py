@@ -13,9 +13,9 @@ from itertools import combinations_with_replacement, product
 from typing import TYPE_CHECKING
 
 from ..errors import UnknownNode
-from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
-                            PlayEstimate, Program, Query, Surely, SurelyCone, SurelyOutside,
-                            query_key)
+from ..model.agents import (AgentError, AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation,
+                            Node, Play, PlayEstimate, Program, Query, Surely, SurelyCone,
+                            SurelyOutside, query_key)
 from ..model.poly import Atom, Formula, Not, Poly, Truth, conj, disj, implies, rates_meet, some_rates
 
 if TYPE_CHECKING:  # the system a run is added to (compiler imports this module)
@@ -33,6 +33,9 @@ class RunVars:
     weight: Poly | None = None
 
 
+
+# pairs of rows one cone test may write (3 x 3 actions: 72 rows, 2628 pairs; 4 x 4: 664 128)
+MAX_CONE_ROW_PAIRS = 10000
 
 _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _CLOSED = {"<": "<=", "<=": "<=", ">": ">=", ">=": ">="}
@@ -140,8 +143,15 @@ class RunEncoder:
             axis, rows = factored
             holds = conj(axis + [some_rates(rows, op)])
         else:
-            at = [(self._at_pairs(a), self._at_pairs(b)) for a, b in cond.gains]
             pairs = len(self.vertices[0]) * len(self.vertices[1])
+            count = pairs * len(cond.gains)
+            if count * (count + 1) // 2 > MAX_CONE_ROW_PAIRS:
+                raise AgentError(
+                    f"{self.prog.name}: its cone test on {self.prog.n_self} x {self.prog.n_opp} "
+                    f"actions pairs every two of {count} rows, {count * (count + 1) // 2} "
+                    f"pairs a condition (at most {MAX_CONE_ROW_PAIRS}); use directions=equal "
+                    f"or fewer actions")
+            at = [(self._at_pairs(a), self._at_pairs(b)) for a, b in cond.gains]
             rows = [(on_a[pair], on_b[pair]) for pair in range(pairs) for on_a, on_b in at]
             holds = conj([rates_meet(f, g, op) for j, f in enumerate(rows) for g in rows[j:]])
         return holds if positive else Not(holds)
