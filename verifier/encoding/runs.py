@@ -33,7 +33,6 @@ class RunVars:
     weight: Poly | None = None
 
 
-
 # pairs of rows one cone test may write (3 x 3 actions: 72 rows, 2628 pairs; 4 x 4: 664 128)
 MAX_CONE_ROW_PAIRS = 10000
 
@@ -63,7 +62,7 @@ class RunEncoder:
         self._memo: dict = {}  # (id of a box condition, positive) -> its formula in this run
         self._shared: dict = {}  # (shape of another condition, positive or "prob") -> its term
         self._outputs: dict = {}  # shape of a Choose-free node -> its output terms in this run
-        self._at_vertices: dict = {}  # Poly -> its values at the pairs of box points
+        self._at_points: dict = {}  # Poly -> its values at the pairs of box points
 
     def true_term(self, poly: Poly) -> Poly:
         """A polynomial in the agent-relative variables, at the true profile (the system's
@@ -116,10 +115,10 @@ class RunEncoder:
         """A polynomial's values at the pairs of points of the two estimate boxes
         (:func:`verifier.encoding.boxes.box_points`); computed once per polynomial, for the
         condition and its negation alike."""
-        if poly not in self._at_vertices:
-            self._at_vertices[poly] = [self.at(poly, v_self, v_opp)
+        if poly not in self._at_points:
+            self._at_points[poly] = [self.at(poly, v_self, v_opp)
                                        for v_self, v_opp in product(*self.vertices)]
-        return self._at_vertices[poly]
+        return self._at_points[poly]
 
     def _surely(self, cond: Surely, positive: bool) -> Formula:
         """The comparison at every pair of points of the estimate boxes."""
