@@ -19,8 +19,8 @@ from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, QUERY_S
                       InputError, InternalError, SolverUnknown, UsageError)
 from ..model.readings import parse_settings
 from .commands import (EXIT_INTERNAL, EXIT_OK, EXIT_UNKNOWN, EXIT_USAGE, cmd_bound, cmd_check,
-                       cmd_check_point, cmd_game, cmd_list, cmd_plot, cmd_prove, cmd_smtlib,
-                       cmd_solve, cmd_sweep, cmd_tournament)
+                       cmd_check_point, cmd_explain, cmd_game, cmd_list, cmd_plot, cmd_prove,
+                       cmd_smtlib, cmd_solve, cmd_sweep, cmd_tournament)
 from .inputs import parse_objective, parse_profile
 
 # parse_objective and parse_profile: names of the old `verifier.cli`, kept for one version
@@ -136,11 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rov", description="Exact verifier for agents that reason with a reflective oracle.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p, pair=True):
+    def common(p, pair=True, required=True):
         if pair:
-            p.add_argument("agent1", help='agent spec, e.g. "nicerbot(eps=1/10)"')
-            p.add_argument("agent2", help="agent spec for player 2")
-            p.add_argument("--game", required=True,
+            optional = {} if required else {"nargs": "?"}
+            p.add_argument("agent1", help='agent spec, e.g. "nicerbot(eps=1/10)"', **optional)
+            p.add_argument("agent2", help="agent spec for player 2", **optional)
+            p.add_argument("--game", required=required,
                            help="built-in game name, JSON game file or Gambit .nfg/.efg file")
             rationalize_option(p)
             p.add_argument("--no-tie-randomization", action="store_true",
@@ -266,6 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--profile", required=True, help='e.g. "1/10,9/10;1,0"')
     p.set_defaults(func=cmd_check_point)
+
+    p = sub.add_parser("explain", help="each agent's runs at a fixed point, step by step, "
+                                       "with exact numbers")
+    common(p, required=False)
+    p.add_argument("--profile", help='the fixed point, e.g. "9815/16384,6569/16384;0,1"')
+    p.add_argument("--claim", metavar="ID",
+                   help="instead of A B --game G --profile P: decide this catalogue claim "
+                        "(under --reading) and explain its counterexample")
+    p.add_argument("--claims", nargs="+", default=["proofs"], metavar="PATH",
+                   help="the claim files or folders --claim is looked up in (default proofs)")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("smtlib", help="print the constraint system as SMT-LIB 2")
     common(p)

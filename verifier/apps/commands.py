@@ -19,8 +19,8 @@ from ..model.readings import DEFAULT
 from ..encoding.smtlib import smtlib
 from .inputs import parse_objective, parse_profile
 from .render import (bound_text, check_line, check_point_text, check_summary, claims_table,
-                     emit, end_progress, form_of, formula_bound_text, game_text, interactive,
-                     listing_text, progress, solve_text, tournament_text)
+                     emit, end_progress, explain_text, form_of, formula_bound_text, game_text,
+                     interactive, listing_text, progress, solve_text, tournament_text)
 from .sandbox import CheckTimeLimit, memory_cap, time_limit
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -97,6 +97,41 @@ def cmd_check_point(args) -> int:
     emit(form_of(args), check.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
          lambda: check_point_text(check, pair, args.decimals))
     return EXIT_OK if check.fixed_point else EXIT_MISMATCH
+
+
+def cmd_explain(args) -> int:
+    """`rov explain`: each agent's runs at a fixed point (given, or a catalogue claim's
+    counterexample), step by step; or why the profile is no fixed point (exit status as
+    `rov check-point`)."""
+    given = [args.agent1, args.agent2, args.game, args.profile]
+    if args.claim is not None:
+        if any(x is not None for x in given):
+            raise UsageError("--claim takes the agents, the game and the profile from the "
+                             "claim: give either --claim ID or A B --game G --profile P")
+        pair, profile = _counterexample(args)
+    elif any(x is None for x in given):
+        raise UsageError("explain needs two agents, --game and --profile (or --claim ID)")
+    else:
+        pair = pair_of(args)
+        profile = parse_profile(args.profile, pair.game)
+    why = pair.explain(profile)
+    emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
+         lambda: explain_text(why, pair, args.decimals))
+    return EXIT_OK if why.runs else EXIT_MISMATCH
+
+
+def _counterexample(args) -> tuple:
+    """The pair of the claim ``--claim`` (from the claim files ``--claims``) under
+    ``--reading``, and the counterexample found by deciding it now."""
+    from ..claims import load_claims
+    found = [c for c in load_claims(args.claims) if c.id == args.claim]
+    if not found:
+        raise UsageError(f"no claim with id {args.claim} in {', '.join(args.claims)}")
+    reading = DEFAULT.with_keys(args.reading or {})
+    result = found[0].run(args.timeout, reading=reading)
+    if "counterexample" not in result.detail:
+        raise UsageError(f"{args.claim}: verdict {result.verdict}, no counterexample to explain")
+    return found[0].pair(args.timeout, reading), result.detail["counterexample"].profile
 
 
 def cmd_game(args) -> int:

@@ -1,6 +1,6 @@
 """The records of the decision layer's answers: a fixed point, a solve result, an
-optimum (numeric or a formula in the parameters) and a profile check; each writes itself
-as JSON (exact numbers as text, ``decimals`` for decimal text).
+optimum (numeric or a formula in the parameters), a profile check and its explanation;
+each writes itself as JSON (exact numbers as text, ``decimals`` for decimal text).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ BOX_NOTE = ("box estimates: an estimate may be any point within delta/2 of the t
             "(an over-approximation of the post's grid estimates); an 'exists' answer is "
             "about this reading")
 
-__all__ = ["FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck", "BOX_NOTE",
-           "readings_of", "ties_of"]
+__all__ = ["FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck", "Explanation",
+           "RunExplanation", "Step", "BOX_NOTE", "readings_of", "ties_of"]
 
 
 def readings_of(programs: tuple) -> tuple:
@@ -209,3 +209,74 @@ def _interval_text(r, decimals) -> str:
     low, high, low_in, high_in = r
     return (("[" if low_in else "(") + fmt(low, decimals) + ", " + fmt(high, decimals)
             + ("]" if high_in else ")"))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node or condition a run evaluated: its ``path`` from the program's root (child
+    indices; a condition's ends in "c"), ``kind`` (the class of the node), a ``label`` in
+    words, its ``value`` (a node's output distribution, a condition's probability of
+    holding) and exact ``details``: a query's ``value`` and ``threshold`` (and
+    ``tie_probability`` at a tie), a delta-sure comparison's ``least`` and ``greatest``
+    value over the estimate boxes, an If's ``condition`` probability, a Mix's
+    ``probability``, a Choose's ``weights``."""
+
+    path: tuple
+    kind: str
+    label: str
+    value: object
+    details: dict
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """The step, numbers as exact text (or decimals)."""
+        return {"path": "/".join(map(str, self.path)), "kind": self.kind, "label": self.label,
+                "value": _number_text(self.value, decimals),
+                "details": {k: _number_text(v, decimals) for k, v in self.details.items()}}
+
+
+@dataclass(frozen=True)
+class RunExplanation:
+    """One run of an agent at a fixed point: its weight in the agent's mixture, its
+    estimates ((own, opponent), or None), its output and its steps in evaluation order
+    (each node before its condition, the condition before the branches)."""
+
+    weight: Number
+    estimate: tuple | None
+    output: tuple
+    steps: tuple
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """The run, numbers as exact text (or decimals)."""
+        return {"weight": fmt(self.weight, decimals),
+                "estimate": _number_text(self.estimate, decimals),
+                "output": _number_text(self.output, decimals),
+                "steps": [s.to_json(decimals) for s in self.steps]}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a profile is a fixed point (``runs``: for each seat, the runs that mix to its
+    strategy; ``answers``: the oracle's tie probabilities by query key), or the
+    :class:`PointCheck` that says why it is not (``runs`` empty)."""
+
+    check: PointCheck
+    runs: tuple
+    answers: dict
+
+    def to_json(self, game: Game, decimals: int | None = None) -> dict:
+        """The check's JSON with, for a fixed point, the tie probabilities and each seat's
+        runs."""
+        out = self.check.to_json(game, decimals)
+        out["tie_probabilities"] = [{"query": f"{poly!r} > {threshold}", "machine": machine,
+                                     "q": fmt(q, decimals)}
+                                    for (poly, threshold, machine), q in self.answers.items()]
+        out["runs"] = [[r.to_json(decimals) for r in seat] for seat in self.runs]
+        return out
+
+
+def _number_text(x, decimals: int | None):
+    """Exact text of a number, or of the numbers in nested tuples and lists; other values
+    (booleans, None) as they are."""
+    if isinstance(x, (tuple, list)):
+        return [_number_text(v, decimals) for v in x]
+    return x if x is None or isinstance(x, bool) else fmt(x, decimals)

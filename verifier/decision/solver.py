@@ -5,8 +5,9 @@
 with one method for each question, each handed to the module that answers it:
 enumeration (:mod:`verifier.decision.enumeration`), the Nash path for best-response pairs
 (:mod:`verifier.decision.best_response`), optimisation
-(:mod:`verifier.decision.optimisation`), one profile (:mod:`verifier.decision.profile_check`)
-and the certificate of a solve result (:mod:`verifier.decision.solve_certificate`).
+(:mod:`verifier.decision.optimisation`), one profile (:mod:`verifier.decision.profile_check`,
+its explanation :mod:`verifier.decision.explain`) and the certificate of a solve result
+(:mod:`verifier.decision.solve_certificate`).
 
 All answers are exact. Every fixed point reported has been re-checked by the
 exact interpreter from its witness (a disagreement raises
@@ -18,12 +19,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from . import best_response, enumeration, optimisation, profile_check
+from . import best_response, enumeration, explain, optimisation, profile_check
 from .enumeration import METHODS
 from .families import GENERALIZE_GUESSES
 from .fixed_points import FixedPointProblem
-from .results import (BOX_NOTE, FixedPoint, FormulaOptimum, Optimum, PointCheck, SolveResult,
-                      readings_of, ties_of)
+from .results import (BOX_NOTE, Explanation, FixedPoint, FormulaOptimum, Optimum, PointCheck,
+                      SolveResult, readings_of, ties_of)
 from .solve_certificate import solve_certificate
 from ..encoding.smt import SolverUnknown
 from ..errors import UnsoundnessError
@@ -33,6 +34,7 @@ from ..model.params import Region
 from ..model.poly import Formula, Poly
 
 __all__ = ["Pair", "FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck",
+           "Explanation",
            "SolverUnknown", "UnsoundnessError", "BOX_NOTE", "readings_of", "ties_of",
            "GENERALIZE_GUESSES", "METHODS"]
 
@@ -129,3 +131,19 @@ class Pair(FixedPointProblem):
         ((0,), (Fraction(1, 10), Fraction(1, 10), True, True))
         """
         return profile_check.check_profile(self, profile)
+
+    def explain(self, profile: tuple) -> Explanation:
+        """Each agent's runs that produce its strategy at this fixed point, replayed step
+        by step in the interpreter; or, when it is no fixed point, the check that says why
+        (:func:`verifier.decision.explain.explain`).
+
+        >>> from fractions import Fraction as F
+        >>> from verifier import builtin_game, parse_agent
+        >>> pair = Pair(builtin_game("pd-a"),
+        ...             (parse_agent("nicerbot(1/10)"), parse_agent("defectbot")))
+        >>> why = pair.explain(((F(1, 10), F(9, 10)), (F(0), F(1))))
+        >>> first = why.runs[0][0].steps[0]  # NicerBot's root: cooperate with probability eps
+        >>> first.kind, first.details["probability"], first.value
+        ('Mix', Fraction(1, 10), [Fraction(1, 10), Fraction(9, 10)])
+        """
+        return explain.explain(self, profile)

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cmp_to_key
 from itertools import combinations, product
 from math import lcm
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..model.agents import (AllOf, AnyOf, Choose, Cond, Constant, If, Mix, Negation, Node, Play,
                      PlayEstimate, Program, Query, QueryKey, Surely, SurelyCone, SurelyOutside,
@@ -36,6 +37,7 @@ from ..errors import EvidenceRejected, UnknownNode
 from ..model.numbers import Number, compare, simplify_number
 
 TieAnswers = Mapping  # QueryKey -> the oracle's probability of answering 1 (a Number)
+RunLog = Callable  # (path, Node or Cond, its output list or probability) -> None
 
 
 class InadmissibleObservation(EvidenceRejected):
@@ -169,8 +171,9 @@ class _Evaluator:
     """One run of one program: conditions as probabilities, nodes as distributions."""
 
     def __init__(self, program: Program, seat: int, profile_self, profile_opp,
-                 obs: Observation, answers: TieAnswers, calls: dict | None = None):
-        self.program, self.seat = program, seat
+                 obs: Observation, answers: TieAnswers, calls: dict | None = None,
+                 log: RunLog | None = None):
+        self.program, self.seat, self.log = program, seat, log
         self.values = seat_values(profile_self, profile_opp)
         self.obs, self.answers = obs, answers
         # id of a query -> the probability that one call answers 1; ``calls`` may be shared
@@ -188,8 +191,10 @@ class _Evaluator:
     def cond(self, cond: Cond, path: tuple) -> Number:
         """The probability that ``cond`` holds in this run: a function of the condition
         alone (the estimate and the tie probabilities are the run's), so computed once."""
-        if id(cond) not in self._conds:
+        if id(cond) not in self._conds or self.log is not None:  # a log sees every condition
             self._conds[id(cond)] = self._cond(cond, path)
+            if self.log is not None:
+                self.log(path, cond, self._conds[id(cond)])
         return self._conds[id(cond)]
 
     def _cond(self, cond: Cond, path: tuple) -> Number:
@@ -321,11 +326,15 @@ class _Evaluator:
         """The output distribution of ``node`` in this run; a node with no Choose below
         depends on no path's choices, so it is computed once."""
         if id(node) not in self.program.choice_free:
-            return self._node(node, path)
-        shape = self.program.shapes[id(node)]
-        if shape not in self._outputs:
-            self._outputs[shape] = self._node(node, path)
-        return self._outputs[shape]
+            out = self._node(node, path)
+        else:
+            shape = self.program.shapes[id(node)]
+            if shape not in self._outputs or self.log is not None:  # a log sees every node
+                self._outputs[shape] = self._node(node, path)
+            out = self._outputs[shape]
+        if self.log is not None:
+            self.log(path, node, out)
+        return out
 
     def _node(self, node: Node, path: tuple) -> list:
         n = self.program.n_self
@@ -367,12 +376,8 @@ class _Evaluator:
 
 def _interval(vertices: list) -> tuple:
     """The range of the first coordinate over a two-action box's vertices."""
-    firsts = [v[0] for v in vertices]
-    low = firsts[0]
-    high = firsts[0]
-    for f in firsts[1:]:
-        low, high = _min(low, f), _max(high, f)
-    return low, high
+    firsts = sorted((v[0] for v in vertices), key=cmp_to_key(compare))
+    return firsts[0], firsts[-1]
 
 
 def _bilinear(poly) -> tuple:
@@ -399,11 +404,12 @@ def _compare_op(value: Number, op: str) -> bool:
 
 def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
            observation: Observation = Observation(), answers: TieAnswers | None = None,
-           seat: int = 0) -> tuple:
+           seat: int = 0, log: RunLog | None = None) -> tuple:
     """The agent's exact output distribution for one admissible observation.
 
     ``answers`` are the oracle's tie probabilities (by query key, in seat
-    variables); ``seat`` is the agent's seat, which names its queries.
+    variables); ``seat`` is the agent's seat, which names its queries; ``log`` is called
+    with (path, node, output) and (path, condition, probability) as the run evaluates each.
 
     >>> from verifier.model.library import nicerbot
     >>> from verifier.model.games import builtin_game
@@ -412,7 +418,8 @@ def output(program: Program, profile_self: Sequence, profile_opp: Sequence,
     (Fraction(1, 10), Fraction(9, 10))
     """
     own, opp = _checked_profile(program, profile_self, profile_opp)
-    return _output(program, own, opp, observation, {} if answers is None else answers, seat, {})
+    return _output(program, own, opp, observation, {} if answers is None else answers, seat, {},
+                   log)
 
 
 def _checked_profile(program: Program, profile_self: Sequence, profile_opp: Sequence) -> tuple:
@@ -425,9 +432,10 @@ def _checked_profile(program: Program, profile_self: Sequence, profile_opp: Sequ
 
 
 def _output(program: Program, profile_self: list, profile_opp: list,
-            observation: Observation, answers: TieAnswers, seat: int, calls: dict) -> tuple:
+            observation: Observation, answers: TieAnswers, seat: int, calls: dict,
+            log: RunLog | None = None) -> tuple:
     """One run's output at a checked profile (:func:`_checked_profile`)."""
-    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers, calls)
+    ev = _Evaluator(program, seat, profile_self, profile_opp, observation, answers, calls, log)
     result = ev.node(program.body, ())
     return tuple(simplify_number(x) for x in result)
 
