@@ -136,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rov", description="Exact verifier for agents that reason with a reflective oracle.")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def latex_option(p):
+        p.add_argument("--latex", action="store_true",
+                       help="print the result as LaTeX (exact; roots of quadratics in radicals)")
+
     def common(p, pair=True, required=True):
         if pair:
             optional = {} if required else {"nargs": "?"}
@@ -166,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="describe a continuum by exact ranges of P(first action) and payoffs")
     p.add_argument("--certificate", metavar="FILE.json",
                    help="write a certificate of the fixed points found (and of completeness)")
+    latex_option(p)
     certify_options(p)
     p.set_defaults(func=cmd_solve)
 
@@ -174,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", default="u1",
                    help="polynomial in u1, u2, p1(ACTION), p2(ACTION) (default u1)")
     p.add_argument("--sense", choices=("min", "max"), default="min")
+    latex_option(p)
     p.add_argument("--value", metavar="FORMULA",
                    help='with symbolic agents: check this formula as the exact extreme for '
                         'the whole region, e.g. "3*d*(10 + 3*d)/(4 + 6*d)" or '
@@ -229,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", metavar="EXPR",
                    help="optimise this over the fixed points at each point, e.g. u1 or p1(C)")
     p.add_argument("--sense", choices=("min", "max"), default="min")
+    latex_option(p)
     p.add_argument("--plot", metavar="FILE.png", help="also draw the values (png, svg, pdf)")
     table_options(p, "grid point")
     rationalize_option(p)

@@ -18,9 +18,10 @@ from ..model.params import parse_region
 from ..model.readings import DEFAULT
 from ..encoding.smtlib import smtlib
 from .inputs import parse_objective, parse_profile
-from .render import (bound_text, check_line, check_point_text, check_summary, claims_table,
-                     emit, end_progress, explain_text, form_of, formula_bound_text, game_text,
-                     interactive, listing_text, progress, solve_text, tournament_text)
+from .render import (bound_latex, bound_text, check_line, check_point_text, check_summary,
+                     claims_table, emit, end_progress, explain_text, form_of, formula_bound_text,
+                     game_text, interactive, listing_text, progress, solve_latex, solve_text,
+                     tournament_text)
 from .sandbox import CheckTimeLimit, memory_cap, time_limit
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -57,7 +58,8 @@ def cmd_solve(args) -> int:
         cert = pair.certificate(result, farkas_seconds=args.farkas_seconds,
                                 positivstellensatz_seconds=args.positivstellensatz_seconds)
         write_atomically(args.certificate, json.dumps(cert, indent=1) + "\n")
-    emit(form_of(args), result, args.decimals, lambda: solve_text(result, pair, args.decimals))
+    emit(form_of(args), result, args.decimals, lambda: solve_text(result, pair, args.decimals),
+         latex=lambda: solve_latex(result, pair))
     return EXIT_OK
 
 
@@ -66,13 +68,16 @@ def cmd_bound(args) -> int:
     pair = pair_of(args)
     objective = parse_objective(args.objective, pair.game)
     if args.value is not None:
+        if args.latex:
+            raise UsageError("--latex is not available with --value yet")
         return _bound_formula(args, pair, objective)
     live = interactive(args)
     optimum = pair.optimize(objective, args.sense, progress=progress(live, "solver steps"))
     end_progress(live)
     emit(form_of(args), {"objective": args.objective, **optimum.to_json(args.decimals),
                          **_tagged(pair)}, args.decimals,
-         lambda: bound_text(optimum, pair, args.objective, args.sense, args.decimals))
+         lambda: bound_text(optimum, pair, args.objective, args.sense, args.decimals),
+         latex=lambda: bound_latex(optimum, pair, args.objective, args.sense))
     return EXIT_OK if optimum.value is not None else EXIT_UNKNOWN
 
 

@@ -13,23 +13,32 @@ import sys
 import time
 from typing import Callable
 
+from ..errors import UsageError
+from ..model import latex as tex
 from ..model.numbers import compare, fmt
 
-Form = str  # "text", "json" or "csv"
+Form = str  # "text", "json", "csv" or "latex"
 
 
 def form_of(args) -> Form:
     """The output form a command's options ask for."""
+    if getattr(args, "latex", False):
+        if getattr(args, "json", False) or getattr(args, "csv", False):
+            raise UsageError("--latex is one output form: drop --json or --csv")
+        return "latex"
     if getattr(args, "json", False):
         return "json"
     return "csv" if getattr(args, "csv", False) else "text"
 
 
 def emit(form: Form, result, decimals: int | None, text: Callable[[], str],
-         extra: dict | None = None) -> None:
+         extra: dict | None = None, latex: Callable[[], str] | None = None) -> None:
     """Print ``result`` in ``form``: its ``to_json(decimals)`` (with ``extra`` keys after
-    it), its ``to_csv(decimals)``, or the lines ``text()`` makes."""
-    if form == "json":
+    it), its ``to_csv(decimals)``, the LaTeX ``latex()`` makes, or the lines ``text()``
+    makes."""
+    if form == "latex":
+        print(latex())
+    elif form == "json":
         data = result.to_json(decimals) if hasattr(result, "to_json") else result
         print(json.dumps(data | (extra or {}) if isinstance(data, dict) else data, indent=2))
     elif form == "csv":
@@ -281,3 +290,48 @@ def _step_text(step, names, decimals) -> str:
         weights = ", ".join(fmt(w, decimals) for w in step.details["weights"])
         return f"{step.label} with weights ({weights}); output {out}"
     return f"{step.label}: {out}"
+
+
+def solve_latex(result, pair) -> str:
+    """`rov solve --latex`: the fixed points as a LaTeX list, exact (roots of quadratics
+    in radicals); what the text output says besides, as LaTeX comments."""
+    lines = ["% " + line for line in solve_text(result, pair, None).splitlines()[:1]]
+    lines.append(r"\begin{enumerate}")
+    for point in result.fixed_points:
+        if point.terms:  # a fixed point written in the parameters: payoffs in them too
+            import sympy
+            x, y = ([sympy.sympify(t) for t in side] for side in point.terms)
+            pays = [sympy.factor(sum(sympy.Rational(str(u[a][b])) * x[a] * y[b]
+                                     for a in range(len(x)) for b in range(len(y))))
+                     for u in pair.game.payoffs]
+            sides = [r"\left(" + ", ".join(sympy.latex(t) for t in side) + r"\right)"
+                     for side in (x, y)]
+            pay = r"\left(" + ", ".join(sympy.latex(u) for u in pays) + r"\right)"
+        else:
+            sides = [tex.strategy(s, pair.game.actions[i]) for i, s in enumerate(point.profile)]
+            pay = r"\left(" + ", ".join(tex.number(u) for u in point.payoffs) + r"\right)"
+        where = " for every parameter in the region" if point.whole_region else \
+            ("" if not point.params else " at " + ", ".join(f"${n} = {tex.number(v)}$"
+                                                            for n, v in point.params))
+        lines.append(f"  \\item ${sides[0]}$ vs ${sides[1]}$, payoffs ${pay}${where}")
+    lines.append(r"\end{enumerate}")
+    lines.append(f"% note: {result.note}")
+    return "\n".join(lines)
+
+
+def bound_latex(optimum, pair, objective: str, sense: str) -> str:
+    """`rov bound --latex`: the exact extreme as a LaTeX display (a root of a quadratic in
+    radicals), or the proven bracket; the point and the note as LaTeX comments."""
+    name = r"\texttt{" + tex.text(objective) + "}"
+    if optimum.value is None:
+        return (f"\\[ \\{sense} {name} \\in \\left[{tex.number(optimum.proven)}, "
+                f"{tex.number(optimum.found)}\\right] \\]\n% note: {optimum.note}")
+    kind = sense if optimum.attained else {"min": "inf", "max": "sup"}[sense]
+    lines = [f"\\[ \\{kind} {name} = {tex.number(optimum.value)} \\]"]
+    if optimum.point is not None:
+        sides = [tex.strategy(s, pair.game.actions[i])
+                 for i, s in enumerate(optimum.point.profile)]
+        lines.append(("% attained at" if optimum.attained else "% approached by, e.g.")
+                     + f"\n\\[ {sides[0]} \\text{{ vs }} {sides[1]} \\]")
+    lines.append(f"% note: {optimum.note}")
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .nash import NashEquilibria
+from ..model import latex as tex
 from ..model.games import Game
 from ..model.numbers import Number, fmt
 from ..semantics.interpreter import FixedPointWitness
@@ -57,6 +58,10 @@ class FixedPoint:
             out["profile_terms"] = [list(s) for s in self.terms]
         return out
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the profile and payoffs in LaTeX, exact."""
+        return f"${_latex(self)}$"
+
     def describe(self, game: Game, decimals: int | None = None) -> str:
         """One line: each player's strategy by action name, the payoffs, and where."""
         sides = ["(" + ", ".join(f"{a}={fmt(p, decimals)}" for a, p in zip(game.actions[i], s))
@@ -95,6 +100,14 @@ class SolveResult:
     components: tuple = ()
     nash: NashEquilibria | None = field(default=None, repr=False, compare=False)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the fixed points in LaTeX, exact, one per line, and whether complete."""
+        rows = " \\\\ ".join(_latex(p) for p in self.fixed_points)
+        state = "complete" if self.complete else "not complete"
+        head = tex.text(f"{' vs '.join(self.agents)} on {self.game}: "
+                        f"{len(self.fixed_points)} fixed point(s), {state}")
+        return f"$\\begin{{array}}{{l}} \\text{{{head}}} \\\\ {rows} \\end{{array}}$"
+
     def to_json(self, decimals: int | None = None) -> dict:
         """The result as JSON, components and bounds included when present."""
         out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
@@ -128,6 +141,14 @@ class Optimum:
     proven: Number
     found: Number
     note: str
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the exact extreme in LaTeX, or the proven bracket."""
+        if self.value is None:
+            return (f"$\\{self.sense} \\in \\left[{tex.number(self.proven)}, "
+                    f"{tex.number(self.found)}\\right]$")
+        kind = self.sense if self.attained else {"min": "inf", "max": "sup"}[self.sense]
+        return f"$\\{kind} = {tex.number(self.value)}$"
 
     def to_json(self, decimals: int | None = None) -> dict:
         """The optimum as JSON (value, bracket and point)."""
@@ -280,3 +301,10 @@ def _number_text(x, decimals: int | None):
     if isinstance(x, (tuple, list)):
         return [_number_text(v, decimals) for v in x]
     return x if x is None or isinstance(x, bool) else fmt(x, decimals)
+
+
+def _latex(point: FixedPoint) -> str:
+    """A fixed point's strategies and payoffs in LaTeX (no action names)."""
+    sides = [tex.strategy(s) for s in point.profile]
+    pay = tex.strategy(point.payoffs)
+    return f"{sides[0]} \\text{{ vs }} {sides[1]},\\ u = {pay}"

@@ -1,0 +1,110 @@
+"""`--latex`: exact numbers and results as LaTeX, read back with sympy's `parse_latex`
+(an independent parser) and compared exactly with the value they stand for."""
+
+import json
+import random
+
+import pytest
+import sympy
+from fractions import Fraction as F
+from sympy.parsing.latex import parse_latex
+
+from verifier.apps.cli import main
+from verifier.model import latex
+from verifier.model.numbers import compare
+
+X = sympy.Symbol("x")
+
+
+def rov(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_rationals_read_back_exactly():
+    for value in (F(-9, 10), F(3), F(0), F(1, 1000), F(-7)):
+        assert sympy.Rational(str(parse_latex(latex.number(value)))) == \
+            sympy.Rational(value.numerator, value.denominator)
+
+
+def test_roots_of_quadratics_are_radicals_equal_to_the_root():
+    rng = random.Random(5)
+    seen = 0
+    while seen < 25:
+        a, b = rng.randint(1, 10 ** 6), rng.randint(-10 ** 7, 10 ** 7)
+        c = rng.randint(-10 ** 9, 10 ** 9)
+        poly = a * X ** 2 + b * X + c
+        if b * b - 4 * a * c <= 0 or sympy.sqrt(b * b - 4 * a * c).is_Rational:
+            continue  # no real root, or rational roots (then sympy gives no CRootOf)
+        for k in (0, 1):
+            root = sympy.CRootOf(poly, k)  # sympy may write it as 5*CRootOf(...)
+            text = latex.number(root)
+            assert "CRootOf" not in text and r"\sqrt" in text
+            assert compare(parse_latex(text), root) == 0, (poly, k, text)
+        seen += 1
+
+
+def test_higher_degree_roots_name_their_polynomial():
+    text = latex.number(sympy.CRootOf(X ** 3 - 2, 0))
+    assert text == r"\text{the smallest real root of } x^{3} - 2"
+    assert latex.number(sympy.CRootOf(X ** 5 - 5 * X + 1, 1)).startswith(
+        r"\text{the 2nd smallest real root of }")
+    with pytest.raises(ValueError):
+        latex.radicals(sympy.CRootOf(X ** 3 - 2, 0), sympy.Poly(X ** 2 - 2, X))
+
+
+def test_bound_latex_equals_the_exact_optimum(capsys):
+    argv = ["bound", "nicerbot(eps=1/10)", "lp(eps=1/10,delta=1/1000)", "--game", "pd-a",
+            "--objective", "u1", "--sense", "min"]
+    code, out, _ = rov(capsys, *argv, "--json")
+    exact = sympy.sympify(json.loads(out)["value"])
+    code, out, _ = rov(capsys, *argv, "--latex")
+    display = out.splitlines()[0]
+    assert code == 0 and display.startswith(r"\[ \min \texttt{u1} = ")
+    value = display.split(" = ", 1)[1].removesuffix(r" \]")
+    assert compare(parse_latex(value), exact) == 0
+
+
+def test_solve_latex_over_a_region_gives_payoffs_in_the_parameters(capsys):
+    code, out, _ = rov(capsys, "solve", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
+                       "--assume", "0 < e <= 1", "--all", "--latex")
+    item = next(line for line in out.splitlines() if line.strip().startswith(r"\item"))
+    payoffs = item.split("payoffs $")[1].split("$")[0]
+    first, second = payoffs.removeprefix(r"\left(").removesuffix(r"\right)").split(", ")
+    e = sympy.Symbol("e")
+    assert sympy.simplify(parse_latex(first) - (1 - e)) == 0
+    assert sympy.simplify(parse_latex(second) - (4 * e + 1)) == 0
+    assert "for every parameter in the region" in item
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--json"], "--latex is one output form"),
+    (["--value", "1"], "--latex is not available with --value"),
+])
+def test_latex_usage_errors(capsys, extra, message):
+    code, _, err = rov(capsys, "bound", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
+                       "--latex", *extra)
+    assert code == 2 and message in err
+
+
+def test_results_render_in_jupyter_as_exact_latex():
+    from verifier import Pair, builtin_game, parse_agent
+    pair = Pair(builtin_game("pd-a"), (parse_agent("nicerbot(eps=1/10)"),
+                                       parse_agent("lp(eps=1/10,delta=1/1000)")))
+    low = pair.optimize(pair.game.payoff_polys[0], "min")
+    shown = low._repr_latex_()
+    assert shown.startswith(r"$\min = ") and shown.endswith("$")
+    assert compare(parse_latex(shown[len(r"$\min = "):-1]), low.value) == 0
+    point = Pair(builtin_game("pd-a"), (parse_agent("nicerbot(eps=1/10)"),
+                                        parse_agent("defectbot"))).solve(find_all=True)
+    assert r"\left(\frac{1}{10}, \frac{9}{10}\right) \text{ vs } \left(0, 1\right)" in \
+        point._repr_latex_()
+    assert point.fixed_points[0]._repr_latex_().endswith(
+        r"u = \left(\frac{9}{10}, \frac{7}{5}\right)$")
+
+
+def test_special_characters_are_escaped_in_text():
+    assert latex.text("a_b {x} 50% & #1 $") == r"a\_b \{x\} 50\% \& \#1 \$"
+    assert latex.strategy((F(1, 2), F(1, 2)), ("a_1", "b&c")) == \
+        r"\left(\text{a\_1} = \frac{1}{2}, \text{b\&c} = \frac{1}{2}\right)"
