@@ -2,10 +2,11 @@
 
 A rational is a fraction. A real algebraic number of degree 2 (the usual tight optimum:
 sympy's ``CRootOf`` of a quadratic ``a x^2 + b x + c``, or an expression in such roots
-whose minimal polynomial is quadratic) is written in radicals, ``(-b - sqrt(D)) / (2a)`` or with ``+``, the sign chosen by an exact
-comparison with the number (:func:`verifier.model.numbers.compare`); a root of higher
-degree as "the k-th smallest real root of p", with the exact polynomial; any other sympy
-number as sympy's ``latex`` of it. Every formula but the higher-degree roots is an
+whose minimal polynomial is quadratic) is written in radicals, ``(-b - sqrt(D)) / (2a)``
+or with ``+``, the sign chosen by an exact comparison with the number
+(:func:`verifier.model.numbers.compare`); a root of higher degree as "the k-th smallest
+real root of p", with the exact polynomial; any other sympy number as sympy's ``latex``
+of it. Every formula but the higher-degree roots is an
 expression equal to the number (tests/test_latex.py reads it back with sympy's
 ``parse_latex`` and compares exactly).
 
