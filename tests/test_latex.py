@@ -3,6 +3,7 @@
 
 import json
 import random
+import re
 
 import pytest
 import sympy
@@ -14,6 +15,14 @@ from verifier.model import latex
 from verifier.model.numbers import compare
 
 X = sympy.Symbol("x")
+D = sympy.Symbol("d")
+
+
+def read(text: str) -> sympy.Expr:
+    """``parse_latex`` of ``text``, with the parameter d read as a symbol (the parser
+    takes a lone "d" for a differential, and "y (" for a call): written (y), renamed back."""
+    return parse_latex(re.sub(r"(?<![\\a-zA-Z])d(?![a-zA-Z])", "(y)", text)).subs(
+        sympy.Symbol("y"), D)
 
 
 def rov(capsys, *argv):
@@ -78,14 +87,11 @@ def test_solve_latex_over_a_region_gives_payoffs_in_the_parameters(capsys):
     assert "for every parameter in the region" in item
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--json"], "--latex is one output form"),
-    (["--value", "1"], "--latex is not available with --value"),
-])
-def test_latex_usage_errors(capsys, extra, message):
-    code, _, err = rov(capsys, "bound", "nicerbot(eps=e)", "defectbot", "--game", "pd-a",
-                       "--latex", *extra)
-    assert code == 2 and message in err
+@pytest.mark.parametrize("command", ["bound", "solve"])
+def test_latex_and_json_together_is_a_usage_error(capsys, command):
+    code, _, err = rov(capsys, command, "nicerbot(eps=1/10)", "defectbot", "--game", "pd-a",
+                       "--latex", "--json")
+    assert code == 2 and "--latex is one output form" in err
 
 
 def test_results_render_in_jupyter_as_exact_latex():
@@ -108,3 +114,46 @@ def test_special_characters_are_escaped_in_text():
     assert latex.text("a_b {x} 50% & #1 $") == r"a\_b \{x\} 50\% \& \#1 \$"
     assert latex.strategy((F(1, 2), F(1, 2)), ("a_1", "b&c")) == \
         r"\left(\text{a\_1} = \frac{1}{2}, \text{b\&c} = \frac{1}{2}\right)"
+
+
+def test_formulas_in_the_parameters_read_back_equal():
+    from verifier.apps.render import formula_latex
+    from verifier.decision.parametric import parse_value
+    d = D
+    ratio = read(formula_latex(parse_value("3*d*(10+3*d)/(4+6*d)")))
+    assert sympy.simplify(ratio - 3 * d * (10 + 3 * d) / (4 + 6 * d)) == 0
+    for which, k in (("smaller", 0), ("larger", 1)):
+        text = formula_latex(parse_value(f"root((1+d)*x^2 - 3*x + d, {which})"))
+        root = read(text)
+        for at in (sympy.Rational(1, 100), sympy.Rational(1, 3)):
+            exact = sympy.CRootOf((1 + at) * X ** 2 - 3 * X + at, k)
+            assert compare(root.subs(d, at), exact) == 0, (which, text)
+
+
+def test_bound_with_a_formula_prints_it_as_latex(capsys):
+    code, out, _ = rov(capsys, "bound", "nelp(eps=e,delta=d)", "defectbot", "--game", "pd-a",
+                       "--objective", "p1(C)", "--sense", "max", "--assume",
+                       "0 < d <= e/100, e <= 1/10", "--value", "3*d*(10+3*d)/(4+6*d)",
+                       "--latex")
+    display = out.splitlines()[0]
+    assert code == 0 and display.startswith(r"\[ \max \texttt{p1(C)} = ")
+    formula = display.split(" = ", 1)[1].split(r" \quad")[0]
+    d = D
+    assert sympy.simplify(read(formula) - 3 * d * (10 + 3 * d) / (4 + 6 * d)) == 0
+    assert r"\text{for 0 \textless{} d \textless{}= e/100, e \textless{}= 1/10}" in display
+
+
+def test_prove_writes_the_verdicts_as_a_latex_table(capsys, tmp_path):
+    tex = tmp_path / "findings.tex"
+    code, out, _ = rov(capsys, "prove", "proofs", "--only", "C1,P-N1-pd-a", "--latex",
+                       "--findings", str(tex))
+    assert code == 0 and out.startswith(r"\begin{longtable}")
+    rows = [line for line in out.splitlines() if line.startswith(r"\texttt{")]
+    assert len(rows) == 2 and all(line.endswith(r"\\ \hline") for line in rows)
+    p_n1 = next(line for line in rows if "P-N1-pd-a" in line)
+    formula = p_n1.split(r"$\max = ")[1].split("$")[0]
+    d = D
+    assert sympy.simplify(read(formula) - 3 * d * (10 + 3 * d) / (4 + 6 * d)) == 0
+    document = tex.read_text()
+    assert document.startswith(r"\documentclass{article}")
+    assert document.rstrip().endswith(r"\end{document}") and out.strip() in document

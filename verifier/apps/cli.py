@@ -190,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="claim files or folders")
     p.add_argument("--only", help="comma-separated claim ids to run")
     p.add_argument("--findings", metavar="FILE.md",
-                   help="also write the findings page generated from the results")
+                   help="also write the findings page generated from the results (FILE.tex: "
+                        "a LaTeX document with the verdicts' table)")
+    latex_option(p)
     p.add_argument("--certificates", metavar="DIR",
                    help="write one certificate per claim into DIR (CLAIM-ID.json)")
     p.add_argument("--results", metavar="DIR",

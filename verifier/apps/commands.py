@@ -19,9 +19,9 @@ from ..model.readings import DEFAULT
 from ..encoding.smtlib import smtlib
 from .inputs import parse_objective, parse_profile
 from .render import (bound_latex, bound_text, check_line, check_point_text, check_summary,
-                     claims_table, emit, end_progress, explain_text, form_of, formula_bound_text,
-                     game_text, interactive, listing_text, progress, solve_latex, solve_text,
-                     tournament_text)
+                     claims_latex, claims_table, emit, end_progress, explain_text, form_of,
+                     formula_bound_latex, formula_bound_text, game_text, interactive,
+                     listing_text, progress, solve_latex, solve_text, tournament_text)
 from .sandbox import CheckTimeLimit, memory_cap, time_limit
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -68,8 +68,6 @@ def cmd_bound(args) -> int:
     pair = pair_of(args)
     objective = parse_objective(args.objective, pair.game)
     if args.value is not None:
-        if args.latex:
-            raise UsageError("--latex is not available with --value yet")
         return _bound_formula(args, pair, objective)
     live = interactive(args)
     optimum = pair.optimize(objective, args.sense, progress=progress(live, "solver steps"))
@@ -89,7 +87,8 @@ def _bound_formula(args, pair, objective) -> int:
     found = pair.certify_formula(objective, args.sense, parse_value(args.value))
     emit(form_of(args), {"objective": args.objective, "assumptions": pair.region.text,
                          **found.to_json(args.decimals), **_tagged(pair)}, args.decimals,
-         lambda: formula_bound_text(found, pair, args.objective, args.sense, args.decimals))
+         lambda: formula_bound_text(found, pair, args.objective, args.sense, args.decimals),
+         latex=lambda: formula_bound_latex(found, pair, args.objective, args.sense))
     if not found.is_bound or found.attained is False:
         return EXIT_MISMATCH
     return EXIT_OK if found.attained else EXIT_UNKNOWN
@@ -205,9 +204,10 @@ def cmd_prove(args) -> int:
                            else res) for (c, r), res in zip(todo, fresh)}
     results = [decided.get((c.id, r)) or stored[(c.id, r)] for c, r in runs]
     emit(form_of(args), [r.to_json(args.decimals) for r in results], args.decimals,
-         lambda: claims_table(results, args.decimals))
+         lambda: claims_table(results, args.decimals), latex=lambda: claims_latex(results))
     if args.findings:
-        write_atomically(args.findings,
+        write_atomically(args.findings, claims_latex(results, standalone=True)
+                         if args.findings.endswith(".tex") else
                          findings_page(results, None if args.reading_matrix else base))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_MISMATCH
 
