@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", default="u1",
                    help="polynomial in u1, u2, p1(ACTION), p2(ACTION) (default u1)")
     p.add_argument("--sense", choices=("min", "max"), default="min")
+    p.add_argument("--formula", action="store_true",
+                   help="with symbolic agents: find the extreme as a formula in the parameters "
+                        "(from exact optima at sample points) and prove it for the region")
     latex_option(p)
     p.add_argument("--value", metavar="FORMULA",
                    help='with symbolic agents: check this formula as the exact extreme for '
@@ -237,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--objective", metavar="EXPR",
                    help="optimise this over the fixed points at each point, e.g. u1 or p1(C)")
     p.add_argument("--sense", choices=("min", "max"), default="min")
+    p.add_argument("--formula", action="store_true",
+                   help="with symbolic agents: find the extreme as a formula in the parameters "
+                        "(from exact optima at sample points) and prove it for the region")
     latex_option(p)
     p.add_argument("--plot", metavar="FILE.png", help="also draw the values (png, svg, pdf)")
     table_options(p, "grid point")

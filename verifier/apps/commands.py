@@ -20,8 +20,9 @@ from ..encoding.smtlib import smtlib
 from .inputs import parse_objective, parse_profile
 from .render import (bound_latex, bound_text, check_line, check_point_text, check_summary,
                      claims_latex, claims_table, emit, end_progress, explain_text, form_of,
-                     formula_bound_latex, formula_bound_text, game_text, interactive,
-                     listing_text, progress, solve_latex, solve_text, tournament_text)
+                     formula_bound_latex, formula_bound_text, formula_search_latex,
+                     formula_search_text, game_text, interactive, listing_text, progress,
+                     solve_latex, solve_text, tournament_text)
 from .sandbox import CheckTimeLimit, memory_cap, time_limit
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -67,8 +68,12 @@ def cmd_bound(args) -> int:
     """`rov bound`: the exact min or max of an objective over the fixed points."""
     pair = pair_of(args)
     objective = parse_objective(args.objective, pair.game)
+    if args.value is not None and args.formula:
+        raise UsageError("--formula finds the formula that --value checks: give one of them")
     if args.value is not None:
         return _bound_formula(args, pair, objective)
+    if args.formula:
+        return _find_formula(args, pair, objective)
     live = interactive(args)
     optimum = pair.optimize(objective, args.sense, progress=progress(live, "solver steps"))
     end_progress(live)
@@ -92,6 +97,20 @@ def _bound_formula(args, pair, objective) -> int:
     if not found.is_bound or found.attained is False:
         return EXIT_MISMATCH
     return EXIT_OK if found.attained else EXIT_UNKNOWN
+
+
+def _find_formula(args, pair, objective) -> int:
+    """Find the extreme as a formula in the parameters and prove it for the whole region."""
+    if pair.region is None:
+        raise UsageError("--formula finds a formula in parameters: use symbolic agents")
+    live = interactive(args)
+    found = pair.find_formula(objective, args.sense, progress=progress(live, "exact optima"))
+    end_progress(live)
+    emit(form_of(args), {"objective": args.objective, "assumptions": pair.region.text,
+                         **found.to_json(args.decimals), **_tagged(pair)}, args.decimals,
+         lambda: formula_search_text(found, pair, args.objective, args.decimals),
+         latex=lambda: formula_search_latex(found, pair, args.objective))
+    return EXIT_OK if found.verdict == "holds" else EXIT_UNKNOWN
 
 
 def cmd_check_point(args) -> int:

@@ -408,3 +408,26 @@ def _evidence_latex(result) -> str:
             sides = " \\text{ vs } ".join(tex.strategy(s) for s in point.profile)
             return f"{key} ${sides}$, payoffs ${tex.strategy(point.payoffs)}$"
     return tex.text(d.get("reason", ""))
+
+
+def formula_search_text(found, pair, objective: str, decimals: int | None) -> str:
+    """`rov bound --formula`: the formula found, its verdict, and the samples it came from."""
+    head = f"{found.sense} of {objective} for {pair.region.text}: " + \
+        (found.formula if found.formula is not None else "no formula found")
+    samples = "; ".join(", ".join(f"{n} = {fmt(v, decimals)}" for n, v in values)
+                        + f": {'-' if x is None else fmt(x, decimals)}"
+                        for values, x in found.samples)
+    return (f"{head}\n  {found.verdict}: {found.note}\n"
+            f"  from {len(found.samples)} exact optima ({samples})")
+
+
+def formula_search_latex(found, pair, objective: str) -> str:
+    """`rov bound --formula --latex`: the formula found as a LaTeX display (when proven, or
+    as the unproven guess), the verdict as a LaTeX comment."""
+    if found.formula is None:
+        return f"% no formula found: {found.note}"
+    from ..decision.parametric import parse_value
+    region = tex.text(pair.region.text)
+    return (f"\\[ \\{found.sense} \\texttt{{{tex.text(objective)}}} = "
+            f"{formula_latex(parse_value(found.formula))} \\quad \\text{{for {region}}} "
+            f"\\]\n% {found.verdict}: {found.note}")

@@ -17,8 +17,8 @@ BOX_NOTE = ("box estimates: an estimate may be any point within delta/2 of the t
             "(an over-approximation of the post's grid estimates); an 'exists' answer is "
             "about this reading")
 
-__all__ = ["FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "PointCheck", "Explanation",
-           "RunExplanation", "Step", "BOX_NOTE", "readings_of", "ties_of"]
+__all__ = ["FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "FormulaSearch", "PointCheck",
+           "Explanation", "RunExplanation", "Step", "BOX_NOTE", "readings_of", "ties_of"]
 
 
 def readings_of(programs: tuple) -> tuple:
@@ -193,6 +193,35 @@ class FormulaOptimum:
                 "attained": self.attained,
                 "beyond": self.beyond.to_json(decimals) if self.beyond else None,
                 "point": self.point.to_json(decimals) if self.point else None}
+
+
+@dataclass(frozen=True)
+class FormulaSearch:
+    """A tight extreme found as a formula in the parameters
+    (:func:`verifier.decision.formula_search.find_formula`).
+
+    ``formula``: the reconstructed formula as text (``parse_value`` reads it: a rational
+    function, or ``root(a*x^2 + b*x + c, smaller|larger)``), or None; ``verdict``:
+    ``holds`` (proven the exact extreme for every parameter of the region, attained), or
+    ``unknown``; ``proof``: the :class:`FormulaOptimum` of the check, or None; ``samples``:
+    ((parameter values, exact optimum), ...) in the order computed; ``note``: why.
+    """
+
+    sense: str
+    formula: str | None
+    verdict: str
+    proof: FormulaOptimum | None
+    samples: tuple
+    note: str
+
+    def to_json(self, decimals: int | None = None) -> dict:
+        """The formula (text ``sympify`` or ``parse_value`` reads), the verdict, the proof
+        and the samples, numbers as exact text."""
+        return {"sense": self.sense, "formula": self.formula, "verdict": self.verdict,
+                "note": self.note, "proof": self.proof.to_json(decimals) if self.proof else None,
+                "samples": [{"parameters": {n: fmt(v, decimals) for n, v in values},
+                             "optimum": None if x is None else fmt(x, decimals)}
+                            for values, x in self.samples]}
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from . import best_response, enumeration, explain, optimisation, profile_check
+from . import (best_response, enumeration, explain, formula_search, optimisation,
+               profile_check)
 from .enumeration import METHODS
 from .families import GENERALIZE_GUESSES
 from .fixed_points import FixedPointProblem
-from .results import (BOX_NOTE, Explanation, FixedPoint, FormulaOptimum, Optimum, PointCheck,
-                      SolveResult, readings_of, ties_of)
+from .results import (BOX_NOTE, Explanation, FixedPoint, FormulaOptimum, FormulaSearch, Optimum,
+                      PointCheck, SolveResult, readings_of, ties_of)
 from .solve_certificate import solve_certificate
 from ..encoding.smt import SolverUnknown
 from ..errors import UnsoundnessError
@@ -116,6 +117,12 @@ class Pair(FixedPointProblem):
         """Check that ``value`` (a formula in the parameters) is the exact extreme for every
         parameter (:func:`verifier.decision.optimisation.certify_formula`)."""
         return optimisation.certify_formula(self, objective, sense, value, subject_to)
+
+    def find_formula(self, objective: Poly, sense: str, progress=None) -> FormulaSearch:
+        """The tight extreme over a parameter region as a formula in the parameters, found
+        from exact optima at sample points and proven for the whole region
+        (:func:`verifier.decision.formula_search.find_formula`)."""
+        return formula_search.find_formula(self, objective, sense, progress)
 
     # -- one profile ------------------------------------------------------------------
     def check_profile(self, profile: tuple) -> PointCheck:

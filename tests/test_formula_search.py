@@ -1,0 +1,66 @@
+"""`rov bound --formula`: the tight extreme found as a formula in the parameters from exact
+optima at sample points (reconstruction checked on exact values from the definitions),
+and proven for the whole region (the proof decides the verdict)."""
+
+import json
+from fractions import Fraction as F
+
+import sympy
+
+from verifier.apps.cli import main
+from verifier.decision.formula_search import reconstruct
+from verifier.decision.parametric import parse_value
+from verifier.model.numbers import compare
+
+D = sympy.Symbol("d")
+X = sympy.Symbol("x")
+
+
+def rov(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _samples(f, count=9):
+    return [(F(k, 1000), f(sympy.Rational(k, 1000))) for k in range(1, count + 1)]
+
+
+def test_a_rational_function_is_reconstructed_exactly():
+    def f(d):
+        return 3 * d * (10 + 3 * d) / (4 + 6 * d)
+    points = [(x, F(str(v))) for x, v in _samples(f)]
+    text = reconstruct(points, "d")
+    assert sympy.simplify(sympy.sympify(text) - f(D)) == 0
+    assert reconstruct([(x, F(1, 3)) for x, _ in points], "d") == "1/3"
+
+
+def test_roots_of_quadratics_are_reconstructed_with_the_right_root():
+    for k, which in ((0, "smaller"), (1, "larger")):
+        points = _samples(lambda d: sympy.CRootOf((1 + d) * X ** 2 - 3 * X + d, k))
+        value = parse_value(reconstruct(points, "d"))
+        assert value.larger == (which == "larger")
+        a, b, c = (p.evaluate({"d": F(1, 7)}) for p in value.polys)
+        exact = sympy.CRootOf((1 + sympy.Rational(1, 7)) * X ** 2 - 3 * X
+                              + sympy.Rational(1, 7), k)
+        root = (-b + (1 if value.larger else -1) * sympy.sqrt(b * b - 4 * a * c)) / (2 * a)
+        assert compare(root, exact) == 0
+
+
+def test_no_formula_when_nothing_of_low_degree_fits():
+    points = [(F(k, 10), F(k ** 7 + 1, k + 3)) for k in range(1, 10)]  # degree 7 over 1
+    assert reconstruct(points, "d") is None
+    mixed = _samples(lambda d: sympy.CRootOf(X ** 2 - 3 * X + d, 0 if d < 0.005 else 1))
+    assert reconstruct(mixed, "d") is None  # the smaller root at some samples only
+
+
+def test_nelp_against_defectbot_formula_is_found_and_proven(capsys):
+    code, out, _ = rov(capsys, "bound", "nelp(eps=e,delta=d)", "defectbot", "--game", "pd-a",
+                       "--objective", "p1(C)", "--sense", "max", "--assume",
+                       "0 < d <= e/100, e <= 1/10", "--formula", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "holds"
+    assert sympy.simplify(sympy.sympify(data["formula"]) - 3 * D * (10 + 3 * D) / (4 + 6 * D)) \
+        == 0
+    assert data["proof"]["bound"] is True and data["proof"]["attained"] is True
+    assert len(data["samples"]) >= 9
