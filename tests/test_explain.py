@@ -5,19 +5,23 @@ estimates and the weights of the Choose steps it lists, the oracle's tie probabi
 the explanation; the interpreter must then find the profile a fixed point
 (`verify_fixed_point`) and give each listed output. Each step's values are checked against
 their definitions: a delta-sure comparison is true exactly when its least (or greatest)
-value over the estimate boxes is on the right side of 0, a query at the profile answers as
-its value against its threshold says, an If's output is its branch's.
+value over the profiles within delta of the estimates is on the right side of 0, and no
+profile sampled there goes below (above) it; a query at the profile answers as its value
+against its threshold says; an If's and a Mix's outputs are their branches' mixed by
+their probabilities; every step comes after its parent.
 """
 
 import json
+import random
 from fractions import Fraction as F
 
 import pytest
 
 from verifier import Pair, builtin_game, parse_agent
+from verifier.model.agents import AllOf, AnyOf, Choose, If, Negation
 from verifier.model.numbers import compare
 from verifier.semantics.interpreter import (FixedPointWitness, Observation, Run, output,
-                                            verify_fixed_point)
+                                            seat_values, verify_fixed_point)
 
 from verifier.apps.cli import main
 
@@ -44,12 +48,42 @@ def _rebuilt(pair, why) -> FixedPointWitness:
     return FixedPointWitness(why.check.profile, tuple(runs), why.answers)
 
 
-def _steps_agree(why) -> None:
-    for seat_runs in why.runs:
+def _near(estimate, delta, rng) -> tuple:
+    """A random profile of one player within delta of its estimate (a distribution)."""
+    while True:
+        head = [e + F(rng.randint(-1000, 1000), 1000) * delta for e in estimate[:-1]]
+        point = head + [1 - sum(head)]
+        if all(0 <= x <= 1 and abs(x - e) <= delta for x, e in zip(point, estimate)):
+            return tuple(point)
+
+
+def _steps_agree(why, programs=None) -> None:
+    rng = random.Random(7)
+    for seat, seat_runs in enumerate(why.runs):
         for run in seat_runs:
             by_path = {s.path: s for s in run.steps}
             assert list(by_path[()].value) == list(run.output)
+            seen = set()
+            for s in run.steps:  # each step after its parent (node, condition, branches)
+                assert s.path == () or s.path[:-1] in seen, s.path
+                seen.add(s.path)
             for s in run.steps:
+                if s.kind == "Mix":
+                    p = s.details["probability"]
+                    first, second = by_path[s.path + (0,)].value, by_path[s.path + (1,)].value
+                    assert s.value == [p * a + (1 - p) * b for a, b in zip(first, second)]
+                if s.kind in ("Surely", "SurelyCone") and programs is not None:
+                    delta = programs[seat].delta
+                    for _ in range(10):  # sampled profiles within delta of the estimates
+                        own, opp = (_near(e, delta, rng) for e in run.estimate)
+                        at = seat_values(own, opp)
+                        item = _item(programs[seat], s.path)
+                        if s.kind == "Surely":
+                            v = item.poly.evaluate(at)
+                            assert s.details["least"] <= v <= s.details["greatest"]
+                        else:
+                            for pair, least in zip(item.gains, s.details["least_gains"]):
+                                assert all(g.evaluate(at) >= m for g, m in zip(pair, least))
                 if s.kind == "Surely":  # the label ends "{op} 0"
                     op = s.label.rsplit(" ", 2)[-2]
                     sign = compare(s.details["least" if ">" in op else "greatest"], 0)
@@ -65,6 +99,28 @@ def _steps_agree(why) -> None:
                     if p in (0, 1):
                         branch = by_path[s.path + ((0,) if p == 1 else (1,))]
                         assert branch.value == s.value
+                    else:
+                        then, orelse = by_path[s.path + (0,)].value, by_path[s.path + (1,)].value
+                        assert s.value == [p * a + (1 - p) * b for a, b in zip(then, orelse)]
+
+
+def _item(program, path):
+    """The node or condition of ``program`` at ``path`` (child indices; "c": a condition)."""
+    item = program.body
+    for step in path:
+        if step == "c":
+            item = item.cond
+        elif isinstance(item, (AllOf, AnyOf)):
+            item = item.conds[step]
+        elif isinstance(item, Negation):
+            item = item.cond
+        elif isinstance(item, Choose):
+            item = item.options[step]
+        elif isinstance(item, If):
+            item = (item.then, item.orelse)[step]
+        else:
+            item = (item.first, item.second)[step]
+    return item
 
 
 def test_lp_against_defectbot_counterexample_is_explained_exactly():
@@ -79,7 +135,7 @@ def test_lp_against_defectbot_counterexample_is_explained_exactly():
             assert output(pair.programs[seat], own, opp, rebuilt.observation, why.answers,
                           seat) == tuple(run.output)
     assert any(s.kind == "Surely" for s in why.runs[0][0].steps)
-    _steps_agree(why)
+    _steps_agree(why, pair.programs)
 
 
 def test_queries_at_ties_show_the_oracle_answer():
@@ -98,6 +154,37 @@ def test_queries_at_ties_show_the_oracle_answer():
     assert ties and why.answers
     verify_fixed_point(mp.programs, _rebuilt(mp, why))
     _steps_agree(why)
+
+
+def test_an_oracle_tie_strictly_between_makes_both_branches_run():
+    liar = parse_agent("liar")
+    pair = Pair(builtin_game("pd-a"), (liar, liar))
+    why = pair.explain(((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2))))
+    ifs = [s for seat in why.runs for run in seat for s in run.steps if s.kind == "If"]
+    assert ifs and all(s.details["condition"] == F(1, 2) for s in ifs)
+    assert set(why.answers.values()) == {F(1, 2)}
+    verify_fixed_point(pair.programs, _rebuilt(pair, why))
+    _steps_agree(why, pair.programs)
+
+
+def test_cone_and_region_tests_show_their_values():
+    cone = Pair(builtin_game("pd-a"), (parse_agent("lp(eps=1/10,delta=1/1000,directions=cone)"),
+                                       parse_agent("defectbot")))
+    why = cone.explain(((F(2043, 2048), F(5, 2048)), (F(0), F(1))))
+    steps = [s for s in why.runs[0][0].steps if s.kind == "SurelyCone"]
+    assert steps and all(len(s.details["least_gains"]) == 2 for s in steps)
+    verify_fixed_point(cone.programs, _rebuilt(cone, why))
+    _steps_agree(why, cone.programs)
+    region = Pair(builtin_game("pd-a"), (parse_agent(
+        "region(eps=1/10,delta=1/1000,region_test=exact,polygon=(1,-1),(6,-1),(6,7),(1,2))"),
+        parse_agent("defectbot")))
+    why = region.explain(((F(7, 1024), F(1017, 1024)), (F(0), F(1))))
+    for run in why.runs[0]:
+        for s in run.steps:
+            if s.kind == "SurelyOutside":
+                low, high = s.details["own_box"]
+                assert low <= run.estimate[0][0] <= high and high - low <= 2 * F(1, 1000)
+    verify_fixed_point(region.programs, _rebuilt(region, why))
 
 
 def test_a_profile_that_is_no_fixed_point_has_no_runs():
@@ -142,10 +229,17 @@ def test_cli_explains_a_catalogue_counterexample(capsys):
     assert code == 0 and json.loads(out)["readings"][0]["directions"] == "cone"
 
 
+def test_a_counterexample_at_parameter_values_is_explained_there(capsys):
+    code, out, _ = rov(capsys, "explain", "--claim", "P-nicer-eps0", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["is_fixed_point"] and data["profile"][0] == ["0", "1"]
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--claim", "no-such-claim"], "no claim with id no-such-claim in proofs"),
     (["--claim", "C1"], "C1: verdict holds, no counterexample to explain"),
     (["defectbot", "--claim", "L3-pd-a"], "give either --claim ID or A B --game G --profile P"),
+    (["--claim", "L3-pd-a", "--no-tie-randomization"], "the tie model and the profile"),
     (["defectbot", "defectbot", "--game", "pd-a"], "explain needs two agents, --game and"),
 ])
 def test_cli_explain_usage_errors(capsys, argv, message):

@@ -128,9 +128,11 @@ def cmd_explain(args) -> int:
     `rov check-point`)."""
     given = [args.agent1, args.agent2, args.game, args.profile]
     if args.claim is not None:
-        if any(x is not None for x in given):
-            raise UsageError("--claim takes the agents, the game and the profile from the "
-                             "claim: give either --claim ID or A B --game G --profile P")
+        if any(x is not None for x in given + [args.assume]) or args.rationalize or \
+                args.no_tie_randomization:
+            raise UsageError("--claim takes the agents, the game, the region, the tie model "
+                             "and the profile from the claim: give either --claim ID or "
+                             "A B --game G --profile P")
         pair, profile = _counterexample(args)
     elif any(x is None for x in given):
         raise UsageError("explain needs two agents, --game and --profile (or --claim ID)")
@@ -154,7 +156,14 @@ def _counterexample(args) -> tuple:
     result = found[0].run(args.timeout, reading=reading)
     if "counterexample" not in result.detail:
         raise UsageError(f"{args.claim}: verdict {result.verdict}, no counterexample to explain")
-    return found[0].pair(args.timeout, reading), result.detail["counterexample"].profile
+    point = result.detail["counterexample"]
+    pair = found[0].pair(args.timeout, reading)
+    if point.params:  # a counterexample at parameter values: the agents instantiated there
+        from ..decision.solver import Pair
+        values = dict(point.params)
+        pair = Pair(pair.game, tuple(parse_agent(spec, values) for spec in pair.specs),
+                    args.timeout, pair.tie_randomization)
+    return pair, point.profile
 
 
 def cmd_game(args) -> int:

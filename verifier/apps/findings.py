@@ -25,10 +25,11 @@ eps = 1/10 and delta = 1/1000 unless a claim names other values (ids ending in
 `-p2` use eps = 1/20, delta = 1/10000). "fails" means the sentence, read
 literally, is false: the evidence column gives the exact counterexample, and a
 corrected or tight claim follows. `rov explain --claim ID --reading KEYS` (the
-row's id and reading) decides the claim again and explains its counterexample
-step by step: each agent's runs, the oracle's answers, the estimates and every
-condition's exact values (the counterexample found may be another one of the
-same claim). The formal claim is generated from the
+row's id and reading; no `--reading` where the row holds for all readings)
+decides the claim again and explains the counterexample it finds step by step,
+at its parameter values for a claim over a region: each agent's runs, the
+oracle's answers, the estimates and every condition's exact values (it may be
+another counterexample of the same claim). The formal claim is generated from the
 formula that was decided (D1, D2: the post's D(p1,p2)(o1,o2) for player 1's and
 player 2's payoff at equal rates). Irrational values are printed as
 `CRootOf(p, k)`, the (k+1)-th smallest real root of p; decimals follow in

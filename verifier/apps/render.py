@@ -272,11 +272,22 @@ def _step_text(step, names, decimals) -> str:
         at = (f"at its tie: answers 1 with probability {d['tie_probability']}"
               if "tie_probability" in d else f"probability {fmt(step.value, decimals)}")
         return f"{step.label} value {d['value']} against {d['threshold']}: {at}"
+    truth = "" if isinstance(step.value, list) else \
+        ("true" if compare(step.value, 1) == 0 else "false")
     if step.kind == "Surely":
-        return (f"{step.label}: {'true' if compare(step.value, 1) == 0 else 'false'} (over the "
-                f"estimate "
-                f"boxes: least {d['least']}, greatest {d['greatest']})")
-    if step.kind in ("SurelyCone", "SurelyOutside", "AllOf", "AnyOf", "Negation", "Constant"):
+        return (f"{step.label}: {truth} (over the profiles within delta of the estimates: "
+                f"least {d['least']}, greatest {d['greatest']})")
+    if step.kind == "SurelyCone":
+        gains = ", ".join("(" + ", ".join(fmt(g, decimals) for g in pair) + ")"
+                          for pair in step.details["least_gains"])
+        return (f"{step.label}: {truth} (least gains over the profiles within delta of the "
+                f"estimates, own move and opponent's move: {gains})")
+    if step.kind == "SurelyOutside":
+        own, opp = (", ".join(fmt(x, decimals) for x in step.details[k])
+                    for k in ("own_box", "opp_box"))
+        return (f"{step.label}: {truth} (within delta of the estimates: own first action "
+                f"in [{own}], opponent's in [{opp}])")
+    if step.kind in ("AllOf", "AnyOf", "Negation", "Constant"):
         return f"{step.label}: probability {fmt(step.value, decimals)}"
     out = _dist(step.value, names, decimals)
     if step.kind == "If":

@@ -6,10 +6,11 @@ and each seat's runs, already re-checked by the interpreter) is replayed run by 
 exact interpreter with a log (:func:`verifier.semantics.interpreter.output`), and every
 node and condition the run evaluated is listed with its exact value: a query's polynomial
 at the profile against its threshold, and the oracle's answer; a delta-sure comparison's
-least and greatest value over the run's estimate boxes; each choice's weights and each
-node's output. The numbers are the interpreter's (written from the definitions), not the
-solver's. For a profile that is not a fixed point the explanation is the check's: which
-agent cannot produce its strategy there.
+least and greatest value over the profiles within delta of the run's estimates (for the
+cone reading, each gain's least value there; for a region test, the box's ranges); each
+choice's weights and each node's output. The numbers are the interpreter's (written from
+the definitions), not the solver's. For a profile that is not a fixed point the
+explanation is the check's: which agent cannot produce its strategy there.
 """
 
 from __future__ import annotations
@@ -69,12 +70,25 @@ def _step(context, path, item, value, log) -> Step:
             details["tie_probability"] = answers[query_key(item, seat)]
         label = f"oracle: is {_text(item.poly, names)} > {item.threshold}?"
     elif isinstance(item, Surely):
-        values = [item.poly.evaluate(seat_values(a, b))
-                  for a in box_vertices(observation.estimate[0], program.delta)
-                  for b in box_vertices(observation.estimate[1], program.delta)]
+        values = _over_box(item.poly, observation, program.delta)
         details["least"] = min(values, key=cmp_to_key(compare))
         details["greatest"] = max(values, key=cmp_to_key(compare))
         label = f"delta-surely {_text(item.poly, names)} {item.op} 0"
+    elif isinstance(item, SurelyCone):
+        details["least_gains"] = tuple(
+            tuple(min(_over_box(g, observation, program.delta), key=cmp_to_key(compare))
+                  for g in pair) for pair in item.gains)
+        label = (f"delta-surely some rates (r_own, r_opp) >= 0 make all {len(item.gains)} "
+                 f"gains r_own * (gain when it moves) + r_opp * (gain when the opponent "
+                 f"moves) positive (cone directions)")
+    elif isinstance(item, SurelyOutside):
+        for key, estimate in (("own_box", observation.estimate[0]),
+                              ("opp_box", observation.estimate[1])):
+            firsts = sorted((v[0] for v in box_vertices(estimate, program.delta)),
+                            key=cmp_to_key(compare))
+            details[key] = (firsts[0], firsts[-1])
+        label = (f"delta-surely outside the region (no profile within delta of the "
+                 f"estimates has all {len(item.polys)} region polynomials >= 0)")
     elif isinstance(item, If):
         details["condition"] = log[path + ("c",)][1]
         label = "if"
@@ -91,12 +105,17 @@ def _step(context, path, item, value, log) -> Step:
     return Step(path, type(item).__name__, label, value, details)
 
 
+def _over_box(poly, observation, delta) -> list:
+    """The values of ``poly`` at the vertex pairs of the profiles within ``delta`` of the
+    run's estimates (its extremes there: it is affine in each strategy)."""
+    return [poly.evaluate(seat_values(a, b))
+            for a in box_vertices(observation.estimate[0], delta)
+            for b in box_vertices(observation.estimate[1], delta)]
+
+
 _LABELS = {
     Play: lambda item: "play",
     PlayEstimate: lambda item: "play the estimate of its own strategy",
-    SurelyCone: lambda item: (f"delta-surely some rates make all {len(item.gains)} gains "
-                              f"positive (cone directions)"),
-    SurelyOutside: lambda item: "delta-surely outside the region",
     AllOf: lambda item: f"all of {len(item.conds)}",
     AnyOf: lambda item: f"any of {len(item.conds)}",
     Negation: lambda item: "not",

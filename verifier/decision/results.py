@@ -268,7 +268,9 @@ class Step:
     words, its ``value`` (a node's output distribution, a condition's probability of
     holding) and exact ``details``: a query's ``value`` and ``threshold`` (and
     ``tie_probability`` at a tie), a delta-sure comparison's ``least`` and ``greatest``
-    value over the estimate boxes, an If's ``condition`` probability, a Mix's
+    value over the profiles within delta of the estimates, a cone test's ``least_gains``
+    (each gain pair's least values there), a region test's ``own_box`` and ``opp_box``
+    (the ranges of each first action there), an If's ``condition`` probability, a Mix's
     ``probability``, a Choose's ``weights``."""
 
     path: tuple
