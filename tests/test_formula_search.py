@@ -64,3 +64,18 @@ def test_nelp_against_defectbot_formula_is_found_and_proven(capsys):
         == 0
     assert data["proof"]["bound"] is True and data["proof"]["attained"] is True
     assert len(data["samples"]) >= 9
+
+
+def test_the_catalogues_red_formula_is_reconstructed_from_13_exact_roots():
+    red = ("root(16*(7 + 6*d)*(4 + 3*d)*x^2 + 4*(324*d^4 + 1620*d^3 + 2565*d^2 + 1125*d "
+           "- 224)*x + 1458*d^6 + 10935*d^5 + 29889*d^4 + 33615*d^3 + 9126*d^2 - 5220*d + 448, "
+           "smaller)")  # proofs/parametric.py, found by hand before --formula existed
+    given = parse_value(red)
+
+    def root(d):
+        a, b, c = (sympy.Rational(str(p.evaluate({"d": F(d)}))) for p in given.polys)
+        return sympy.CRootOf(a * X ** 2 + b * X + c, 0)
+    points = [(F(k, 10000), root(F(k, 10000))) for k in range(1, 14)]
+    found = parse_value(reconstruct(points, "d"))
+    assert found.larger is False
+    assert found.polys == given.polys  # the same coefficients, as polynomials in d

@@ -28,7 +28,7 @@ from ..model.library import parse_agent
 from ..model.numbers import Number, compare, simplify_number, to_sympy
 from ..model.params import ParameterError
 
-SAMPLES = 9  # exact optima along the parameter the optimum depends on (2 check the fit)
+SAMPLES = 13  # exact optima along the parameter the optimum depends on (2 or more check the fit)
 # the factors a parameter is scaled by along its line, coarse first (kept where in the region)
 STEPS = (Fraction(1),) + tuple(1 + sign * Fraction(k, scale) for scale in (10, 100, 1000)
                                for k in range(1, 10) for sign in (-1, 1))
@@ -141,7 +141,8 @@ def reconstruct(points: list, name: str) -> str | None:
     scale = sympy.lcm(sympy.denom(b), sympy.denom(c))
     if compare(scale.subs(t, points[0][0]), 0) < 0:
         scale = -scale
-    a, b, c = (sympy.expand(e * scale) for e in (1, b, c))
+    a, b, c = (str(sympy.expand(sympy.cancel(e * scale))).replace("**", "^")
+               for e in (1, b, c))
     which = "larger" if monic[0][3] else "smaller"
     return f"root(({a})*x^2 + ({b})*x + ({c}), {which})"
 
@@ -160,7 +161,6 @@ def _rational_fit(data: list, t) -> object | None:
             except (ZeroDivisionError, ValueError):
                 continue
             den = sympy.denom(sympy.together(f))
-            if all(den.subs(t, x) != 0 and sympy.simplify(f.subs(t, x) - y) == 0
-                   for x, y in pts):
-                return f
+            if all(den.subs(t, x) != 0 and f.subs(t, x) == y for x, y in pts):
+                return f  # rationals: exact equality
     return None
