@@ -151,7 +151,8 @@ def test_prove_writes_the_verdicts_as_a_latex_table(capsys, tmp_path):
     rows = [line for line in out.splitlines() if line.startswith(r"\texttt{")]
     assert len(rows) == 2 and all(line.endswith(r"\\ \hline") for line in rows)
     p_n1 = next(line for line in rows if "P-N1-pd-a" in line)
-    formula = p_n1.split(r"$\max = ")[1].split("$")[0]
+    formula = p_n1.split("max = $")[1].split("$")[0]
+    assert "(attained for every parameter)" in p_n1
     d = D
     assert sympy.simplify(read(formula) - 3 * d * (10 + 3 * d) / (4 + 6 * d)) == 0
     document = tex.read_text()

@@ -402,23 +402,11 @@ def claims_latex(results, standalone: bool = False) -> str:
 
 def _evidence_latex(result) -> str:
     """The evidence of a claim result (its counterexample, witness or optimum) in LaTeX."""
-    d = result.detail
-    if "formula_optimum" in d and d["formula_optimum"].is_bound:
-        o = d["formula_optimum"]
-        kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
-        return f"$\\{kind} = {formula_latex(o.value)}$"
-    if "optimum" in d:
-        o = d["optimum"]
-        if o.value is None:
-            return f"$\\{o.sense} \\in [{tex.number(o.proven)}, {tex.number(o.found)}]$"
-        kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
-        return f"$\\{kind} = {tex.number(o.value)}$"
-    for key in ("counterexample", "witness"):
-        if key in d:
-            point = d[key]
-            sides = " \\text{ vs } ".join(tex.strategy(s) for s in point.profile)
-            return f"{key} ${sides}$, payoffs ${tex.strategy(point.payoffs)}$"
-    return tex.text(d.get("reason", ""))
+    def point(p):
+        sides = " \\text{ vs } ".join(tex.strategy(s) for s in p.profile)
+        return f"${sides}$, payoffs ${tex.strategy(p.payoffs)}$"
+    return result.evidence(lambda x: f"${tex.number(x)}$",
+                           lambda o: f"${formula_latex(o.value)}$", point, tex.text)
 
 
 def formula_search_text(found, pair, objective: str, decimals: int | None) -> str:

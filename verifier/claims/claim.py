@@ -194,24 +194,29 @@ class ClaimResult:
 
     def summary(self, decimals: int | None = None) -> str:
         """One line of evidence: the counterexample, witness or optimum."""
+        return self.evidence(lambda x: fmt(x, decimals), lambda o: o.formula,
+                             lambda point: _profile_text(point, decimals), str)
+
+    def evidence(self, number, formula, point, text) -> str:
+        """One line of evidence, its numbers, formula (of a FormulaOptimum), fixed point
+        and free text written by the given functions (plain text, LaTeX)."""
         d = self.detail
         if "formula_optimum" in d and d["formula_optimum"].is_bound:
             o = d["formula_optimum"]
             kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
             state = {True: "attained for every parameter", False: "never attained",
                      None: "attainment not proven"}[o.attained]
-            return f"{kind} = {o.formula} ({state})"
+            return f"{kind} = {formula(o)} ({state})"
         if "optimum" in d:
             o = d["optimum"]
             if o.value is None:
-                return f"{o.sense} in [{fmt(o.proven, decimals)}, {fmt(o.found, decimals)}]"
+                return f"{o.sense} in [{number(o.proven)}, {number(o.found)}]"
             kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
-            return f"{kind} = {fmt(o.value, decimals)}"
-        if "counterexample" in d:
-            return "counterexample " + _profile_text(d["counterexample"], decimals)
-        if "witness" in d:
-            return "witness " + _profile_text(d["witness"], decimals)
-        return d.get("reason", "")
+            return f"{kind} = {number(o.value)}"
+        for key in ("counterexample", "witness"):
+            if key in d:
+                return f"{key} {point(d[key])}"
+        return text(d.get("reason", ""))
 
     def to_json(self, decimals: int | None = None) -> dict:
         out = {"id": self.id, "statement": self.statement, "formal": self.formal,
