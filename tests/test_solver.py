@@ -102,6 +102,31 @@ def test_check_point_explains_failures(pd_a):
     assert pair.check_profile((C, C)).fixed_point is not None
 
 
+def test_best_response_profiles_are_checked_as_the_solver_checks_them(monkeypatch):
+    """The Nash path of check_profile (best replies from the payoffs) gives the verdict,
+    failing seats and producible ranges of the general path (a solver on the compiled
+    system), on profiles that are equilibria and profiles that are not."""
+    import verifier.decision.profile_check as profile_check
+    from verifier.model.games import Game
+    three = Game("g3", (("a", "b", "c"), ("x", "y", "z")),
+                 ((( F(3), F(0), F(1)), (F(1), F(2), F(0)), (F(0), F(1), F(2))),
+                  ((F(1), F(2), F(0)), (F(0), F(1), F(3)), (F(2), F(0), F(1)))))
+    games = {"matching-pennies": builtin_game("matching-pennies"), "g3": three}
+    profiles = {"matching-pennies": [(HALF, HALF), (C, HALF), ((F(1, 3), F(2, 3)), HALF)],
+                "g3": [((F(1), F(0), F(0)), (F(1), F(0), F(0))),
+                       ((F(1, 2), F(1, 2), F(0)), (F(0), F(1), F(0)))]}
+    for name, game in games.items():
+        pair = Pair(game, agents("best-response", "best-response"))
+        for profile in profiles[name]:
+            nash = pair.check_profile(profile)
+            with monkeypatch.context() as m:
+                m.setattr(profile_check, "is_best_response_pair", lambda problem: False)
+                general = Pair(game, agents("best-response", "best-response")).check_profile(
+                    profile)
+            assert (nash.fixed_point is None) == (general.fixed_point is None), profile
+            assert nash.failing == general.failing and nash.producible == general.producible
+
+
 def test_a_query_asked_twice_is_one_query_the_coin_flip(pd_a):
     """The coin-flip agent (C iff yes on heads, C iff no on tails, one query) against a
     1/2-cooperator: exactly one fixed point, complete; the claim that every fixed point has

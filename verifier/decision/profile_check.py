@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .best_response import is_best_response_pair, nash_point
 from .extremum import minimize
 from .results import PointCheck
 from ..encoding import smt
@@ -32,6 +33,8 @@ def check_profile(problem, profile: tuple) -> PointCheck:
         if len(s) != game.num_actions(i) or any(p < 0 for p in s) or sum(s) != 1:
             raise ValueError(f"strategy {i + 1} {tuple(map(str, s))} is not a distribution "
                              f"over {game.num_actions(i)} actions")
+    if is_best_response_pair(problem):  # the Nash path: no system is compiled
+        return _best_responses(problem, profile)
     point = problem.find(problem.at_profile(profile))
     if point is not None:
         return PointCheck(profile, point, (), (None, None))
@@ -73,3 +76,28 @@ def output_ranges(problem, seat: int, runs: System, closed: System, fixed: list)
     except SolverUnknown:
         return None
     return ranges
+
+
+def _best_responses(problem, profile: tuple) -> PointCheck:
+    """:func:`check_profile` for two best-response agents (ties randomising): a fixed point
+    iff each strategy is supported on best replies to the other (a Nash equilibrium; its
+    witness from :func:`verifier.decision.best_response.nash_point`, re-checked by the
+    interpreter). Each agent can produce exactly the distributions over its best replies:
+    P(action) ranges over [0, 1] for one of several best replies, is 1 for the only one
+    and 0 for any other action."""
+    game, failing, producible = problem.game, [], []
+    for seat in (0, 1):
+        own, opp = profile[seat], profile[1 - seat]
+        values = [game.expected_payoff(seat, *((pure, opp) if seat == 0 else (opp, pure)))
+                  for pure in (tuple(Fraction(int(k == a)) for k in range(len(own)))
+                               for a in range(len(own)))]
+        best = max(values)
+        replies = [v == best for v in values]
+        if any(p and not r for p, r in zip(own, replies)):
+            failing.append(seat)
+        only = sum(replies) == 1
+        producible.append([(Fraction(int(r and only)), Fraction(int(r)), True, True)
+                           for r in replies])
+    if not failing:
+        return PointCheck(profile, nash_point(problem, profile), (), (None, None))
+    return PointCheck(profile, None, tuple(failing), tuple(producible))
