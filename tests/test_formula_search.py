@@ -33,6 +33,11 @@ def test_a_rational_function_is_reconstructed_exactly():
     text = reconstruct(points, "d")
     assert sympy.simplify(sympy.sympify(text) - f(D)) == 0
     assert reconstruct([(x, F(1, 3)) for x, _ in points], "d") == "1/3"
+    # powers and a negative leading term, read back by the parser --value uses
+    points = [(x, -x * x + 3 * x + 1) for x, _ in points]
+    value = parse_value(reconstruct(points, "d"))
+    assert all(value.num.evaluate({"d": x}) == y * value.den.evaluate({"d": x})
+               for x, y in points)
 
 
 def test_roots_of_quadratics_are_reconstructed_with_the_right_root():

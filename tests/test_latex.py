@@ -87,11 +87,33 @@ def test_solve_latex_over_a_region_gives_payoffs_in_the_parameters(capsys):
     assert "for every parameter in the region" in item
 
 
-@pytest.mark.parametrize("command", ["bound", "solve"])
-def test_latex_and_json_together_is_a_usage_error(capsys, command):
-    code, _, err = rov(capsys, command, "nicerbot(eps=1/10)", "defectbot", "--game", "pd-a",
-                       "--latex", "--json")
-    assert code == 2 and "--latex is one output form" in err
+@pytest.mark.parametrize("command, extra", [("bound", "--json"), ("solve", "--json"),
+                                            ("solve", "--decimals=3")])
+def test_latex_with_json_or_decimals_is_refused_before_any_work(capsys, command, extra):
+    with pytest.raises(SystemExit) as stop:
+        rov(capsys, command, "nicerbot(eps=1/10)", "defectbot", "--game", "pd-a", "--latex",
+            extra)
+    assert stop.value.code == 2
+    assert "--latex prints exact LaTeX: drop --json and --decimals" in capsys.readouterr().err
+
+
+def test_expressions_of_higher_degree_roots_are_named_by_their_own_polynomial():
+    two = sympy.CRootOf(X ** 5 - 64 * X + 32, 1)  # sympy writes it 2*CRootOf(x^5 - 4x + 1, 1)
+    assert latex.number(two) == r"\text{the 2nd smallest real root of } x^{5} - 64 x + 32"
+
+
+def test_parameters_named_like_sympy_constants_stay_symbols(capsys):
+    code, out, _ = rov(capsys, "solve", "nicerbot(eps=E)", "defectbot", "--game", "pd-a",
+                       "--assume", "0 < E <= 1", "--all", "--latex")
+    item = next(line for line in out.splitlines() if line.strip().startswith(r"\item"))
+    assert code == 0 and r"\left(1 - E, 4 E + 1\right)" in item
+
+
+def test_a_formula_that_is_not_a_bound_is_not_shown_as_an_equation(capsys):
+    code, out, _ = rov(capsys, "bound", "nelp(eps=e,delta=d)", "defectbot", "--game", "pd-a",
+                       "--objective", "p1(C)", "--sense", "max", "--assume",
+                       "0 < d <= e/100, e <= 1/10", "--value", "2*d", "--latex")
+    assert code == 1 and out.startswith(r"\[ \text{not a bound: } \max")
 
 
 def test_results_render_in_jupyter_as_exact_latex():

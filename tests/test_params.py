@@ -29,6 +29,9 @@ PD = builtin_game("pd-a")
 @pytest.mark.parametrize("text, value", [
     ("1/3", F(1, 3)), ("0.25", F(1, 4)), ("-(2 - 5)", F(3)), ("2^3/4", F(2)),
     ("e/100", named("e") * F(1, 100)), ("(e + 1)^2", named("e") ** 2 + 2 * named("e") + 1),
+    # a power binds tighter than a minus sign, as in mathematics
+    ("-2^2", F(-4)), ("-e^2 + e", named("e") - named("e") ** 2), ("(-e)^2", named("e") ** 2),
+    ("2*-e^2", -2 * named("e") ** 2), ("--e^2", named("e") ** 2),
 ])
 def test_expressions_are_exact(text, value):
     assert parse_expression(text) == value

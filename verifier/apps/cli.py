@@ -318,6 +318,9 @@ def main(argv: list | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "decimals", None) is not None and not 0 <= args.decimals <= 1000:
         parser.error("--decimals must be between 0 and 1000")
+    if getattr(args, "latex", False) and (getattr(args, "json", False) or
+                                          getattr(args, "decimals", None) is not None):
+        parser.error("--latex prints exact LaTeX: drop --json and --decimals")
     if getattr(args, "timeout", None) is not None and args.timeout <= 0:
         parser.error("--timeout must be positive")
     if getattr(args, "rlimit", None) is not None:

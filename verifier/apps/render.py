@@ -311,7 +311,9 @@ def solve_latex(result, pair) -> str:
     for point in result.fixed_points:
         if point.terms:  # a fixed point written in the parameters: payoffs in them too
             import sympy
-            x, y = ([sympy.sympify(t) for t in side] for side in point.terms)
+            names = {n: sympy.Symbol(n) for n in pair.symbols}  # not sympy's E, I, N, ...
+            x, y = ([sympy.sympify(t.replace("^", "**"), locals=names) for t in side]
+                    for side in point.terms)
             pays = [sympy.factor(sum(sympy.Rational(str(u[a][b])) * x[a] * y[b]
                                      for a in range(len(x)) for b in range(len(y))))
                      for u in pair.game.payoffs]
@@ -338,12 +340,15 @@ def bound_latex(optimum, pair, objective: str, sense: str) -> str:
         return (f"\\[ \\{sense} {name} \\in \\left[{tex.number(optimum.proven)}, "
                 f"{tex.number(optimum.found)}\\right] \\]\n% note: {optimum.note}")
     kind = sense if optimum.attained else {"min": "inf", "max": "sup"}[sense]
-    lines = [f"\\[ \\{kind} {name} = {tex.number(optimum.value)} \\]"]
+    over = "" if pair.region is None else \
+        f" \\quad \\text{{over all parameters in {tex.text(pair.region.text)}}}"
+    lines = [f"\\[ \\{kind} {name} = {tex.number(optimum.value)}{over} \\]"]
     if optimum.point is not None:
         sides = [tex.strategy(s, pair.game.actions[i])
                  for i, s in enumerate(optimum.point.profile)]
+        at = "".join(f", {n} = {tex.number(v)}" for n, v in optimum.point.params)
         lines.append(("% attained at" if optimum.attained else "% approached by, e.g.")
-                     + f"\n\\[ {sides[0]} \\text{{ vs }} {sides[1]} \\]")
+                     + f"\n\\[ {sides[0]} \\text{{ vs }} {sides[1]}{at} \\]")
     lines.append(f"% note: {optimum.note}")
     return "\n".join(lines)
 
@@ -370,8 +375,10 @@ def formula_bound_latex(found, pair, objective: str, sense: str) -> str:
     """`rov bound --value --latex`: the checked formula as a LaTeX display; the verdict
     as a LaTeX comment."""
     region = tex.text(pair.region.text)
-    head = f"\\[ \\{sense} \\texttt{{{tex.text(objective)}}} = {formula_latex(found.value)}" \
-           f" \\quad \\text{{for {region}}} \\]"
+    state = "" if found.is_bound and found.attained else \
+        ("\\text{not a bound: } " if not found.is_bound else "\\text{not proven: } ")
+    head = f"\\[ {state}\\{sense} \\texttt{{{tex.text(objective)}}} = " \
+           f"{formula_latex(found.value)} \\quad \\text{{for {region}}} \\]"
     return head + "\n% " + formula_bound_text(found, pair, objective, sense, None).replace(
         "\n", "\n% ")
 
@@ -427,6 +434,7 @@ def formula_search_latex(found, pair, objective: str) -> str:
         return f"% no formula found: {found.note}"
     from ..decision.parametric import parse_value
     region = tex.text(pair.region.text)
-    return (f"\\[ \\{found.sense} \\texttt{{{tex.text(objective)}}} = "
+    state = "" if found.verdict == "holds" else "\\text{not proven: } "
+    return (f"\\[ {state}\\{found.sense} \\texttt{{{tex.text(objective)}}} = "
             f"{formula_latex(parse_value(found.formula))} \\quad \\text{{for {region}}} "
             f"\\]\n% {found.verdict}: {found.note}")

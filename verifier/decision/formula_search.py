@@ -61,6 +61,9 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
         return FormulaSearch(sense, formula, verdict, proof,
                              tuple((tuple(sorted(v.items())), x) for v, x in samples), note)
 
+    if "x" in problem.symbols:
+        return result(None, "unknown", None, "a parameter is named x, the name root(...) "
+                                             "formulas give the root: rename it")
     base = problem.region_point
     if base is None:
         return result(None, "unknown", None, "no rational point of the region was found")
@@ -73,14 +76,18 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
             return result(None, "unknown", None, f"the optimum depends on {', '.join(moving)}: "
                                                  f"formulas in several parameters are not "
                                                  f"reconstructed")
-        name = moving[0] if moving else problem.symbols[0]
-        points = [(v[name], optimum_at(v)) for v in lines[name][:SAMPLES]]
+        free = [n for n in problem.symbols if len(lines[n]) >= 3]  # not pinned by the region
+        name = moving[0] if moving else (free[0] if free else None)
+        points = [] if name is None else \
+            [(v[name], optimum_at(v)) for v in lines[name][:SAMPLES]]
     except (SolverUnknown, NothingToOptimise, _NoSample) as err:
         return result(None, "unknown", None, f"no exact optimum at a sample: {err}")
-    formula = reconstruct(points, name)
+    constant = simplify_number(optimum_at(base))
+    formula = reconstruct(points, name) if name is not None else \
+        (str(constant) if isinstance(constant, Fraction) else None)
     if formula is None:
-        return result(None, "unknown", None, f"no formula in {name} of low degree fits the "
-                                             f"{len(points)} exact optima")
+        return result(None, "unknown", None, f"no formula in {name or 'the parameters'} of "
+                                             f"low degree fits the {len(samples)} exact optima")
     try:
         proof = problem.certify_formula(objective, sense, parse_value(formula))
     except ParameterError as err:  # e.g. its leading coefficient not positive throughout
@@ -122,7 +129,7 @@ def reconstruct(points: list, name: str) -> str | None:
     values = [simplify_number(v) for _, v in points]
     if all(isinstance(v, Fraction) for v in values):
         fit = _rational_fit([(x, v) for (x, _), v in zip(points, values)], t)
-        return None if fit is None else str(sympy.factor(fit))
+        return None if fit is None else _text(sympy.factor(fit))
     monic = []
     for (x, _), v in zip(points, values):
         poly = sympy.Poly(sympy.minimal_polynomial(to_sympy(v), sympy.Symbol("_z")))
@@ -137,14 +144,18 @@ def reconstruct(points: list, name: str) -> str | None:
     fits = [_rational_fit([(m[0], m[k]) for m in monic], t) for k in (1, 2)]
     if None in fits:
         return None
-    b, c = (sympy.cancel(f) for f in fits)
+    b, c = (sympy.cancel(sympy.together(f)) for f in fits)
     scale = sympy.lcm(sympy.denom(b), sympy.denom(c))
     if compare(scale.subs(t, points[0][0]), 0) < 0:
         scale = -scale
-    a, b, c = (str(sympy.expand(sympy.cancel(e * scale))).replace("**", "^")
-               for e in (1, b, c))
+    a, b, c = (_text(sympy.expand(sympy.cancel(e * scale))) for e in (1, b, c))
     which = "larger" if monic[0][3] else "smaller"
     return f"root(({a})*x^2 + ({b})*x + ({c}), {which})"
+
+
+def _text(expr) -> str:
+    """A sympy expression as text for ``parse_value`` (powers written ^)."""
+    return str(expr).replace("**", "^")
 
 
 def _rational_fit(data: list, t) -> object | None:

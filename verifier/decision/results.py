@@ -335,7 +335,13 @@ def _number_text(x, decimals: int | None):
 
 
 def _latex(point: FixedPoint) -> str:
-    """A fixed point's strategies and payoffs in LaTeX (no action names)."""
+    """A fixed point's strategies and payoffs in LaTeX (no action names), and the
+    parameter values it was found at (or, proven for the region, its terms in them)."""
+    if point.whole_region and point.terms:
+        return r"\text{" + tex.text(" vs ".join("(" + ", ".join(s) + ")" for s in point.terms)
+                                    + " for every parameter in the region") + "}"
     sides = [tex.strategy(s) for s in point.profile]
     pay = tex.strategy(point.payoffs)
-    return f"{sides[0]} \\text{{ vs }} {sides[1]},\\ u = {pay}"
+    at = ", ".join(f"{n} = {tex.number(v)}" for n, v in point.params)
+    return f"{sides[0]} \\text{{ vs }} {sides[1]},\\ u = {pay}" + \
+        (f"\\ \\text{{at}}\\ {at}" if at else "")

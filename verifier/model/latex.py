@@ -30,13 +30,14 @@ def number(x: Number) -> str:
             sympy.Poly(sympy.minimal_polynomial(expr, t), t)
         if poly.degree() == 2:
             return sympy.latex(radicals(expr, poly))
-        if isinstance(expr, sympy.CRootOf):
-            nth = expr.index + 1
-            suffix = {1: "st", 2: "nd", 3: "rd"}.get(
-                nth % 10 if nth % 100 not in (11, 12, 13) else 0, "th")
-            which = "" if nth == 1 else f"{nth}{suffix} "
-            return (rf"\text{{the {which}smallest real root of }} "
-                    rf"{sympy.latex(poly.as_expr())}")
+        # the index among the real roots of its minimal polynomial (of degree 3 or more)
+        nth = 1 + sum(compare(r, expr) < 0 for r in poly.real_roots())
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(
+            nth % 10 if nth % 100 not in (11, 12, 13) else 0, "th")
+        which = "" if nth == 1 else f"{nth}{suffix} "
+        name = sympy.Symbol("x")
+        return (rf"\text{{the {which}smallest real root of }} "
+                rf"{sympy.latex(poly.as_expr().subs(poly.gen, name))}")
     return sympy.latex(expr)
 
 

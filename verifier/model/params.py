@@ -69,8 +69,9 @@ def _tokens(text: str) -> list:
 
 
 class _Parser:
-    """Recursive descent over: sum := term (('+'|'-') term)*; term := power (('*'|'/') power)*;
-    power := unary ('^' integer)?; unary := '-' unary | atom; atom := number | symbol | '(' sum ')'.
+    """Recursive descent over: sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary)*;
+    unary := '-' unary | power; power := atom ('^' integer)?; atom := number | symbol |
+    '(' sum ')'. A power binds tighter than a minus sign: -e^2 is -(e^2).
 
     Values are fractions of polynomials (numerator, denominator)."""
 
@@ -114,10 +115,10 @@ class _Parser:
         return n, d
 
     def term(self) -> tuple:
-        n, d = self.power()
+        n, d = self.unary()
         while self.peek() in (("op", "*"), ("op", "/")):
             op = self.take()[1]
-            n2, d2 = self.power()
+            n2, d2 = self.unary()
             if op == "*":
                 n, d = self._product(n, n2), self._product(d, d2)
             elif n2 == Poly():
@@ -127,7 +128,7 @@ class _Parser:
         return n, d
 
     def power(self) -> tuple:
-        n, d = self.unary()
+        n, d = self.atom()
         if self.peek() == ("op", "^"):
             self.take()
             kind, value = self.take()
@@ -153,6 +154,9 @@ class _Parser:
             self.take()
             n, d = self.unary()
             return -n, d
+        return self.power()
+
+    def atom(self) -> tuple:
         kind, value = self.take()
         one = Poly.const(1)
         if kind == "num":
