@@ -84,3 +84,17 @@ def test_the_catalogues_red_formula_is_reconstructed_from_13_exact_roots():
     found = parse_value(reconstruct(points, "d"))
     assert found.larger is False
     assert found.polys == given.polys  # the same coefficients, as polynomials in d
+
+
+def test_pd_b_nelp_minimum_is_reached_by_a_fixed_point_written_in_d(capsys):
+    """The point the solver finds at the minimum lies inside a face of the solutions; from
+    a vertex of them (families.vertex_terms) it is written in d and proven for the region:
+    p1(C) = (4 - 27 d)/6, p2(C) = (2 - 27 d)/6, u1 = 1 - 9 d/2 (found by --formula)."""
+    code, out, _ = rov(capsys, "bound", "nelp(eps=e,delta=d)", "nelp(eps=e,delta=d)", "--game",
+                       "pd-b", "--objective", "u1", "--sense", "min", "--assume",
+                       "0 < d <= e/100, e <= 1/10", "--value", "-(9*d - 2)/2", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["bound"] is True and data["attained"] is True
+    terms = [[sympy.sympify(t) for t in side] for side in data["point"]["profile_terms"]]
+    assert sympy.simplify(terms[0][0] - (4 - 27 * D) / 6) == 0
+    assert sympy.simplify(terms[1][0] - (2 - 27 * D) / 6) == 0

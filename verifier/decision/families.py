@@ -5,7 +5,9 @@ every parameter of the region.
 The terms are guessed from the atoms tight at the model
 (:func:`verifier.decision.parametric.witness_terms`) and proven by unsatisfiability queries
 (:func:`verifier.decision.parametric.family_problems`); a guess that is not proven within
-:data:`GENERALIZE_GUESSES` is given up, and the point stays one found at its values.
+:data:`GENERALIZE_GUESSES` is given up. Then the same is tried from the vertices of the
+solutions at the model's parameter values (:func:`vertex_terms`); failing those, the point
+stays one found at its values.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from itertools import islice
 
 import sympy
 
+from .extremum import NothingToOptimise, minimize
 from .parametric import FamilyShapeError, family_problems, ratio_text, witness_terms
 from ..encoding import smt
 from ..encoding.compiler import System
@@ -57,6 +60,35 @@ def whole_region_terms(problem, model, general: list, guide: list,
     for terms in islice(guesses, GENERALIZE_GUESSES):
         if terms is not None and proves_terms(problem, terms, booleans, general, aux):
             return terms, booleans
+    return None
+
+
+def vertex_terms(problem, model, extra: list, general: list, guide: list,
+                 aux: tuple | None) -> tuple | None:
+    """:func:`whole_region_terms` from other models at the parameter values of ``model``:
+    each free strategy variable's least and greatest value there (exact optima,
+    :func:`verifier.decision.extremum.minimize`, over ``problem``'s constraints, the Z3
+    ``extra`` and ``general``). A point inside a face of the solutions leaves the
+    strategies undetermined by its tight atoms; at a vertex they are functions of the
+    parameters (neLP against neLP on pd-b: the point reaching min u1 = 1 - 9d/2 is written
+    in d only from a vertex). Search only: the family's proof decides. None when no vertex
+    gives a proven family."""
+    exact = smt.Model(model)
+    pins = [smt.term(named(n)) == smt.z3_number(exact.real(named(n))) for n in problem.symbols]
+    fixed = extra + smt.formulas(general) + pins
+    for x in (x for seat in (0, 1) for x in problem.system.free[seat]):
+        for sign in (1, -1):
+            try:
+                vertex = minimize(problem.queries, problem.constraints + fixed,
+                                  problem.closed_constraints + fixed,
+                                  smt.variables(problem.system), sign * smt.term(x),
+                                  Fraction(-2))
+            except (SolverUnknown, NothingToOptimise):
+                continue
+            if vertex.attained and vertex.model is not None:
+                found = whole_region_terms(problem, vertex.model, general, guide, aux)
+                if found is not None:
+                    return found
     return None
 
 

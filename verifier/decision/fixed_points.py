@@ -242,7 +242,8 @@ class FixedPointProblem:
         point = self.point_from(model)
         if self.symbols and general is not None:
             aux, guide = hint if hint is not None else (None, general)
-            found = families.whole_region_terms(self, model, general, guide, aux)
+            found = families.whole_region_terms(self, model, general, guide, aux) or \
+                families.vertex_terms(self, model, list(extra or []), general, guide, aux)
             if found is not None:
                 terms, booleans = found
                 point = replace(point, whole_region=True,
