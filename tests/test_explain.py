@@ -229,6 +229,12 @@ def test_cli_explains_a_catalogue_counterexample(capsys):
     assert code == 0 and json.loads(out)["readings"][0]["directions"] == "cone"
 
 
+def test_a_claims_witness_is_explained(capsys):
+    code, out, _ = rov(capsys, "explain", "--claim", "C1")  # the liar's only fixed point
+    assert code == 0 and out.startswith("fixed point: (C=1/2, D=1/2) vs (C=1/2, D=1/2)")
+    assert "q = 1/2" in out and "probability 1/2): both" in out
+
+
 def test_a_counterexample_at_parameter_values_is_explained_there(capsys):
     code, out, _ = rov(capsys, "explain", "--claim", "P-nicer-eps0", "--json")
     data = json.loads(out)
@@ -237,7 +243,7 @@ def test_a_counterexample_at_parameter_values_is_explained_there(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--claim", "no-such-claim"], "no claim with id no-such-claim in proofs"),
-    (["--claim", "C1"], "C1: verdict holds, no counterexample to explain"),
+    (["--claim", "C1-one-q"], "C1-one-q: verdict holds, no counterexample or witness"),
     (["defectbot", "--claim", "L3-pd-a"], "give either --claim ID or A B --game G --profile P"),
     (["--claim", "L3-pd-a", "--no-tie-randomization"], "the tie model and the profile"),
     (["defectbot", "defectbot", "--game", "pd-a"], "explain needs two agents, --game and"),

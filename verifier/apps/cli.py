@@ -289,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help='the fixed point, e.g. "9815/16384,6569/16384;0,1"')
     p.add_argument("--claim", metavar="ID",
                    help="instead of A B --game G --profile P: decide this catalogue claim "
-                        "(under --reading) and explain its counterexample")
+                        "(under --reading) and explain its counterexample (or witness)")
     p.add_argument("--claims", nargs="+", default=["proofs"], metavar="PATH",
                    help="the claim files or folders --claim is looked up in (default proofs)")
     p.set_defaults(func=cmd_explain)

@@ -124,7 +124,7 @@ def cmd_check_point(args) -> int:
 
 def cmd_explain(args) -> int:
     """`rov explain`: each agent's runs at a fixed point (given, or a catalogue claim's
-    counterexample), step by step; or why the profile is no fixed point (exit status as
+    counterexample or witness), step by step; or why the profile is no fixed point (exit status as
     `rov check-point`)."""
     given = [args.agent1, args.agent2, args.game, args.profile]
     if args.claim is not None:
@@ -133,7 +133,7 @@ def cmd_explain(args) -> int:
             raise UsageError("--claim takes the agents, the game, the region, the tie model "
                              "and the profile from the claim: give either --claim ID or "
                              "A B --game G --profile P")
-        pair, profile = _counterexample(args)
+        pair, profile = _claim_point(args)
     elif any(x is None for x in given):
         raise UsageError("explain needs two agents, --game and --profile (or --claim ID)")
     else:
@@ -145,18 +145,21 @@ def cmd_explain(args) -> int:
     return EXIT_OK if why.runs else EXIT_MISMATCH
 
 
-def _counterexample(args) -> tuple:
+def _claim_point(args) -> tuple:
     """The pair of the claim ``--claim`` (from the claim files ``--claims``) under
-    ``--reading``, and the counterexample found by deciding it now."""
+    ``--reading``, and the fixed point its verdict rests on, found by deciding it now: its
+    counterexample, or its witness (a claim that some fixed point exists)."""
     from ..claims import load_claims
     found = [c for c in load_claims(args.claims) if c.id == args.claim]
     if not found:
         raise UsageError(f"no claim with id {args.claim} in {', '.join(args.claims)}")
     reading = DEFAULT.with_keys(args.reading or {})
     result = found[0].run(args.timeout, reading=reading)
-    if "counterexample" not in result.detail:
-        raise UsageError(f"{args.claim}: verdict {result.verdict}, no counterexample to explain")
-    point = result.detail["counterexample"]
+    key = next((k for k in ("counterexample", "witness") if k in result.detail), None)
+    if key is None:
+        raise UsageError(f"{args.claim}: verdict {result.verdict}, no counterexample or "
+                         f"witness to explain")
+    point = result.detail[key]
     pair = found[0].pair(args.timeout, reading)
     if point.params:  # a counterexample at parameter values: the agents instantiated there
         from ..decision.solver import Pair
