@@ -136,8 +136,8 @@ def reconstruct(points: list, name: str) -> str | None:
         if poly.degree() != 2:
             return None
         _, b, c = poly.monic().all_coeffs()
-        roots = sorted(sympy.Poly(poly.monic()).real_roots(), key=lambda r: r.evalf(50))
-        larger = len(roots) == 2 and compare(roots[1], to_sympy(v)) == 0
+        # the larger root when the other real root lies below it (exact comparisons)
+        larger = any(compare(r, v) < 0 for r in poly.real_roots())
         monic.append((x, b, c, larger))
     if len({m[3] for m in monic}) != 1:
         return None  # the smaller root at some samples, the larger at others

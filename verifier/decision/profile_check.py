@@ -9,6 +9,7 @@ the outputs each agent can produce (:func:`output_ranges`).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cmp_to_key
 
 from .best_response import is_best_response_pair, nash_point
 from .extremum import minimize
@@ -16,6 +17,7 @@ from .results import PointCheck
 from ..encoding import smt
 from ..encoding.compiler import System
 from ..encoding.smt import SolverUnknown
+from ..model.numbers import compare
 from ..model.params import ParameterError
 
 
@@ -91,9 +93,9 @@ def _best_responses(problem, profile: tuple) -> PointCheck:
         values = [game.expected_payoff(seat, *((pure, opp) if seat == 0 else (opp, pure)))
                   for pure in (tuple(Fraction(int(k == a)) for k in range(len(own)))
                                for a in range(len(own)))]
-        best = max(values)
-        replies = [v == best for v in values]
-        if any(p and not r for p, r in zip(own, replies)):
+        best = max(values, key=cmp_to_key(compare))  # exact, also for algebraic profiles
+        replies = [compare(v, best) == 0 for v in values]
+        if any(compare(p, 0) != 0 and not r for p, r in zip(own, replies)):
             failing.append(seat)
         only = sum(replies) == 1
         producible.append([(Fraction(int(r and only)), Fraction(int(r)), True, True)
