@@ -135,6 +135,19 @@ CASES = [
                              "{dir}/p.txt"], 2, ".png, .svg or .pdf"),
     ("heatmap-no-suffix", {}, ["tournament", "defectbot", "--game", "pd-a", "--heatmap",
                                "{dir}/heat"], 2, "--heatmap: the picture is a .png"),
+    ("symbolic-game-without-region", {}, ["solve", "cooperatebot", "defectbot", "--game",
+                                          "pd(T,R,P,S)"], 2, "state a region for them"),
+    ("pd-wrong-arity", {}, ["solve", "cooperatebot", "defectbot", "--game", "pd(T,R)"], 2,
+     "pd takes four payoffs"),
+    ("payoff-bad-symbol", {"g.json": payoff("x_1")}, SOLVE, 2, "not a parameter name"),
+    ("symbolic-game-tournament", {}, ["tournament", "--game", "pd(T,R,P,S)"], 2,
+     "needs concrete payoffs"),
+    ("security-value-case-split", {"g.json": game(payoffs=[[["a", "1"], ["2", "1"]],
+                                                           [["1", "1"], ["1", "1"]]])},
+     ["solve", "nelp(eps=1/10,delta=1/100)", "defectbot", "--game", "{file}", "--assume",
+      "0 <= a <= 3"], 2, "the cases are"),
+    ("saddle-not-a-saddle", {"g.json": game(saddle=[["C", "C"], ["C", "C"]])}, SOLVE, 2,
+     "is not a saddle point"),
 ]
 
 

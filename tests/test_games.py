@@ -53,7 +53,9 @@ def test_game_files_round_trip(tmp_path, pd_a):
     ('{"actions": [["A"]], "payoffs": []}', "two non-empty lists"),
     ('{"actions": [["A", "B"], ["C"]], "payoffs": [[[1, 2]]]}', "table"),
     ('{"actions": [["A"], ["B"]], "payoffs": [[[0.1, 2]]]}', "not exactly 1/10"),
-    ('{"actions": [["A"], ["B"]], "payoffs": [[["x", 2]]]}', "not a number"),
+    ('{"actions": [["A"], ["B"]], "payoffs": [[["#", 2]]]}', "not a number"),
+    # letters are symbols (docs/parameters.md, "Symbolic payoffs"), but only letters
+    ('{"actions": [["A"], ["B"]], "payoffs": [[["x1", 2]]]}', "not a parameter name"),
 ])
 def test_bad_game_files_give_one_line_errors(tmp_path, content, message):
     path = tmp_path / "bad.json"

@@ -116,7 +116,7 @@ def test_a_formula_that_is_not_a_bound_is_not_shown_as_an_equation(capsys):
     assert code == 1 and out.startswith(r"\[ \text{not a bound: } \max")
 
 
-def test_results_render_in_jupyter_as_exact_latex():
+def test_results_render_in_jupyter_as_exact_latex_and_html():
     from verifier import Pair, builtin_game, parse_agent
     pair = Pair(builtin_game("pd-a"), (parse_agent("nicerbot(eps=1/10)"),
                                        parse_agent("lp(eps=1/10,delta=1/1000)")))
@@ -130,6 +130,13 @@ def test_results_render_in_jupyter_as_exact_latex():
         point._repr_latex_()
     assert point.fixed_points[0]._repr_latex_().endswith(
         r"u = \left(\frac{9}{10}, \frac{7}{5}\right)$")
+    # the HTML form has the same content, as exact text
+    assert low._repr_html_() == f"<p><code>min = {low.value}</code></p>"
+    assert point._repr_html_() == (
+        "<p>nicerbot(eps=1/10) vs defectbot on pd-a: 1 fixed point(s), complete</p>"
+        "<ol><li><code>(1/10, 9/10) vs (0, 1), u = (9/10, 7/5)</code></li></ol>")
+    assert point.fixed_points[0]._repr_html_() == \
+        "<p><code>(1/10, 9/10) vs (0, 1), u = (9/10, 7/5)</code></p>"
 
 
 def test_special_characters_are_escaped_in_text():

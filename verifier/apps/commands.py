@@ -164,7 +164,7 @@ def _claim_point(args) -> tuple:
     if point.params:  # a counterexample at parameter values: the agents instantiated there
         from ..decision.solver import Pair
         values = dict(point.params)
-        pair = Pair(pair.game, tuple(parse_agent(spec, values) for spec in pair.specs),
+        pair = Pair(pair.game.at(values), tuple(parse_agent(spec, values) for spec in pair.specs),
                     args.timeout, pair.tie_randomization)
     return pair, point.profile
 
@@ -173,6 +173,7 @@ def cmd_game(args) -> int:
     """`rov game`: show a game, or write it as a Gambit .nfg file."""
     game = load_game(args.game, rationalize=args.rationalize)
     if args.nfg:
+        _concrete(game, "rov game --nfg")
         from ..model.gambit import nfg_text
         write_atomically(args.nfg, nfg_text(game))
     emit(form_of(args), game.to_json(), None, lambda: game_text(game))
@@ -310,6 +311,7 @@ def cmd_tournament(args) -> int:
     from .tournament import default_roster, run_tournament
     _check_picture("--heatmap", args.heatmap)
     game = load_game(args.game, args.rationalize)
+    _concrete(game, "rov tournament")
     roster = agent_specs(args, args.agents or default_roster(game))
     result = run_tournament(game, roster, args.timeout, args.jobs, args.scheduler,
                             show=None if not (args.json or args.csv) else False)
@@ -318,6 +320,13 @@ def cmd_tournament(args) -> int:
     emit(form_of(args), result, args.decimals,
          lambda: tournament_text(game, result, args.decimals))
     return EXIT_OK
+
+
+def _concrete(game, what: str) -> None:
+    """Refuse a game with symbolic payoffs where a command needs numbers."""
+    if game.symbols:
+        raise UsageError(f"{what} needs concrete payoffs; {game.name} has symbols "
+                         f"{', '.join(game.symbols)} (give numbers, e.g. pd(5,3,1,0))")
 
 
 def _check_picture(option: str, path: str | None) -> None:
@@ -330,6 +339,7 @@ def cmd_plot(args) -> int:
     """`rov plot`: the payoff plane with the fixed points of one or more pairs."""
     from .plotting import describe, plot, split_pair
     game = load_game(args.game, args.rationalize)
+    _concrete(game, "rov plot")
     pairs = []
     if args.agents:
         if len(args.agents) != 2:
@@ -350,6 +360,7 @@ def cmd_sweep(args) -> int:
     from .sweep import parse_grid, run_sweep
     _check_picture("--plot", args.plot)
     game = load_game(args.game, args.rationalize)
+    _concrete(game, "rov sweep")
     grids = [parse_grid(g) for g in args.grid]
     objective = None if args.objective is None else parse_objective(args.objective, game)
     result = run_sweep(game, tuple(agent_specs(args, (args.agent1, args.agent2))), grids,

@@ -242,6 +242,8 @@ def explain_text(why, pair, decimals: int | None) -> str:
     if not why.runs:
         return check_point_text(why.check, pair, decimals) + "\n(no fixed point: no runs)"
     lines = [check_point_text(why.check, pair, decimals)]
+    if " at " in pair.game.name:  # a game with symbolic payoffs, at a point
+        lines.append(f"game: {pair.game.name}")
     ties = [f"'{poly!r} > {fmt(t, decimals)}'{f' (machine {m})' if m else ''}: "
             f"q = {fmt(q, decimals)}" for (poly, t, m), q in why.answers.items()]
     lines.append("oracle's tie probabilities: " + ("; ".join(ties) if ties else "none needed"))
@@ -314,7 +316,8 @@ def solve_latex(result, pair) -> str:
             names = {n: sympy.Symbol(n) for n in pair.symbols}  # not sympy's E, I, N, ...
             x, y = ([sympy.sympify(t.replace("^", "**"), locals=names) for t in side]
                     for side in point.terms)
-            pays = [sympy.factor(sum(sympy.Rational(str(u[a][b])) * x[a] * y[b]
+            pays = [sympy.factor(sum(sympy.sympify(str(u[a][b]).replace("^", "**"),
+                                                   locals=names) * x[a] * y[b]
                                      for a in range(len(x)) for b in range(len(y))))
                      for u in pair.game.payoffs]
             sides = [r"\left(" + ", ".join(sympy.latex(t) for t in side) + r"\right)"
@@ -411,7 +414,8 @@ def _evidence_latex(result) -> str:
     """The evidence of a claim result (its counterexample, witness or optimum) in LaTeX."""
     def point(p):
         sides = " \\text{ vs } ".join(tex.strategy(s) for s in p.profile)
-        return f"${sides}$, payoffs ${tex.strategy(p.payoffs)}$"
+        at = ", ".join(f"{tex.text(n)} = {tex.number(v)}" for n, v in p.params)
+        return f"${sides}$, payoffs ${tex.strategy(p.payoffs)}$" + (f" at ${at}$" if at else "")
     return result.evidence(lambda x: f"${tex.number(x)}$",
                            lambda o: f"${formula_latex(o.value)}$", point, tex.text)
 

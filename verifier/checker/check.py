@@ -10,12 +10,13 @@ finds evidence or imports a solver (docs/certificates.md, "What the checker trus
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..errors import EvidenceRejected, InputError
 from ..model.agents import AgentError
-from ..model.games import BUILTIN_GAMES, builtin_game, game_from_json
+from ..model.games import (BUILTIN_GAMES, PD_SPEC, GameError, builtin_game, game_from_json,
+                           pd_game)
 from ..model.library import parse_agent
 from ..model.numbers import compare
 from ..model.params import ParameterError, parse_region
@@ -123,6 +124,10 @@ def _check(cert: dict, redecide: Callable | None, known: dict) -> list:
             canonical(builtin_game(game.name).to_json()) != canonical(game.to_json()):
         raise CertificateError(f"the game is named {game.name!r} but is not the built-in "
                                f"{game.name} (its payoffs or actions differ)")
+    if PD_SPEC.match(game.name) and canonical(replace(game, saddle=None).to_json()) != \
+            canonical(_named_pd(game.name).to_json()):
+        raise CertificateError(f"the game is named {game.name!r} but is not that prisoner's "
+                               f"dilemma (its payoffs or actions differ)")
     agents = problem["agents"]
     if not (isinstance(agents, list) and len(agents) == 2):
         raise CertificateError("problem.agents: two agents")
@@ -137,12 +142,13 @@ def _check(cert: dict, redecide: Callable | None, known: dict) -> list:
         notes.append(note)
         needs += requirements
         programs.append(prog)
-    symbols = set().union(*(p.symbols for p in programs))
+    symbols = set().union(*(p.symbols for p in programs)) | set(game.symbols)
     if region is None and symbols:
-        raise CertificateError(f"the agents use parameters {', '.join(sorted(symbols))} but "
+        raise CertificateError(f"the problem uses parameters {', '.join(sorted(symbols))} but "
                                f"the problem states no assumptions")
     if region is not None and not set(region.symbols) <= symbols:
-        raise CertificateError("the assumptions name parameters no agent uses")
+        raise CertificateError("the assumptions name parameters neither the agents nor the "
+                               "game use")
     specs = [a["spec"] for a in agents]
 
     def programs_at(params):
@@ -157,9 +163,10 @@ def _check(cert: dict, redecide: Callable | None, known: dict) -> list:
         if not region.contains(params):
             raise CertificateError(f"the parameter values {params} lie outside the region")
         try:
-            return tuple(parse_agent(spec, params).program(game, seat)
+            concrete = game.at(params)
+            return tuple(parse_agent(spec, params).program(concrete, seat)
                          for seat, spec in enumerate(specs))
-        except AgentError as err:
+        except (AgentError, GameError) as err:
             raise CertificateError(f"cannot instantiate the agents: {err}") from None
     tie = problem["tie_randomization"]
     if not isinstance(tie, bool):
@@ -201,6 +208,14 @@ def _setting(game, specs, programs, tie: bool) -> str:
                 for seat, prog in enumerate(programs) if prog.reading]
     return ", ".join([f"{game.name} (payoffs sha256 {payoffs})", " vs ".join(specs), ties]
                      + (readings or ["no agent has reading keys"]))
+
+
+def _named_pd(name: str):
+    """The prisoner's dilemma a game's name ``pd(T,R,P,S)`` says it is."""
+    try:
+        return pd_game(name)
+    except GameError as err:
+        raise CertificateError(f"problem.game: {err}") from None
 
 
 def _library_match(spec, prog, game, seat) -> str:

@@ -45,7 +45,7 @@ class FamilyShapeError(EvidenceRejected):
 
 def _check_family(system, terms: dict, aux) -> None:
     """A family gives every system variable a term in the parameters (and w) only."""
-    symbols = set().union(*(p.symbols for p in system.programs))
+    symbols = system.symbols
     if set(terms) != set(system.reals):
         raise FamilyShapeError("a family gives a term for every system variable, and only "
                                "those")

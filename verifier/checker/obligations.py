@@ -82,7 +82,7 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
     """
     base = list(system.constraints) + list(region)
     seat = system.seat_formula
-    symbols = set().union(*(p.symbols for p in system.programs))
+    symbols = system.symbols
     _names_known(system, question, symbols)
     if region:
         # a point of the region: verdicts resting on "no solution" are not vacuous
@@ -170,7 +170,7 @@ def _obligations(system, question, verdict, result, region, base, seat, fixed, u
     if kind == "extreme" and region:
         raise CertificateError("over a region an extreme is a formula (extreme_formula)")
     if region:  # claims name only the agents' parameters, never system variables
-        symbols = set().union(*(p.symbols for p in system.programs))
+        symbols = system.symbols
         for poly in _question_polys(question):
             stray = {v for v in poly.variables() if isinstance(v, str)} - symbols
             if stray:

@@ -24,6 +24,10 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
     game, agents = claim.resolve(reading)
+    pair = None
+    if result.assumptions is not None:  # the game with its saddle points bound by the region
+        pair = claim.pair(reading=reading)
+        game = pair.game
     programs = tuple(a.program(game, i) for i, a in enumerate(agents))
     d, evidence = result.detail, {}
     v = Vars(game)
@@ -46,7 +50,7 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
     meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
             "formal": result.formal, "expected": result.expected}
     if result.assumptions is not None:
-        evidence["region_point"] = claim.pair(reading=reading).region_point
+        evidence["region_point"] = pair.region_point
     return certificate(game, programs, result.agents, claim.tie_randomization, q,
                        result.verdict, evidence, meta, result.seconds,
                        assumptions=result.assumptions, **options)

@@ -234,4 +234,6 @@ class ClaimResult:
 def _profile_text(point, decimals) -> str:
     profile = " vs ".join("(" + ", ".join(fmt(p, decimals) for p in s) + ")"
                           for s in point.profile)
-    return f"{profile}, payoffs ({', '.join(fmt(u, decimals) for u in point.payoffs)})"
+    at = "".join(f", {n} = {fmt(v, decimals)}" for n, v in point.params)
+    return f"{profile}, payoffs ({', '.join(fmt(u, decimals) for u in point.payoffs)})" + \
+        (f" at{at[1:]}" if at else "")

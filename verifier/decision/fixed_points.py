@@ -16,6 +16,7 @@ from functools import cached_property
 import z3
 
 from . import families
+from .security import bind_security
 from .results import BOX_NOTE, FixedPoint, readings_of, ties_of
 from ..encoding import smt
 from ..encoding.compiler import System
@@ -48,15 +49,19 @@ class FixedPointProblem:
                  rlimit: int | None = None, solver: str | None = None):
         if len(agents) != 2:
             raise ValueError("a pair needs exactly two agents")
-        self.game = game
-        self.programs: tuple = tuple(a.program(game, i) if isinstance(a, Agent) else a
+        self.queries = Z3Queries(timeout, rlimit, solver)
+        if game.symbols and region is None:
+            raise ParameterError(f"the payoffs of {game.name} are symbols "
+                                 f"({', '.join(game.symbols)}): state a region for them (--assume)")
+        self.game = bind_security(game, region, self.queries)
+        self.programs: tuple = tuple(a.program(self.game, i) if isinstance(a, Agent) else a
                                      for i, a in enumerate(agents))
         # seats whose program is the library's best reply by construction
         self.best_replies = tuple(isinstance(a, Agent) and a.build is best_reply_body
                                   for a in agents)
-        self.queries = Z3Queries(timeout, rlimit, solver)
         self.tie_randomization = tie_randomization
-        self.symbols = tuple(sorted(set().union(*(p.symbols for p in self.programs))))
+        self.symbols = tuple(sorted(set().union(*(p.symbols for p in self.programs))
+                                    | set(self.game.symbols)))
         self.requested_region = region
         # built together on first use (:meth:`_build_closed`); set here so that these
         # attributes keep their place, and their Z3 terms their order of release
@@ -143,7 +148,8 @@ class FixedPointProblem:
         """The concrete programs at exact parameter values (library specs only)."""
         if not self.symbols:
             return self.programs
-        return tuple(parse_agent(p.name, values).program(self.game, i) if p.symbols else p
+        game = self.game.at(values)
+        return tuple(parse_agent(p.name, values).program(game, i) if p.symbols else p
                      for i, p in enumerate(self.programs))
 
     @property
@@ -265,7 +271,8 @@ class FixedPointProblem:
                                     f"point ({err}); region_test=exact decides only what the "
                                     f"relaxation excludes") from None
             raise UnsoundnessError(f"Z3 returned a point the exact interpreter rejects: {err}")
-        payoffs = tuple(self.game.expected_payoff(i, *witness.profile) for i in (0, 1))
+        game = self.game.at(dict(params)) if self.game.symbols else self.game
+        payoffs = tuple(game.expected_payoff(i, *witness.profile) for i in (0, 1))
         return FixedPoint(witness.profile, payoffs, witness, params)
 
     def counterexample(self, phi: Formula) -> FixedPoint | None:

@@ -47,9 +47,11 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
                 return v
         agents = tuple(parse_agent(p.name, values) for p in problem.programs)
         queries = problem.queries
-        at = FixedPointProblem(problem.game, agents, queries.timeout, problem.tie_randomization,
+        at = FixedPointProblem(problem.game.at(values), agents, queries.timeout,
+                               problem.tie_randomization,
                                None, queries.rlimit, "portfolio" if queries.yices else "z3")
-        found = optimize(at, objective, sense)
+        # the objective at the sample too: it may name parameters (u1 of pd(T,R,P,S), d)
+        found = optimize(at, objective.substitute(values), sense)
         samples.append((dict(values), found.value if found.attained else None))
         if progress:
             progress(len(samples))

@@ -5,6 +5,7 @@ each writes itself as JSON (exact numbers as text, ``decimals`` for decimal text
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 from .nash import NashEquilibria
@@ -62,6 +63,10 @@ class FixedPoint:
         """Jupyter: the profile and payoffs in LaTeX, exact."""
         return f"${_latex(self)}$"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
+        return f"<p><code>{_html(self)}</code></p>"
+
     def describe(self, game: Game, decimals: int | None = None) -> str:
         """One line: each player's strategy by action name, the payoffs, and where."""
         sides = ["(" + ", ".join(f"{a}={fmt(p, decimals)}" for a, p in zip(game.actions[i], s))
@@ -108,6 +113,14 @@ class SolveResult:
                         f"{len(self.fixed_points)} fixed point(s), {state}")
         return f"$\\begin{{array}}{{l}} \\text{{{head}}} \\\\ {rows} \\end{{array}}$"
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
+        state = "complete" if self.complete else "not complete"
+        head = html.escape(f"{' vs '.join(self.agents)} on {self.game}: "
+                           f"{len(self.fixed_points)} fixed point(s), {state}")
+        rows = "".join(f"<li><code>{_html(p)}</code></li>" for p in self.fixed_points)
+        return f"<p>{head}</p><ol>{rows}</ol>"
+
     def to_json(self, decimals: int | None = None) -> dict:
         """The result as JSON, components and bounds included when present."""
         out = {"game": self.game, "agents": list(self.agents), "assumptions": self.assumptions,
@@ -149,6 +162,15 @@ class Optimum:
                     f"{tex.number(self.found)}\\right]$")
         kind = self.sense if self.attained else {"min": "inf", "max": "sup"}[self.sense]
         return f"$\\{kind} = {tex.number(self.value)}$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
+        if self.value is None:
+            text = f"{self.sense} in [{fmt(self.proven)}, {fmt(self.found)}]"
+        else:
+            kind = self.sense if self.attained else {"min": "inf", "max": "sup"}[self.sense]
+            text = f"{kind} = {fmt(self.value)}"
+        return f"<p><code>{html.escape(text)}</code></p>"
 
     def to_json(self, decimals: int | None = None) -> dict:
         """The optimum as JSON (value, bracket and point)."""
@@ -345,3 +367,14 @@ def _latex(point: FixedPoint) -> str:
     at = ", ".join(f"{n} = {tex.number(v)}" for n, v in point.params)
     return f"{sides[0]} \\text{{ vs }} {sides[1]},\\ u = {pay}" + \
         (f"\\ \\text{{at}}\\ {at}" if at else "")
+
+
+def _html(point: FixedPoint) -> str:
+    """:func:`_latex`'s content as escaped exact text."""
+    if point.whole_region and point.terms:
+        return html.escape(" vs ".join("(" + ", ".join(s) + ")" for s in point.terms)
+                           + " for every parameter in the region")
+    sides = " vs ".join("(" + ", ".join(fmt(x) for x in s) + ")" for s in point.profile)
+    at = ", ".join(f"{n} = {fmt(v)}" for n, v in point.params)
+    return html.escape(f"{sides}, u = ({', '.join(fmt(u) for u in point.payoffs)})"
+                       + (f" at {at}" if at else ""))

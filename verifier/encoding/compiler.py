@@ -78,6 +78,11 @@ class System:
     solution is a fixed point only once the interpreter confirms it.
     """
 
+    @property
+    def symbols(self) -> set:
+        """The parameter symbols of the programs and of the game's payoffs."""
+        return set().union(*(p.symbols for p in self.programs)) | set(self.game.symbols)
+
     def __init__(self, game, programs: tuple, tie_randomization: bool = True,
                  closed: bool = False, hull: tuple = (True, True)):
         self.game = game

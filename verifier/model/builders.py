@@ -23,6 +23,7 @@ class SeatView:
 
     game: Game
     seat: int
+    needs: list = field(default_factory=list, compare=False, repr=False)  # read saddle atoms
 
     @property
     def n_self(self) -> int:
@@ -84,12 +85,16 @@ class SeatView:
 
     @property
     def security_value(self) -> Fraction:
-        """This seat's security (maximin) value in the game (exact)."""
+        """This seat's security (maximin) value in the game (exact; for symbolic payoffs
+        the saddle's payoff, whose conditions join the program's requirements)."""
+        self.needs.extend(self.game.security_requirements(self.seat))
         return self.game.security_value(self.seat)
 
     @property
     def security_strategy(self) -> tuple:
-        """A maximin strategy of this seat (a Strategy)."""
+        """A maximin strategy of this seat (a Strategy; its saddle's conditions join the
+        program's requirements)."""
+        self.needs.extend(self.game.security_requirements(self.seat))
         return self.game.security_strategy(self.seat)
 
 
@@ -117,12 +122,14 @@ class Agent:
     def program(self, game: Game, seat: int) -> Program:
         """The agent's program in seat ``seat`` (0 or 1) of ``game``; raises AgentError when it
         cannot play that game."""
+        view = SeatView(game, seat)
         try:
-            body = self.build(SeatView(game, seat))
+            body = self.build(view)
         except GameError as err:
             raise AgentError(f"{self.spec} cannot play {game.name}: {err}") from None
+        needs = tuple({repr(a): a for a in self.requirements + tuple(view.needs)}.values())
         return Program(body, game.num_actions(seat), game.num_actions(1 - seat),
-                       self.delta, self.spec, self.requirements,
+                       self.delta, self.spec, needs,
                        dict(self.reading).get("estimates", "box"), self.reading)
 
 

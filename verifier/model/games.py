@@ -1,10 +1,17 @@
-"""Two-player finite games with exact rational payoffs.
+"""Two-player finite games with exact rational or symbolic payoffs.
 
 A :class:`Game` has named actions for each player and two payoff matrices
 indexed ``[action of player 0][action of player 1]``. Mixed strategies are
 tuples of Fractions. Payoffs are bilinear in the two strategies; the module
 gives expected payoffs, security (maximin) values and strategies computed by
 an exact linear program, and the post's Pareto directions D(p1, p2)(o1, o2).
+
+A payoff may also be a polynomial in parameter symbols (``pd(T,R,P,S)``, the
+prisoner's dilemma with its standard letters; :mod:`verifier.model.params`).
+Such a game's security values are then those of a *saddle point* chosen for a
+region (:meth:`Game.saddle_candidates`, chosen by
+:func:`verifier.decision.security.bind_security`): a pure pair of actions whose
+conditions (:meth:`Game.security_requirements`) the region must imply.
 
 >>> g = builtin_game("pd-a")
 >>> g.expected_payoff(0, (Fraction(1), Fraction(0)), (Fraction(1, 2), Fraction(1, 2)))
@@ -16,17 +23,21 @@ Fraction(3, 2)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
 from ..errors import InputError
 from .numbers import InexactNumberError, exact
-from .poly import Poly, var
+from .params import ParameterError, is_symbol, parse_expression
+from .poly import Atom, Poly, var
 
 Strategy = tuple  # tuple of Fractions, one per action, summing to 1
 Profile = tuple  # (player 1's Strategy, player 2's Strategy)
+Payoff = object  # a Fraction, or a Poly in parameter symbols
+Saddle = tuple  # (own action index, opponent's action index), one pair per player
 
 
 class GameError(InputError):
@@ -39,7 +50,9 @@ class Game:
 
     name: str
     actions: tuple  # (names of player 0's actions, names of player 1's actions)
-    payoffs: tuple  # (U0, U1), each a tuple of rows of Fractions, [a0][a1]
+    payoffs: tuple  # (U0, U1), each a tuple of rows of Payoffs, [a0][a1]
+    saddle: tuple | None = None  # a Saddle per player: the pure security strategies
+    unresolved: str = field(default="", compare=False, repr=False)  # why there is no saddle
 
     def __post_init__(self):
         if len(self.actions) != 2 or len(self.payoffs) != 2:
@@ -55,19 +68,87 @@ class Game:
                 raise GameError(f"payoff matrix of player {i + 1} is not {n}x{m}")
             for row in matrix:
                 for u in row:
-                    if not isinstance(u, Fraction):
-                        raise GameError(f"payoff {u!r} is not an exact Fraction")
+                    if not (isinstance(u, Fraction) or isinstance(u, Poly) and u.variables()
+                            and all(is_symbol(v) for v in u.variables())):
+                        raise GameError(f"payoff {u!r} is neither an exact Fraction nor a "
+                                        f"polynomial in parameter symbols")
+        if self.saddle is not None:
+            self._check_saddle()
 
     # construction -------------------------------------------------------
     @staticmethod
     def from_table(name: str, actions, table, rationalize: bool = False) -> "Game":
-        """Build from ``table[a0][a1] = (u0, u1)`` with exact number inputs."""
+        """Build from ``table[a0][a1] = (u0, u1)`` with exact number inputs, or expressions
+        in parameter symbols (strings such as ``"T"`` or ``"2*R - S"``, or Polys)."""
         try:
-            u0 = tuple(tuple(exact(cell[0], rationalize) for cell in row) for row in table)
-            u1 = tuple(tuple(exact(cell[1], rationalize) for cell in row) for row in table)
-        except (InexactNumberError, TypeError, IndexError) as err:
+            u0 = tuple(tuple(payoff_value(cell[0], rationalize) for cell in row) for row in table)
+            u1 = tuple(tuple(payoff_value(cell[1], rationalize) for cell in row) for row in table)
+        except (InexactNumberError, ParameterError, TypeError, IndexError) as err:
             raise GameError(f"game {name!r}: bad payoff: {err}") from None
         return Game(name, tuple(tuple(str(a) for a in acts) for acts in actions), (u0, u1))
+
+    # symbolic payoffs -------------------------------------------------------
+    @cached_property
+    def symbols(self) -> tuple:
+        """The parameter symbols the payoffs use, sorted (empty for a concrete game)."""
+        return tuple(sorted({v for matrix in self.payoffs for row in matrix for u in row
+                             if isinstance(u, Poly) for v in u.variables()}))
+
+    def at(self, values: dict) -> "Game":
+        """The concrete game at exact values of its symbols (its saddle kept, and checked
+        there), named with them (``pd(T,R,P,S) at P = 0, R = 1, ...``); itself when
+        concrete. Raises GameError when a symbol has no value."""
+        missing = set(self.symbols) - set(values)
+        if missing:
+            raise GameError(f"{self.name}: no value for {', '.join(sorted(missing))}")
+        if not self.symbols:
+            return self
+        payoffs = tuple(tuple(tuple(u.evaluate(values) if isinstance(u, Poly) else u
+                                    for u in row) for row in matrix) for matrix in self.payoffs)
+        at = ", ".join(f"{n} = {values[n]}" for n in self.symbols)
+        return Game(f"{self.name} at {at}", self.actions, payoffs, self.saddle)
+
+    def saddle_candidates(self, player: int) -> list:
+        """Every pure pair (a, b), ``player``'s action a and the other's b, that can be a
+        saddle point of ``player``'s payoff matrix, with the atoms over the symbols that
+        make it one (b minimises a's row, and a is a best row against b), as
+        ``[((a, b), atoms), ...]`` in the order of the actions; a pair whose atoms are all
+        constant and false is left out."""
+        out = []
+        n, m = self.num_actions(player), self.num_actions(1 - player)
+        for a in range(n):
+            for b in range(m):
+                atoms = self._saddle_atoms(player, a, b)
+                constant = [x for x in atoms if x.poly.is_constant()]
+                if all(x.holds({}) for x in constant):
+                    out.append(((a, b), [x for x in atoms if not x.poly.is_constant()]))
+        return out
+
+    def _saddle_atoms(self, player: int, a: int, b: int) -> list:
+        n, m = self.num_actions(player), self.num_actions(1 - player)
+        u = Poly.lift(self.payoff(player, a, b))
+        return [Atom(Poly.lift(self.payoff(player, a, c)) - u, ">=") for c in range(m) if c != b] \
+            + [Atom(u - Poly.lift(self.payoff(player, r, b)), ">=") for r in range(n) if r != a]
+
+    def security_requirements(self, player: int) -> list:
+        """The non-constant atoms over the symbols that make the chosen saddle of ``player``
+        one ([] for a concrete game or no saddle)."""
+        if self.saddle is None:
+            return []
+        a, b = self.saddle[player]
+        return [x for x in self._saddle_atoms(player, a, b) if not x.poly.is_constant()]
+
+    def _check_saddle(self) -> None:
+        if not (isinstance(self.saddle, tuple) and len(self.saddle) == 2 and all(
+                isinstance(s, tuple) and len(s) == 2 and all(isinstance(k, int) for k in s)
+                and 0 <= s[0] < self.num_actions(i) and 0 <= s[1] < self.num_actions(1 - i)
+                for i, s in enumerate(self.saddle))):
+            raise GameError("a saddle is a pair of action indices for each player")
+        for i, (a, b) in enumerate(self.saddle):
+            for atom in self._saddle_atoms(i, a, b):
+                if atom.poly.is_constant() and not atom.holds({}):
+                    raise GameError(f"({self.actions[i][a]}, {self.actions[1 - i][b]}) is not "
+                                    f"a saddle point of player {i + 1}'s payoffs")
 
     # basic facts ----------------------------------------------------------
     def num_actions(self, player: int) -> int:
@@ -131,6 +212,14 @@ class Game:
 
     def _maximin(self, player: int):
         own, other = self.num_actions(player), self.num_actions(1 - player)
+        if self.saddle is not None:
+            a, b = self.saddle[player]
+            return self.payoff(player, a, b), self.pure(player, a)
+        if self.symbols:
+            raise GameError(f"the security value of player {player + 1} in {self.name} depends "
+                            f"on {', '.join(self.symbols)}: "
+                            + (self.unresolved or "it needs a region that fixes a saddle point")
+                            + " (docs/parameters.md, 'Symbolic payoffs')")
         matrix = [[self.payoff(player, a, b) for b in range(other)] for a in range(own)]
         return maximin(matrix)
 
@@ -147,8 +236,10 @@ class Game:
         matrix = self.payoffs[player]
         return matrix[own][opp] if player == 0 else matrix[opp][own]
 
-    def security_value(self, player: int) -> Fraction:
-        """The minmax value (= maximin value, mixed) of ``player``: what it can guarantee."""
+    def security_value(self, player: int) -> Payoff:
+        """The minmax value (= maximin value, mixed) of ``player``: what it can guarantee;
+        with a saddle, its payoff there. Raises GameError for symbolic payoffs and no
+        saddle."""
         return self._security[player][0]
 
     def security_strategy(self, player: int) -> Strategy:
@@ -162,6 +253,8 @@ class Game:
         (Fraction(0, 1), Fraction(1, 1))
         """
         own, other = self.num_actions(player), self.num_actions(1 - player)
+        if self.saddle is not None:
+            return self.pure(1 - player, self.saddle[player][1])
         negated = [[-self.payoff(player, a, b) for a in range(own)] for b in range(other)]
         return maximin(negated)[1]
 
@@ -197,9 +290,35 @@ class Game:
     def to_json(self) -> dict:
         """The game as JSON data: name, actions and exact payoffs as strings."""
         n, m = self.num_actions(0), self.num_actions(1)
-        return {"name": self.name, "actions": [list(a) for a in self.actions],
-                "payoffs": [[[str(self.payoffs[0][a][b]), str(self.payoffs[1][a][b])]
-                             for b in range(m)] for a in range(n)]}
+        out = {"name": self.name, "actions": [list(a) for a in self.actions],
+               "payoffs": [[[str(self.payoffs[0][a][b]), str(self.payoffs[1][a][b])]
+                            for b in range(m)] for a in range(n)]}
+        if self.saddle is not None:
+            out["saddle"] = [[self.actions[i][a], self.actions[1 - i][b]]
+                             for i, (a, b) in enumerate(self.saddle)]
+        return out
+
+
+# numbers that stay numbers (and their errors) although they have letters: 1e999, Infinity
+NOT_SYMBOLIC = re.compile(r"\s*[+-]?((\d+\.?\d*|\.\d+)[eE][+-]?\d+|inf(inity)?|nan)\s*\Z",
+                          re.IGNORECASE)
+
+
+def payoff_value(value, rationalize: bool = False) -> Payoff:
+    """A payoff: an exact number, or an expression in parameter symbols (a string with a
+    letter in it, or a Poly), which is a Poly unless constant. Raises
+    InexactNumberError or ParameterError."""
+    if isinstance(value, Poly):
+        return value.constant_value() if value.is_constant() else value
+    try:
+        return exact(value, rationalize)
+    except InexactNumberError:
+        if not (isinstance(value, str) and any(ch.isalpha() for ch in value)) \
+                or NOT_SYMBOLIC.match(value):
+            raise
+    expr = parse_expression(value)
+    return expr if isinstance(expr, Poly) else Fraction(expr)
+    return exact(value, rationalize)
 
 
 def maximin(matrix: list) -> tuple:
@@ -243,6 +362,8 @@ def maximin(matrix: list) -> tuple:
 
 
 def _seat_to_role(v, player: int):
+    if isinstance(v, str):  # a parameter symbol of a symbolic payoff
+        return v
     _, seat, k = v
     return ("self" if seat == player else "opp", k)
 
@@ -274,6 +395,26 @@ MAX_GAME_FILE_BYTES = 1_000_000
 MAX_ACTIONS = 64
 
 
+PD_SPEC = re.compile(r"pd\((.*)\)\Z", re.S)
+
+
+def pd_game(spec: str) -> Game:
+    """The prisoner's dilemma ``pd(T,R,P,S)``: temptation, reward, punishment and sucker's
+    payoffs, each a number or an expression in parameter symbols (``pd(T,R,P,S)``,
+    ``pd(5,3,1,0)``); the name is the spec without spaces. Raises GameError."""
+    m = PD_SPEC.match(spec.strip())
+    if not m:
+        raise GameError(f"{spec!r} is not pd(T,R,P,S)")
+    args = m.group(1).split(",")
+    if len(args) != 4 or any(not a.strip() for a in args):
+        raise GameError(f"{spec!r}: pd takes four payoffs, T, R, P and S")
+    try:
+        t, r, p, s = (payoff_value(a.strip()) for a in args)
+    except (InexactNumberError, ParameterError) as err:
+        raise GameError(f"{spec!r}: {err}") from None
+    return prisoners_dilemma("".join(spec.split()), r, s, t, p)
+
+
 def builtin_game(name: str) -> Game:
     """The built-in game called ``name`` (`BUILTIN_GAMES`); raises GameError for another name."""
     try:
@@ -291,6 +432,8 @@ def load_game(spec: str, rationalize: bool = False) -> Game:
     """
     if spec in BUILTIN_GAMES:
         return builtin_game(spec)
+    if PD_SPEC.match(spec.strip()) and not Path(spec).exists():
+        return pd_game(spec)
     path = Path(spec)
     if not path.exists():
         raise GameError(f"unknown game {spec!r}: not a built-in game "
@@ -312,7 +455,7 @@ def game_from_json(data, default_name: str = "game", rationalize: bool = False,
     """Build a game from its JSON form, with one-line errors for bad data."""
     if not isinstance(data, dict):
         raise GameError(f"{where}: a game is a JSON object")
-    unknown = set(data) - {"name", "actions", "payoffs"}
+    unknown = set(data) - {"name", "actions", "payoffs", "saddle"}
     if unknown:
         raise GameError(f"{where}: unknown fields {sorted(unknown)}")
     actions, table = data.get("actions"), data.get("payoffs")
@@ -326,4 +469,12 @@ def game_from_json(data, default_name: str = "game", rationalize: bool = False,
             and all(isinstance(row, list) and len(row) == m for row in table)
             and all(isinstance(c, list) and len(c) == 2 for row in table for c in row)):
         raise GameError(f"{where}: 'payoffs' must be a {n}x{m} table of [u1, u2] pairs")
-    return Game.from_table(str(data.get("name", default_name)), actions, table, rationalize)
+    game = Game.from_table(str(data.get("name", default_name)), actions, table, rationalize)
+    if "saddle" not in data:
+        return game
+    saddle = data["saddle"]
+    if not (isinstance(saddle, list) and len(saddle) == 2
+            and all(isinstance(s, list) and len(s) == 2 for s in saddle)):
+        raise GameError(f"{where}: 'saddle' must be two [own action, other's action] pairs")
+    return replace(game, saddle=tuple(
+        (game.action_index(i, a), game.action_index(1 - i, b)) for i, (a, b) in enumerate(saddle)))

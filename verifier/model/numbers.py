@@ -254,11 +254,14 @@ def compare(x: Number, y: Number) -> int:
 
 
 def fmt(x: Number, decimals: int | None = None) -> str:
-    """Exact text for a number ("1/3", "CRootOf(...)"), or a decimal string.
+    """Exact text for a number ("1/3", "CRootOf(...)"), or a decimal string; a Poly of
+    :mod:`verifier.model.poly` (a symbolic payoff) prints as itself.
 
     >>> fmt(Fraction(1, 3)), fmt(Fraction(2)), fmt(Fraction(1, 3), decimals=4)
     ('1/3', '2', '0.3333')
     """
+    if hasattr(x, "fold"):  # a polynomial in parameter symbols (a symbolic payoff)
+        return str(x)
     x = simplify_number(x)
     if decimals is not None:
         value = to_sympy(x).evalf(decimals + 10)

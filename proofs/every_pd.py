@@ -1,0 +1,105 @@
+"""Claims for every prisoner's dilemma at once: the payoffs are symbols.
+
+    pd(T,R,P,S)   with   T > R > P > S,  2R > T + S
+
+The game's payoffs are parameters of the constraint system, like eps and delta: each
+claim below is decided for every T, R, P, S (and eps, delta) in its region. The
+security value "min" that LP and neLP compare with is then P, their security strategy D
+(the saddle (D, D) of each player's payoffs, which every region here implies; a
+certificate re-proves it). C9's condition is stated with its case split: which of
+(R-P)/(T-P) and (2R-S-T)/(R-S) is the smaller depends on the sign of R + P - S - T.
+"""
+
+from fractions import Fraction as F
+
+from verifier import Always, Claim, Unique
+
+FAMILY = "Every prisoner's dilemma (symbolic payoffs)"
+SOURCE = "comment; Oesterheld 2019; claims.md C9"
+GAME = "pd(T,R,P,S)"
+PD = "T > R, R > P, P > S, 2*R > T + S"
+NICER = "nicerbot(eps=e)"
+NELP = "nelp(eps=e,delta=d)"
+SMALL = "0 < d <= e/100, e <= 1/10"  # the post's 1 >> eps >> delta > 0
+# C9's two thresholds, multiplied out (T - P > 0 and R - S > 0 on every dilemma)
+BELOW_PURE = "e*(T - P) <= R - P"  # eps <= (R-P)/(T-P)
+BELOW_MIXED = "e*(R - S) <= 2*R - S - T"  # eps <= (2R-S-T)/(R-S)
+# a deviation that earns more than R when only the second threshold is passed: it
+# cooperates with probability y = (L - A)/(2L - A), where NicerBot's gain over R against a
+# deviant cooperating with probability x is (1 - x)(A + (L - A) x), L = T + S - 2R +
+# e(R - S) > 0 its slope at x = 1 and A = e(T - P) - (R - P) <= 0 its value at x = 0
+L, A = "(T + S - 2*R + e*(R - S))", "(e*(T - P) - (R - P))"
+Y = f"y*(2*{L} - {A}) = {L} - {A}"
+
+
+def r(v):
+    return v.sym("R")
+
+
+CLAIMS = [
+    Claim("PD-nicer-unique", "NicerBot against NicerBot cooperates: the unique fixed point is "
+          "(C, C), for every eps in (0, 1], in every prisoner's dilemma", "comment (NicerBot)",
+          GAME, (NICER, NICER), Unique(((1, 0), (1, 0))), assume=f"{PD}, 0 < e <= 1"),
+    Claim("PD-nicer-defectbot", "NicerBot's payoff against DefectBot is eps*S + (1-eps)*P, "
+          "in every prisoner's dilemma", "comment (NicerBot)", GAME, (NICER, "defectbot"),
+          Always(lambda v: v.u1.eq(v.sym("e") * v.sym("S") + (1 - v.sym("e")) * v.sym("P"))),
+          assume=f"{PD}, 0 <= e <= 1"),
+    Claim("PD-C9-case-RP", "when R + P >= S + T: if eps <= (R-P)/(T-P), no deviation against "
+          "NicerBot, pure or mixed, pays more than R", SOURCE, GAME, (NICER, "any"),
+          Always(lambda v: v.u2 <= r(v)), assume=f"{PD}, R + P >= S + T, 0 < e, {BELOW_PURE}"),
+    Claim("PD-C9-case-ST", "when R + P < S + T: if eps <= (2R-S-T)/(R-S), no deviation "
+          "against NicerBot, pure or mixed, pays more than R", SOURCE, GAME, (NICER, "any"),
+          Always(lambda v: v.u2 <= r(v)), assume=f"{PD}, R + P < S + T, 0 < e, {BELOW_MIXED}"),
+    Claim("PD-C9-tight-pure", "conversely, if eps > (R-P)/(T-P), DefectBot earns more than R "
+          "against NicerBot (whatever the sign of R + P - S - T)", SOURCE, GAME,
+          (NICER, "defectbot"), Always(lambda v: v.u2 > r(v)),
+          assume=f"{PD}, e <= 1, e*(T - P) > R - P"),
+    Claim("PD-C9-tight-mixed", "and if eps > (2R-S-T)/(R-S) but eps <= (R-P)/(T-P) (only "
+          "when R + P < S + T), the mixed deviation cooperating with probability "
+          "y = (L - A)/(2L - A) earns more than R", SOURCE, GAME, (NICER, "mixed(p=y)"),
+          Always(lambda v: v.u2 > r(v)),
+          assume=f"{PD}, e <= 1, e*(R - S) > 2*R - S - T, {BELOW_PURE}, {Y}"),
+    Claim("PD-C9-one-threshold", "the first threshold alone is not enough: with eps <= "
+          "(R-P)/(T-P) but no case split, some deviation pays more than R", SOURCE, GAME,
+          (NICER, "any"), Always(lambda v: v.u2 <= r(v)), expected="fails",
+          assume=f"{PD}, 0 < e, {BELOW_PURE}",
+          note="the counterexample has R + P < S + T, where (2R-S-T)/(R-S) is the smaller "
+               "threshold"),
+    Claim("PD-N3-cooperatebot", "neLP against the cooperation rock never gets less than min "
+          "= P, for every 1 >> eps >> delta > 0 in every prisoner's dilemma", "post", GAME,
+          (NELP, "cooperatebot"), Always(lambda v: v.u1 >= v.sym("P")), assume=f"{PD}, {SMALL}"),
+    Claim("PD-N2-not-every", "neLP against neLP has no fixed point where both payoffs are "
+          "below min: true on pd-a and pd-b for every 1 >> eps >> delta > 0 (P-N2), but not "
+          "in every prisoner's dilemma", "post", GAME, (NELP, NELP),
+          Always(lambda v: (v.u1 >= v.sym("P")) | (v.u2 >= v.sym("P"))), expected="fails",
+          assume=f"{PD}, {SMALL}",
+          note="in the counterexample found, R - P is far smaller than delta: both players "
+               "cooperate a little and both get less than P"),
+    Claim("PD-N1-floor", "against the defection rock neLP's payoff is min minus order delta: "
+          "at least P - (8/5) delta (T - S), for every 1 >> eps >> delta > 0 in every "
+          "prisoner's dilemma", "post", GAME, (NELP, "defectbot"),
+          Always(lambda v: v.u1 >= v.sym("P") - F(8, 5) * v.sym("d") * (v.sym("T") - v.sym("S"))),
+          assume=f"{PD}, {SMALL}"),
+    Claim("PD-N1-floor-not-3/2", "the constant is close to tight: P - (3/2) delta (T - S) is "
+          "not a floor in every dilemma (on pd-a and pd-b it is one, attained on pd-b: "
+          "P-N1-payoff-pd-a, P-N1-payoff-pd-b)",
+          "post", GAME, (NELP, "defectbot"),
+          Always(lambda v: v.u1 >= v.sym("P") - F(3, 2) * v.sym("d") * (v.sym("T") - v.sym("S"))),
+          expected="fails", assume=f"{PD}, {SMALL}"),
+    Claim("PD-N1-cooperation-not-small", "but neLP's cooperation against the defection rock is "
+          "not of order delta in every dilemma: in some it cooperates for sure (and loses "
+          "P - S, which is then of order delta (T - S))", "post", GAME, (NELP, "defectbot"),
+          Always(lambda v: v.p1("C") < 1), expected="fails", assume=f"{PD}, {SMALL}"),
+    Claim("PD-N1-never-above", "against the defection rock neLP never gets more than min = P "
+          "(it can only lose by cooperating)", "post", GAME, (NELP, "defectbot"),
+          Always(lambda v: v.u1 <= v.sym("P")), assume=f"{PD}, {SMALL}"),
+]
+
+SENTENCES = {"PD-nicer": "NicerBot", "PD-C9": "C9", "PD-N3": "N3", "PD-N1": "N1",
+             "PD-N2": "N2"}
+CONTEXT = ("PD-C9-one-threshold", "PD-N1-floor-not", "PD-N1-cooperation", "PD-N1-never",
+           "PD-nicer-defectbot", "PD-N2-not-every")
+CLAIMS = [c.__class__(**{**c.__dict__,
+                         "sentence": next(v for k, v in SENTENCES.items() if c.id.startswith(k)),
+                         "role": "context" if c.id.startswith(CONTEXT) else "literal"})
+          for c in CLAIMS]

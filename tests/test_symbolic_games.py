@@ -1,0 +1,192 @@
+"""Symbolic payoffs: games such as pd(T,R,P,S), their saddle points over a region, and
+claims for every prisoner's dilemma at once, with certificates the checker re-verifies.
+
+C9's case split is checked here against a brute force written from the definitions
+(NicerBot cooperates with probability eps + (1 - eps) x against a deviant cooperating with
+probability x; the deviant's payoff is read off the payoff table), which shares nothing
+with the compiler, the solver or the catalogue's formulas."""
+
+import copy
+import json
+import random
+from fractions import Fraction as F
+
+import pytest
+
+from verifier import builtin_game, load_game, parse_agent
+from verifier.apps.cli import main
+from verifier.claims.claims import claim_certificate, load_claims
+from verifier.decision.solver import Pair
+from verifier.evidence.certificates import check
+from verifier.model.agents import AgentError
+from verifier.model.games import GameError, game_from_json
+from verifier.model.params import parse_region
+from verifier.model.poly import named
+
+PD = "T > R, R > P, P > S, 2*R > T + S"
+
+
+def test_pd_spec_has_the_standard_letters_and_numbers_give_the_builtin_game():
+    g = load_game("pd(T,R,P,S)")
+    assert g.symbols == ("P", "R", "S", "T")
+    assert g.payoffs[0] == ((named("R"), named("S")), (named("T"), named("P")))
+    assert load_game("pd(5, 3, 1, 0)").payoffs == builtin_game("pd-a").payoffs
+    at = g.at({"T": 5, "R": 3, "P": 1, "S": 0})
+    assert at.payoffs == builtin_game("pd-a").payoffs
+    assert at.name == "pd(T,R,P,S) at P = 1, R = 3, S = 0, T = 5"
+    with pytest.raises(GameError, match="no value for S"):
+        g.at({"T": 5, "R": 3, "P": 1})
+    for bad in ("pd(T,R,P)", "pd(T,R,P,)", "pd(T,R,P,s_1)"):
+        with pytest.raises(GameError):
+            load_game(bad)
+
+
+def test_numbers_with_letters_stay_numbers():
+    data = {"actions": [["a"], ["b"]], "payoffs": [[["1e2", "Infinity"]]]}
+    with pytest.raises(GameError, match="not a number"):
+        game_from_json(data)
+    data["payoffs"] = [[["1e2", "2*x - 1/2"]]]
+    g = game_from_json(data)
+    assert g.payoffs[0][0][0] == 100 and g.symbols == ("x",)
+
+
+def test_saddle_candidates_are_the_pure_saddle_points_with_their_conditions():
+    g = load_game("pd(T,R,P,S)")
+    cases = dict((pair, {a.op + " " + str(a.poly) for a in atoms})
+                 for pair, atoms in g.saddle_candidates(0))
+    # (D, D): D's row is least at D (T >= P), and D is a best row against D (P >= S)
+    assert cases[(1, 1)] == {">= -1*P + T", ">= P + -1*S"}
+    assert set(cases) == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+def test_a_region_binds_the_saddle_and_its_conditions_become_requirements():
+    pair = Pair(load_game("pd(T,R,P,S)"), (parse_agent("nelp(eps=1/10,delta=1/100)"),
+                                           parse_agent("defectbot")), region=parse_region(PD))
+    assert pair.game.saddle == ((1, 1), (1, 1))
+    assert pair.game.security_value(0) == named("P")
+    needs = {str(a.poly) for a in pair.programs[0].requirements}
+    assert {"-1*P + T", "P + -1*S"} <= needs
+    data = pair.game.to_json()
+    assert data["saddle"] == [["D", "D"], ["D", "D"]]
+    assert game_from_json(data) == pair.game
+
+
+def test_no_single_saddle_is_a_case_split_named_in_the_error():
+    g = game_from_json({"name": "split", "actions": [["X", "Y"], ["C", "D"]],
+                        "payoffs": [[["a", 1], [2, 1]], [[1, 1], [1, 1]]]})
+    nelp = parse_agent("nelp(eps=1/10,delta=1/100)")
+    with pytest.raises(AgentError) as err:
+        Pair(g, (nelp, parse_agent("defectbot")), region=parse_region("0 <= a <= 3"))
+    text = str(err.value)
+    assert "plays X (security value a)" in text and "plays Y (security value 1)" in text
+    assert "plays X (security value 2)" in text
+    # the same agents on one case of the split
+    pair = Pair(g, (nelp, parse_agent("defectbot")), region=parse_region("1 <= a <= 2"))
+    assert pair.game.security_value(0) == named("a")
+    # an agent that never reads the security value needs no case
+    Pair(g, (parse_agent("nicerbot(eps=1/10)"), parse_agent("defectbot")),
+         region=parse_region("0 <= a <= 3"))
+
+
+def test_a_concrete_saddle_that_is_not_one_is_refused():
+    data = builtin_game("pd-a").to_json()
+    data["saddle"] = [["C", "C"], ["D", "D"]]
+    with pytest.raises(GameError, match="not a saddle point"):
+        game_from_json(data)
+
+
+def _best_deviation(t, r, p, s, e):
+    """The most a deviant cooperating with probability x in [0, 1] earns against
+    NicerBot(e): its payoff is a quadratic in x, so the maximum is at 0, 1 or the vertex."""
+    table = {("C", "C"): r, ("C", "D"): t, ("D", "C"): s, ("D", "D"): p}  # (nicer, deviant)
+
+    def payoff(x):
+        c = e + (1 - e) * x  # NicerBot's probability of C
+        return sum(pn * pd * table[(a, b)] for a, pn in (("C", c), ("D", 1 - c))
+                   for b, pd in (("C", x), ("D", 1 - x)))
+    candidates = [F(0), F(1)]
+    a2 = payoff(F(1)) + payoff(F(-1)) - 2 * payoff(F(0))  # twice the x^2 coefficient
+    if a2 != 0:
+        vertex = -(payoff(F(1)) - payoff(F(-1))) / (2 * a2)
+        candidates += [vertex] if 0 <= vertex <= 1 else []
+    return max(payoff(x) for x in candidates)
+
+
+def test_c9_case_split_agrees_with_a_brute_force_from_the_definitions():
+    rng = random.Random(9)
+    seen = set()
+    for _ in range(3000):
+        p, s = F(rng.randint(-20, 20), rng.randint(1, 5)), None
+        s = p - F(rng.randint(1, 40), rng.randint(1, 5))
+        r = p + F(rng.randint(1, 40), rng.randint(1, 5))
+        t = r + F(rng.randint(1, 40), rng.randint(1, 5))
+        if not 2 * r > t + s:
+            continue
+        e = F(rng.randint(1, 100), 100)
+        # the catalogue's statement (proofs/every_pd.py): an equilibrium iff
+        # e <= (R-P)/(T-P) when R + P >= S + T, e <= (2R-S-T)/(R-S) otherwise
+        bound = (r - p) / (t - p) if r + p >= s + t else (2 * r - s - t) / (r - s)
+        assert (e <= bound) == (_best_deviation(t, r, p, s, e) <= r), (t, r, p, s, e)
+        seen.add((r + p >= s + t, e <= bound))
+    assert seen == {(True, True), (True, False), (False, True), (False, False)}
+
+
+@pytest.fixture(scope="module")
+def every_pd():
+    return {c.id: c for c in load_claims(["proofs/every_pd.py"])}
+
+
+@pytest.mark.parametrize("claim_id, verdict", [
+    ("PD-C9-case-ST", "holds"), ("PD-C9-tight-mixed", "holds"),
+    ("PD-C9-one-threshold", "fails"), ("PD-N1-never-above", "holds")])
+def test_every_pd_claims_decide_and_their_certificates_re_verify(every_pd, claim_id, verdict):
+    claim = every_pd[claim_id]
+    result = claim.run(60)
+    assert result.verdict == verdict
+    # PD-C9-tight-mixed's Positivstellensatz search runs for minutes: agreement evidence
+    seconds = 0 if claim_id == "PD-C9-tight-mixed" else None
+    cert = claim_certificate(claim, result, farkas_seconds=20.0,
+                             positivstellensatz_seconds=seconds)
+    assert check(json.loads(json.dumps(cert))).ok
+    if verdict == "fails":  # a counterexample names every payoff's value
+        assert set(dict(result.detail["counterexample"].params)) == {"P", "R", "S", "T", "e"}
+
+
+def test_a_certificate_with_another_saddle_or_game_is_refused(every_pd):
+    claim = every_pd["PD-N1-never-above"]
+    cert = claim_certificate(claim, claim.run(60), farkas_seconds=20.0)
+    assert cert["problem"]["game"]["saddle"] == [["D", "D"], ["D", "D"]]
+    for change in ({"saddle": [["C", "C"], ["C", "C"]]}, {"name": "pd(T,R,S,P)"},
+                   {"saddle": None}):
+        forged = copy.deepcopy(cert)
+        forged["problem"]["game"].update(change)
+        if change.get("saddle", 0) is None:
+            del forged["problem"]["game"]["saddle"]
+        assert not check(forged).ok, change
+
+
+def test_the_cli_writes_symbolic_payoffs_and_explains_at_the_payoffs_values(capsys):
+    code = main(["solve", "nicerbot(eps=e)", "defectbot", "--game", "pd(T,R,P,S)",
+                 "--assume", f"{PD}, 0 < e <= 1", "--latex"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert r"\left(e, 1 - e\right)$ vs $\left(0, 1\right)$, payoffs $\left(- P e + P + S e, " \
+        r"- P e + P + T e\right)$ for every parameter in the region" in out
+    code = main(["explain", "--claim", "PD-C9-one-threshold", "--claims", "proofs/every_pd.py"])
+    out = capsys.readouterr().out
+    game_line = out.splitlines()[1]
+    assert code == 0 and game_line.startswith("game: pd(T,R,P,S) at P = ")
+    # the explained runs are NicerBot's at the counterexample's eps
+    assert "player 1, nicerbot(eps=" in out and "nicerbot(eps=e)" not in out
+
+
+def test_formula_search_over_a_payoff_symbol_matches_the_brute_force(capsys):
+    code = main(["bound", "nicerbot(eps=1/2)", "any", "--game", "pd(T,3,1,0)", "--assume",
+                 "9/2 < T < 5", "--objective", "u2", "--sense", "max", "--formula", "--json"])
+    found = json.loads(capsys.readouterr().out)
+    assert code == 0 and found["verdict"] == "holds"
+    import sympy
+    formula = sympy.sympify(found["formula"].replace("^", "**"))
+    for t in (F(91, 20), F(19, 4), F(499, 100)):
+        value = formula.subs("T", sympy.Rational(t.numerator, t.denominator))
+        assert value == sympy.Rational(str(_best_deviation(t, 3, 1, 0, F(1, 2))))

@@ -1,0 +1,88 @@
+"""Security values of a game with symbolic payoffs: the saddle point a region fixes.
+
+A game such as ``pd(T,R,P,S)`` has no number for a player's security value until the
+region says which pure pair of actions is a saddle point of that player's payoffs
+(:meth:`verifier.model.games.Game.saddle_candidates`). :func:`bind_security` asks a
+solver, for each candidate in order, whether the region implies its conditions, and binds
+the first that it does; the conditions then become requirements of every program that
+reads the security value, which the certificates re-prove ("the region gives the agents
+..."), so this choice is only a search step. :func:`security_cases` lists the
+candidates that some part of the region allows: the case split to state when no single
+candidate covers the region. Source: docs/references.md [armstrong2016] (the security
+value "min" of LP and neLP).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..encoding import smt
+from ..encoding.smt import SolverUnknown, Z3Queries
+from ..model.games import Game
+from ..model.params import Region
+from ..model.poly import Not, atom_text
+
+Saddle = tuple  # (own action index, opponent's action index)
+
+
+@dataclass(frozen=True)
+class SecurityCase:
+    """One case of a player's security value on a region: the saddle (a Saddle), the
+    atoms over the symbols that make it one, and the value there (a Poly or Fraction)."""
+
+    player: int
+    saddle: Saddle
+    atoms: tuple
+    value: object
+
+    def text(self, game: Game) -> str:
+        """The case in words: 'player 1 plays D (value P) when P - S >= 0, ...'."""
+        a, _ = self.saddle
+        where = ", ".join(atom_text(x) for x in self.atoms) or "always"
+        return (f"player {self.player + 1} plays {game.actions[self.player][a]} "
+                f"(security value {self.value}) when {where}")
+
+
+def _implied(region: Region, atoms, queries: Z3Queries) -> bool:
+    """Whether the solver shows that the region implies every atom (an unknown is no)."""
+    try:
+        return all(queries.model(smt.formulas(region.formulas + [Not(x)])) is None
+                   for x in atoms)
+    except SolverUnknown:
+        return False
+
+
+def security_cases(game: Game, region: Region, queries: Z3Queries) -> list[SecurityCase]:
+    """For each player, the saddle candidates whose conditions some point of the region
+    satisfies (solver queries; an unknown keeps the candidate), in the order of the
+    actions."""
+    out = []
+    for player in (0, 1):
+        for pair, atoms in game.saddle_candidates(player):
+            try:
+                possible = queries.model(smt.formulas(region.formulas + list(atoms))) is not None
+            except SolverUnknown:
+                possible = True
+            if possible:
+                out.append(SecurityCase(player, pair, tuple(atoms),
+                                        game.payoff(player, *pair)))
+    return out
+
+
+def bind_security(game: Game, region: Region | None, queries: Z3Queries) -> Game:
+    """The game with its saddle points bound for the region (unchanged when concrete or
+    already bound, or when some player's security value differs across the region: then
+    building an agent that reads it raises GameError with the cases)."""
+    if not game.symbols or game.saddle is not None or region is None:
+        return game
+    chosen = []
+    for player in (0, 1):
+        pick = next((pair for pair, atoms in game.saddle_candidates(player)
+                     if _implied(region, atoms, queries)), None)
+        if pick is None:
+            cases = "; ".join(c.text(game) for c in security_cases(game, region, queries)
+                              if c.player == player)
+            return replace(game, unresolved=f"on {region.text} the cases are: "
+                                            f"{cases or 'none with a pure saddle point'}")
+        chosen.append(pick)
+    return replace(game, saddle=tuple(chosen))
