@@ -251,3 +251,14 @@ def test_a_counterexample_at_parameter_values_is_explained_there(capsys):
 def test_cli_explain_usage_errors(capsys, argv, message):
     code, _, err = rov(capsys, "explain", *argv)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_findings_rows_name_the_command_that_explains_their_counterexample(capsys):
+    from verifier.apps.findings import render
+    from verifier.claims.claims import load_claims
+    claim, = [c for c in load_claims(["proofs/nicerbot.py"]) if c.id == "C5-eps0"]
+    result = claim.run(60)
+    row = next(line for line in render([result]).splitlines() if line.startswith("| C5-eps0 |"))
+    assert row.endswith("; explained by `rov explain --claim C5-eps0` |")
+    assert main(["explain", "--claim", "C5-eps0", "--claims", "proofs/nicerbot.py"]) == 0
+    assert capsys.readouterr().out.startswith("fixed point: ")

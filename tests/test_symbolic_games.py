@@ -139,7 +139,8 @@ def every_pd():
 @pytest.mark.parametrize("claim_id, verdict", [
     ("PD-C9-case-ST", "holds"), ("PD-C9-tight-mixed", "holds"),
     ("PD-C9-one-threshold", "fails"), ("PD-N1-never-above", "holds")])
-def test_every_pd_claims_decide_and_their_certificates_re_verify(every_pd, claim_id, verdict):
+def test_every_pd_claims_decide_and_their_certificates_re_verify(every_pd, claim_id, verdict,
+                                                                 certificate_schema):
     claim = every_pd[claim_id]
     result = claim.run(60)
     assert result.verdict == verdict
@@ -148,6 +149,8 @@ def test_every_pd_claims_decide_and_their_certificates_re_verify(every_pd, claim
     cert = claim_certificate(claim, result, farkas_seconds=20.0,
                              positivstellensatz_seconds=seconds)
     assert check(json.loads(json.dumps(cert))).ok
+    import jsonschema
+    jsonschema.validate(json.loads(json.dumps(cert)), certificate_schema)
     if verdict == "fails":  # a counterexample names every payoff's value
         assert set(dict(result.detail["counterexample"].params)) == {"P", "R", "S", "T", "e"}
 
@@ -190,3 +193,25 @@ def test_formula_search_over_a_payoff_symbol_matches_the_brute_force(capsys):
     for t in (F(91, 20), F(19, 4), F(499, 100)):
         value = formula.subs("T", sympy.Rational(t.numerator, t.denominator))
         assert value == sympy.Rational(str(_best_deviation(t, 3, 1, 0, F(1, 2))))
+
+
+def test_rov_game_lists_each_case_with_a_region_that_then_binds(tmp_path, capsys):
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps({"name": "split", "actions": [["X", "Y"], ["C", "D"]],
+                                "payoffs": [[["a", 1], [2, 1]], [[1, 1], [1, 1]]]}))
+    assert main(["game", str(path), "--assume", "0 <= a <= 3", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["security"]
+    assert report[0]["saddle"] is None and report[0]["covered"] is True
+    assert [(c["saddle"], c["value"]) for c in report[0]["cases"]] == \
+        [(["X", "C"], "a"), (["X", "D"], "2"), (["Y", "C"], "1")]
+    assert report[1]["saddle"] == ["C", "X"] and report[1]["value"] == "1"
+    for case, value in zip(report[0]["cases"], ("a", "2", "1")):
+        pair = Pair(game_from_json(json.loads(path.read_text())),
+                    (parse_agent("nelp(eps=1/10,delta=1/100)"), parse_agent("defectbot")),
+                    region=parse_region(case["assume"]))
+        assert str(pair.game.security_value(0)) == value
+    # matching pennies with a symbol: no pure saddle point, so no case covers the region
+    path.write_text(json.dumps({"name": "mp", "actions": [["H", "T"], ["H", "T"]],
+                                "payoffs": [[["a", -1], [-1, 1]], [[-1, 1], [1, -1]]]}))
+    assert main(["game", str(path), "--assume", "0 < a < 2"]) == 0
+    assert "may lie in no case" in capsys.readouterr().out

@@ -303,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("game", help="built-in game name, JSON game file or Gambit .nfg/.efg file")
     p.add_argument("--nfg", metavar="FILE.nfg", help="write the game as a Gambit strategic form")
     p.add_argument("--json", action="store_true", help="print the game as JSON")
+    p.add_argument("--assume", metavar="REGION",
+                   help="for symbolic payoffs: each player's security value on the region, "
+                        "or its cases (docs/parameters.md, 'Symbolic payoffs')")
     rationalize_option(p)
     p.set_defaults(func=cmd_game)
 

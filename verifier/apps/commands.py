@@ -18,7 +18,7 @@ from ..model.params import parse_region
 from ..model.readings import DEFAULT
 from ..encoding.smtlib import smtlib
 from .inputs import parse_objective, parse_profile
-from .render import (bound_latex, bound_text, check_line, check_point_text, check_summary,
+from .render import (security_text, bound_latex, bound_text, check_line, check_point_text, check_summary,
                      claims_latex, claims_table, emit, end_progress, explain_text, form_of,
                      formula_bound_latex, formula_bound_text, formula_search_latex,
                      formula_search_text, game_text, interactive, listing_text, progress,
@@ -172,11 +172,22 @@ def _claim_point(args) -> tuple:
 def cmd_game(args) -> int:
     """`rov game`: show a game, or write it as a Gambit .nfg file."""
     game = load_game(args.game, rationalize=args.rationalize)
+    if args.assume is not None and not game.symbols:
+        raise UsageError("--assume is for a game with symbolic payoffs")
     if args.nfg:
         _concrete(game, "rov game --nfg")
         from ..model.gambit import nfg_text
         write_atomically(args.nfg, nfg_text(game))
-    emit(form_of(args), game.to_json(), None, lambda: game_text(game))
+    if args.assume is None:
+        emit(form_of(args), game.to_json(), None, lambda: game_text(game))
+        return EXIT_OK
+    from ..decision.security import security_report
+    from ..encoding.smt import Z3Queries
+    region = parse_region(args.assume)
+    report = security_report(game, region, Z3Queries())
+    emit(form_of(args), game.to_json() | {"assumptions": region.text, "security": [
+        r.to_json(game, region) for r in report]}, None,
+        lambda: game_text(game) + "\n" + security_text(report, game, region))
     return EXIT_OK
 
 

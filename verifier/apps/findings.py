@@ -24,8 +24,9 @@ under every reading that can change it, and each verdict names its reading.
 eps = 1/10 and delta = 1/1000 unless a claim names other values (ids ending in
 `-p2` use eps = 1/20, delta = 1/10000). "fails" means the sentence, read
 literally, is false: the evidence column gives the exact counterexample, and a
-corrected or tight claim follows. `rov explain --claim ID --reading KEYS` (the
-row's id and reading; no `--reading` where the row holds for all readings)
+corrected or tight claim follows. Each row with a counterexample or witness ends
+with the command that explains it, `rov explain --claim ID --reading KEYS` (the
+row's id and reading; no `--reading` where the row holds for all readings): it
 decides the claim again and explains the counterexample it finds step by step,
 at its parameter values for a claim over a region: each agent's runs, the
 oracle's answers, the estimates and every condition's exact values (it may be
@@ -118,6 +119,15 @@ def _evidence(result) -> str:
     if len(exact) > 60 and rounded != exact:
         return f"{exact} (~ {rounded})"
     return exact
+
+
+def explain_link(claim_id: str, reading: str, detail: dict) -> str:
+    """The command that explains a row's counterexample or witness step by step (empty for
+    rows without one), as the end of its evidence cell."""
+    if not any(k in detail for k in ("counterexample", "witness")):
+        return ""
+    return f"; explained by `rov explain --claim {claim_id}" + \
+        (f" --reading {reading}" if reading else "") + "`"
 
 
 def _summary(results: list) -> str:
@@ -264,7 +274,8 @@ def render(results: list, reading: Reading | None = DEFAULT) -> str:
         for r in members:
             verdict = r.verdict if r.as_expected else f"{r.verdict} (expected {r.expected})"
             out.append(f"| {r.id} | {r.role} | {_cell(r.statement)} | {_cell(r.formal)} | "
-                       f"{r.reading or 'all'} | {verdict} | {_cell(_evidence(r))} |")
+                       f"{r.reading or 'all'} | {verdict} | {_cell(_evidence(r))}"
+                       f"{explain_link(r.id, r.reading, r.detail)} |")
         notes = list(dict.fromkeys(f"- {r.id}: {r.note}" for r in members if r.note))
         if notes:
             out.append("\nNotes:\n")

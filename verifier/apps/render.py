@@ -186,6 +186,29 @@ def game_text(game) -> str:
     return "\n".join(lines)
 
 
+def security_text(report, game, region) -> str:
+    """`rov game G --assume REGION`: each player's security value on the region (its saddle
+    point), or its cases, each with the region to state for it."""
+    from ..decision.security import case_region  # loads Z3: not at start-up
+    lines = [f"security values for {region.text}:"]
+    for r in report:
+        who = f"player {r.player + 1}"
+        if r.saddle is not None:
+            a, b = r.saddle
+            lines.append(f"  {who}: {fmt(game.payoff(r.player, a, b))}, playing "
+                         f"{game.actions[r.player][a]} (saddle point ({game.actions[r.player][a]}"
+                         f", {game.actions[1 - r.player][b]}))")
+            continue
+        lines.append(f"  {who}: depends on the case ({len(r.cases)}); state one in --assume:")
+        lines += [f"    {game.actions[r.player][c.saddle[0]]}, value {fmt(c.value)}: "
+                  f"--assume \"{case_region(region, c)}\"" for c in r.cases]
+        if r.covered is not True:
+            lines.append("    some of the region may lie in no case (a mixed security strategy "
+                         "there, not supported with symbols)" if r.covered is False else
+                         "    whether the cases cover the region is unknown")
+    return "\n".join(lines)
+
+
 def claims_table(results, decimals: int | None) -> str:
     """`rov prove`: one row per verdict with its formal text and evidence, then a count."""
     rows = [("id", "game", "verdict", "expected", "time", "statement / evidence")]

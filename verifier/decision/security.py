@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from ..encoding import smt
 from ..encoding.smt import SolverUnknown, Z3Queries
 from ..model.games import Game
-from ..model.params import Region
-from ..model.poly import Not, atom_text
+from ..model.params import ParameterError, Region
+from ..model.poly import Not, atom_text, conj
 
 Saddle = tuple  # (own action index, opponent's action index)
 
@@ -69,6 +69,12 @@ def security_cases(game: Game, region: Region, queries: Z3Queries) -> list[Secur
     return out
 
 
+def _pick(game: Game, region: Region, player: int, queries: Z3Queries) -> Saddle | None:
+    """The first saddle candidate of ``player`` whose conditions the region implies."""
+    return next((pair for pair, atoms in game.saddle_candidates(player)
+                 if _implied(region, atoms, queries)), None)
+
+
 def bind_security(game: Game, region: Region | None, queries: Z3Queries) -> Game:
     """The game with its saddle points bound for the region (unchanged when concrete or
     already bound, or when some player's security value differs across the region: then
@@ -77,12 +83,63 @@ def bind_security(game: Game, region: Region | None, queries: Z3Queries) -> Game
         return game
     chosen = []
     for player in (0, 1):
-        pick = next((pair for pair, atoms in game.saddle_candidates(player)
-                     if _implied(region, atoms, queries)), None)
+        pick = _pick(game, region, player, queries)
         if pick is None:
             cases = "; ".join(c.text(game) for c in security_cases(game, region, queries)
                               if c.player == player)
             return replace(game, unresolved=f"on {region.text} the cases are: "
-                                            f"{cases or 'none with a pure saddle point'}")
+                                            f"{cases or 'none with a pure saddle point'}; "
+                                            f"state one in the region (`rov game GAME "
+                                            f"--assume REGION` writes each case's region)")
         chosen.append(pick)
     return replace(game, saddle=tuple(chosen))
+
+
+@dataclass(frozen=True)
+class PlayerSecurity:
+    """A player's security value on a region: the bound saddle (a Saddle, or None when it
+    depends on the case), its cases (SecurityCase), and whether the solver showed that the
+    cases cover the region (None: it could not tell)."""
+
+    player: int
+    saddle: Saddle | None
+    cases: tuple
+    covered: bool | None
+
+    def to_json(self, game: Game, region: Region) -> dict:
+        """The report as JSON: action names, exact values as text, each case's region."""
+        def names(pair):
+            return [game.actions[self.player][pair[0]], game.actions[1 - self.player][pair[1]]]
+        return {"player": self.player + 1,
+                "saddle": None if self.saddle is None else names(self.saddle),
+                "value": None if self.saddle is None else
+                str(game.payoff(self.player, *self.saddle)),
+                "covered": self.covered,
+                "cases": [{"saddle": names(c.saddle), "value": str(c.value),
+                           "conditions": [atom_text(x) for x in c.atoms],
+                           "assume": case_region(region, c)} for c in self.cases]}
+
+
+def case_region(region: Region, case: SecurityCase) -> str:
+    """The region of one case, as text for ``--assume``."""
+    return ", ".join([region.text] + [atom_text(x) for x in case.atoms])
+
+
+def security_report(game: Game, region: Region, queries: Z3Queries) -> list[PlayerSecurity]:
+    """For each player: the saddle :func:`bind_security` would bind on the region, the cases
+    some part of the region allows, and whether they cover it (a solver query: no point of
+    the region outside every case; unknown is None). Raises ParameterError for an empty
+    region."""
+    if queries.model(smt.formulas(region.formulas)) is None:
+        raise ParameterError(f"no parameter value satisfies the assumptions {region.text!r}")
+    cases = security_cases(game, region, queries)
+    out = []
+    for player in (0, 1):
+        mine = tuple(c for c in cases if c.player == player)
+        outside = region.formulas + [Not(conj(list(c.atoms))) for c in mine]
+        try:
+            covered = queries.model(smt.formulas(outside)) is None
+        except SolverUnknown:
+            covered = None
+        out.append(PlayerSecurity(player, _pick(game, region, player, queries), mine, covered))
+    return out
