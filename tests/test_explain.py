@@ -167,6 +167,17 @@ def test_an_oracle_tie_strictly_between_makes_both_branches_run():
     _steps_agree(why, pair.programs)
 
 
+def test_a_query_of_a_named_machine_is_labelled_with_it():
+    from verifier.model.agents import Play, Program, Query
+    from verifier.model.poly import var
+    liar = Program(If(Query(var("self", 0), F(1, 2), machine="m2"), Play((0, 1)), Play((1, 0))),
+                   2, 2, name="machine-liar")
+    half = ((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2)))
+    why = Pair(builtin_game("pd-a"), (liar, liar)).explain(half)
+    labels = {s.label for seat in why.runs for run in seat for s in run.steps}
+    assert "oracle (machine m2): is own(C) > 1/2?" in labels
+
+
 def test_cone_and_region_tests_show_their_values():
     cone = Pair(builtin_game("pd-a"), (parse_agent("lp(eps=1/10,delta=1/1000,directions=cone)"),
                                        parse_agent("defectbot")))

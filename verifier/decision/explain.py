@@ -68,7 +68,8 @@ def _step(context, path, item, value, log) -> Step:
         details["threshold"] = item.threshold
         if compare(details["value"], item.threshold) == 0:
             details["tie_probability"] = answers[query_key(item, seat)]
-        label = f"oracle: is {_text(item.poly, names)} > {item.threshold}?"
+        machine = f" (machine {item.machine})" if item.machine else ""
+        label = f"oracle{machine}: is {_text(item.poly, names)} > {item.threshold}?"
     elif isinstance(item, Surely):
         values = _over_box(item.poly, observation, program.delta)
         details["least"] = min(values, key=cmp_to_key(compare))
