@@ -74,8 +74,8 @@ CLAIMS = [
           "in every prisoner's dilemma", "post", GAME, (NELP, NELP),
           Always(lambda v: (v.u1 >= v.sym("P")) | (v.u2 >= v.sym("P"))), expected="fails",
           assume=f"{PD}, {SMALL}",
-          note="in the counterexample found, R - P is far smaller than delta: both players "
-               "cooperate a little and both get less than P"),
+          note="the counterexample depends on the solver's run (one had R - P far "
+               "below delta, another R - P near 1/2 and delta near 10^-7)"),
     Claim("PD-N1-floor", "against the defection rock neLP's payoff is min minus order delta: "
           "at least P - (8/5) delta (T - S), in every prisoner's dilemma (eps = 1/10, "
           "delta = 1/1000)", "post", GAME, (NELP_CONCRETE, "defectbot"),

@@ -159,8 +159,12 @@ def test_a_certificate_with_another_saddle_or_game_is_refused(every_pd):
     claim = every_pd["PD-N1-never-above"]
     cert = claim_certificate(claim, claim.run(60), farkas_seconds=20.0)
     assert cert["problem"]["game"]["saddle"] == [["D", "D"], ["D", "D"]]
+    forged_payoff = copy.deepcopy(cert["problem"]["game"]["payoffs"])
+    forged_payoff[0][1][1] = "T + 1000"
+    # player 2 (DefectBot) never reads its saddle, which must hold on the region all the same
     for change in ({"saddle": [["C", "C"], ["C", "C"]]}, {"name": "pd(T,R,S,P)"},
-                   {"saddle": None}):
+                   {"saddle": None}, {"saddle": [["D", "D"], ["C", "C"]]},
+                   {"name": "pd(T,R,P,S) ", "payoffs": forged_payoff}):
         forged = copy.deepcopy(cert)
         forged["problem"]["game"].update(change)
         if change.get("saddle", 0) is None:
@@ -215,3 +219,25 @@ def test_rov_game_lists_each_case_with_a_region_that_then_binds(tmp_path, capsys
                                 "payoffs": [[["a", -1], [-1, 1]], [[-1, 1], [1, -1]]]}))
     assert main(["game", str(path), "--assume", "0 < a < 2"]) == 0
     assert "may lie in no case" in capsys.readouterr().out
+    assert main(["game", str(path), "--assume", "0 < a < 2, e > 0"]) == 2
+    assert "which the payoffs do not use" in capsys.readouterr().err
+
+
+def test_a_bound_with_parameters_in_the_objective_is_never_a_false_bracket(capsys):
+    # u2 grows without bound in T: no bracket may be claimed, only unknown
+    code = main(["bound", "nicerbot(eps=1/2)", "defectbot", "--game", "pd(T,3,1,0)",
+                 "--assume", "T >= 5", "--objective", "u2", "--sense", "max"])
+    assert code == 3 and "no bound of the max is proven" in capsys.readouterr().err
+    # on a bounded region the floor is found lower, and the exact optimum follows
+    code = main(["bound", "nicerbot(eps=1/2)", "defectbot", "--game", "pd(T,3,1,0)",
+                 "--assume", "5 <= T <= 6", "--objective", "u2", "--sense", "max", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["value"] == "7/2"
+
+
+def test_the_best_response_agent_plays_a_symbolic_game(capsys):
+    code = main(["solve", "best-response", "defectbot", "--game", "pd(T,R,P,S)", "--assume",
+                 PD])
+    out = capsys.readouterr().out
+    assert code == 0 and "(C=0, D=1) vs (C=0, D=1)" in out
+    # a constant profile's payoffs depend on the payoffs' values: shown at the point only
+    assert "for every parameter in the region (e.g. (C=0, D=1) vs (C=0, D=1), payoffs" in out

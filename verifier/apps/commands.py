@@ -184,6 +184,10 @@ def cmd_game(args) -> int:
     from ..decision.security import security_report
     from ..encoding.smt import Z3Queries
     region = parse_region(args.assume)
+    stray = set(region.symbols) - set(game.symbols)
+    if stray:
+        raise UsageError(f"the assumptions name {', '.join(sorted(stray))}, which the payoffs "
+                         f"do not use (they use {', '.join(game.symbols)})")
     report = security_report(game, region, Z3Queries())
     emit(form_of(args), game.to_json() | {"assumptions": region.text, "security": [
         r.to_json(game, region) for r in report]}, None,

@@ -15,8 +15,7 @@ from typing import Callable
 
 from ..errors import EvidenceRejected, InputError
 from ..model.agents import AgentError
-from ..model.games import (BUILTIN_GAMES, PD_SPEC, GameError, builtin_game, game_from_json,
-                           pd_game)
+from ..model.games import BUILTIN_GAMES, GameError, builtin_game, game_from_json, pd_game
 from ..model.library import parse_agent
 from ..model.numbers import compare
 from ..model.params import ParameterError, parse_region
@@ -124,7 +123,8 @@ def _check(cert: dict, redecide: Callable | None, known: dict) -> list:
             canonical(builtin_game(game.name).to_json()) != canonical(game.to_json()):
         raise CertificateError(f"the game is named {game.name!r} but is not the built-in "
                                f"{game.name} (its payoffs or actions differ)")
-    if PD_SPEC.match(game.name) and canonical(replace(game, saddle=None).to_json()) != \
+    if "".join(game.name.split()).startswith("pd(") and \
+            canonical(replace(game, saddle=None).to_json()) != \
             canonical(_named_pd(game.name).to_json()):
         raise CertificateError(f"the game is named {game.name!r} but is not that prisoner's "
                                f"dilemma (its payoffs or actions differ)")

@@ -91,7 +91,9 @@ def obligations(system: System, question: dict, verdict: str, result: dict,
                 or not all(a.holds(point) for a in region):
             raise CertificateError("a certificate over a region needs a point of it "
                                    "(result.region_point), which shows it is not empty")
-    distinct = {atom_text(r): r for r in requirements}
+    # a stated saddle point of symbolic payoffs must hold on the region, read or not
+    saddles = [a for i in (0, 1) for a in system.game.security_requirements(i)] if region else []
+    distinct = {atom_text(r): r for r in list(requirements) + saddles}
     needs = [Obligation(f"the region gives the agents {text}", "unsat",
                         tuple(list(region) + [Not(r)])) for text, r in distinct.items()]
 

@@ -16,10 +16,13 @@ from fractions import Fraction
 from .extremum import Minimum, minimize
 from .results import FormulaOptimum, Optimum
 from ..encoding import smt
-from ..encoding.smt import numeral
+from ..encoding.smt import SolverUnknown, numeral
 from ..model.numbers import Number
 from ..model.params import ParameterError
 from ..model.poly import Formula, Not, Poly, atom_text
+
+
+FLOOR_TRIES = 20  # floors tried for an objective with parameters (each one solver query)
 
 
 def optimize(problem, objective: Poly, sense: str = "min", subject_to: Formula | None = None,
@@ -35,7 +38,18 @@ def optimize(problem, objective: Poly, sense: str = "min", subject_to: Formula |
     closed_extra = [] if subject_to is None else \
         [smt.formula(problem.closed_system.seat_formula(subject_to))]
     floor = sum((c for m, c in f.terms.items() if m and c < 0),
-                f.terms.get((), Fraction(0))) - 1  # every monomial lies in [0, 1]
+                f.terms.get((), Fraction(0))) - 1  # every monomial of probabilities in [0, 1]
+    if any(isinstance(v, str) for v in f.variables()):
+        # a parameter symbol (a symbolic payoff, eps) need not lie in [0, 1]: a floor is one
+        # only when a solver shows nothing below it; tried lower, 2^k - 1 below, k < 20
+        floor = next((x for x in (floor - 2 ** k + 1 for k in range(FLOOR_TRIES))
+                      if problem.queries.model(problem.constraints + extra +
+                                               [problem.term(f) < smt.z3_number(x)]) is None),
+                     None)
+        if floor is None:
+            raise SolverUnknown(f"no bound of the {sense} is proven: the objective names "
+                                f"parameters, and no {'lower' if sign == 1 else 'upper'} bound "
+                                f"within 2^{FLOOR_TRIES} of its coefficients holds")
     result: Minimum = minimize(problem.queries, problem.constraints + extra,
                                closed_constraints + closed_extra,
                                smt.variables(problem.system), problem.term(f), floor, progress)

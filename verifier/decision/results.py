@@ -77,7 +77,7 @@ class FixedPoint:
             general = " vs ".join("(" + ", ".join(f"{a}={t}" for a, t in zip(game.actions[i], s))
                                   + ")" for i, s in enumerate(self.terms))
             found = ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
-            if general != " vs ".join(sides):
+            if general != " vs ".join(sides) or game.symbols:  # payoffs at this point only
                 return f"{general} for every parameter in the region (e.g. {text} at {found})"
             return text + ", for every parameter in the region"
         if self.params:

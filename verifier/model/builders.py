@@ -59,8 +59,8 @@ class SeatView:
     def u_playing(self, action: int) -> Poly:
         """My expected payoff when I play ``action`` against the opponent's strategy
         (linear in the opponent's variables)."""
-        return Poly({((("opp", b), 1),): self.game.payoff(self.seat, action, b)
-                     for b in range(self.n_opp)})
+        return sum((self.game.payoff(self.seat, action, b) * var("opp", b)
+                    for b in range(self.n_opp)), Poly())
 
     @property
     def u_opp(self) -> Poly:
