@@ -144,8 +144,12 @@ CASES = [
      "needs concrete payoffs"),
     ("security-value-case-split", {"g.json": game(payoffs=[[["a", "1"], ["2", "1"]],
                                                            [["1", "1"], ["1", "1"]]])},
-     ["solve", "nelp(eps=1/10,delta=1/100)", "defectbot", "--game", "{file}", "--assume",
+     ["smtlib", "nelp(eps=1/10,delta=1/100)", "defectbot", "--game", "{file}", "--assume",
       "0 <= a <= 3"], 2, "the cases are"),
+    ("case-split-certificate", {"g.json": game(payoffs=[[["a", "1"], ["2", "1"]],
+                                                        [["1", "1"], ["1", "1"]]])},
+     ["solve", "nelp(eps=1/10,delta=1/100)", "defectbot", "--game", "{file}", "--assume",
+      "0 <= a <= 3"], 2, "give one case's region"),
     ("saddle-not-a-saddle", {"g.json": game(saddle=[["C", "C"], ["C", "C"]])}, SOLVE, 2,
      "is not a saddle point"),
 ]

@@ -42,6 +42,17 @@ def test_each_kind_re_verifies(certs):
     assert "agreement, not a proof" in check(certs["solver-agreed"]).line()
 
 
+def test_solver_agreed_evidence_re_verifies_again_in_the_same_process(certs):
+    # Z3 now decides in a child process: its state after one certificate cannot change
+    # the next (the same certificate twice once ran past 5 minutes in one process)
+    for _ in range(2):
+        assert check(json.loads(json.dumps(certs["solver-agreed"]))).ok
+    from verifier.evidence.agreement import decide_z3
+    assert decide_z3("(declare-fun x () Real)(assert (> (* x x) 2))(check-sat)", 5) == "sat"
+    assert decide_z3("(assert (> 0 1))(check-sat)", 5) == "unsat"
+    assert decide_z3("(assert (> y 1))", 5).startswith("error: ")
+
+
 def test_solver_agreed_needs_the_solvers(certs):
     report = check(certs["solver-agreed"], run_solvers=False)
     assert not report.ok and "not re-verifiable" in report.problem

@@ -98,3 +98,35 @@ def test_pd_b_nelp_minimum_is_reached_by_a_fixed_point_written_in_d(capsys):
     terms = [[sympy.sympify(t) for t in side] for side in data["point"]["profile_terms"]]
     assert sympy.simplify(terms[0][0] - (4 - 27 * D) / 6) == 0
     assert sympy.simplify(terms[1][0] - (2 - 27 * D) / 6) == 0
+
+
+def test_formulas_in_two_parameters_are_reconstructed_from_scattered_points():
+    t = sympy.Symbol("T")
+    points = [(F(30 + 7 * k % 19, 10), F(1 + 13 * k % 97, 1000)) for k in range(30)]
+
+    def at(expr, x):
+        return expr.subs({t: sympy.Rational(x[0].numerator, x[0].denominator),
+                          D: sympy.Rational(x[1].numerator, x[1].denominator)})
+    f = 3 * D * (3 * t * D + 2 * t - 12 * D) / (2 * (3 * t * D - 12 * D + 2))
+    text = reconstruct([(x, F(str(at(f, x)))) for x in points], ("T", "d"))
+    assert sympy.simplify(sympy.sympify(text) - f) == 0
+    # a root of a quadratic whose coefficients depend on both
+    points = [(x, sympy.CRootOf(at((1 + D) * X ** 2 - 3 * t * X + D, x), 0)) for x in points]
+    value = parse_value(reconstruct(points, ("T", "d")))
+    assert not value.larger
+    for x, root in points[:3]:
+        a, b, c = (p.evaluate({"T": x[0], "d": x[1]}) for p in value.polys)
+        assert compare((-b - sympy.sqrt(b * b - 4 * a * c)) / (2 * a), root) == 0
+
+
+def test_nicerbot_against_defectbot_in_two_parameters_is_found_and_proven(capsys):
+    # from the definition: NicerBot cooperates with probability e against DefectBot, so
+    # u1 = e*S + (1 - e)*P with P = 1
+    code, out, _ = rov(capsys, "bound", "nicerbot(eps=e)", "defectbot", "--game", "pd(5,3,1,S)",
+                       "--objective", "u1", "--sense", "min", "--assume", "-1 < S < 0, 0 < e <= 1",
+                       "--formula", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "holds"
+    s, e = sympy.symbols("S e")
+    got = sympy.sympify(data["formula"], locals={"S": s, "e": e})
+    assert sympy.expand(got - (e * s + (1 - e))) == 0

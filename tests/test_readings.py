@@ -81,6 +81,16 @@ def test_every_grid_fixed_point_is_a_box_fixed_point_on_every_library_pair():
         verify_fixed_point(box, point.witness)  # the grid point, under box estimates
 
 
+def test_grid_estimates_with_a_parameter_give_a_point_not_a_crash():
+    # grid indices are integers: no family is guessed for them, the point is re-checked
+    from verifier.model.params import parse_region
+    agent = parse_agent("nelp(eps=e,delta=1/10,estimates=grid)")
+    pair = Pair(builtin_game("pd-a"), (agent, parse_agent("defectbot")),
+                region=parse_region("1/20 <= e <= 1/10"))
+    found = pair.solve().fixed_points
+    assert found and all(p.params and not p.whole_region for p in found)
+
+
 def test_lp_against_defectbot_under_each_reading():
     """The must-show of the one-oracle issue: the tight least cooperation of LP against
     DefectBot on pd-a is 599/1000 at equal rates and 1991/2000 under the cone reading,

@@ -54,8 +54,8 @@ def test_saddle_candidates_are_the_pure_saddle_points_with_their_conditions():
     g = load_game("pd(T,R,P,S)")
     cases = dict((pair, {a.op + " " + str(a.poly) for a in atoms})
                  for pair, atoms in g.saddle_candidates(0))
-    # (D, D): D's row is least at D (T >= P), and D is a best row against D (P >= S)
-    assert cases[(1, 1)] == {">= -1*P + T", ">= P + -1*S"}
+    # (D, D): D's row is least at D (T >= P), and D is the only best row against D (P > S)
+    assert cases[(1, 1)] == {">= -1*P + T", "> P + -1*S"}
     assert set(cases) == {(0, 0), (0, 1), (1, 0), (1, 1)}
 
 
@@ -81,8 +81,11 @@ def test_no_single_saddle_is_a_case_split_named_in_the_error():
     assert "plays X (security value a)" in text and "plays Y (security value 1)" in text
     assert "plays X (security value 2)" in text
     # the same agents on one case of the split
-    pair = Pair(g, (nelp, parse_agent("defectbot")), region=parse_region("1 <= a <= 2"))
+    pair = Pair(g, (nelp, parse_agent("defectbot")), region=parse_region("1 < a <= 2"))
     assert pair.game.security_value(0) == named("a")
+    # at a = 1 both X and Y are maximin strategies: no case, so a closed region is refused
+    with pytest.raises(AgentError, match="the cases are"):
+        Pair(g, (nelp, parse_agent("defectbot")), region=parse_region("1 <= a <= 2"))
     # an agent that never reads the security value needs no case
     Pair(g, (parse_agent("nicerbot(eps=1/10)"), parse_agent("defectbot")),
          region=parse_region("0 <= a <= 3"))
@@ -205,10 +208,12 @@ def test_rov_game_lists_each_case_with_a_region_that_then_binds(tmp_path, capsys
                                 "payoffs": [[["a", 1], [2, 1]], [[1, 1], [1, 1]]]}))
     assert main(["game", str(path), "--assume", "0 <= a <= 3", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["security"]
-    assert report[0]["saddle"] is None and report[0]["covered"] is True
+    # at a = 1 two maximin strategies exist: that point lies in no case
+    assert report[0]["saddle"] is None and report[0]["covered"] is False
     assert [(c["saddle"], c["value"]) for c in report[0]["cases"]] == \
         [(["X", "C"], "a"), (["X", "D"], "2"), (["Y", "C"], "1")]
-    assert report[1]["saddle"] == ["C", "X"] and report[1]["value"] == "1"
+    # player 2's payoffs are numbers: the linear program, no saddle
+    assert report[1]["saddle"] is None and report[1]["value"] == "1"
     for case, value in zip(report[0]["cases"], ("a", "2", "1")):
         pair = Pair(game_from_json(json.loads(path.read_text())),
                     (parse_agent("nelp(eps=1/10,delta=1/100)"), parse_agent("defectbot")),
@@ -241,3 +246,67 @@ def test_the_best_response_agent_plays_a_symbolic_game(capsys):
     assert code == 0 and "(C=0, D=1) vs (C=0, D=1)" in out
     # a constant profile's payoffs depend on the payoffs' values: shown at the point only
     assert "for every parameter in the region (e.g. (C=0, D=1) vs (C=0, D=1), payoffs" in out
+
+
+def test_a_security_strategy_is_bound_only_where_it_is_the_only_one():
+    # found by an attack: on 0 <= S <= 1, (D, D) and (C, D) are both maximin at S = 1, and
+    # the concrete game's linear program picks D there while the first saddle was C
+    nelp = parse_agent("nelp(eps=1/10,delta=1/1000,min=100)")
+    with pytest.raises(AgentError, match="the cases are"):
+        Pair(load_game("pd(5,3,1,S)"), (nelp, parse_agent("cooperatebot")),
+             region=parse_region("0 <= S <= 1"))
+    pair = Pair(load_game("pd(5,3,1,S)"), (nelp, parse_agent("cooperatebot")),
+                region=parse_region("0 <= S < 1"))
+    for s in (F(0), F(1, 2), F(99, 100)):
+        concrete = load_game(f"pd(5,3,1,{s})")
+        at = pair.game.at({"S": s})
+        assert at.security_strategy(0) == concrete.security_strategy(0)
+        assert at.security_value(0) == concrete.security_value(0)
+
+
+def test_each_player_is_bound_on_its_own():
+    # player 1 has the saddle point (H, H) with value a; player 2 none (matching pennies)
+    g = game_from_json({"name": "half", "actions": [["H", "T"], ["H", "T"]],
+                        "payoffs": [[["a", "-a"], [2, 1]], [[0, 1], [0, -1]]]})
+    region = parse_region("0 < a < 2")
+    nelp = parse_agent("nelp(eps=1/10,delta=1/100)")
+    pair = Pair(g, (nelp, parse_agent("defectbot")), region=region)
+    assert pair.game.saddle[1] is None and pair.game.security_value(0) == named("a")
+    with pytest.raises(AgentError, match="player 2 in half depends on a"):
+        Pair(g, (parse_agent("defectbot"), nelp), region=region)
+
+
+def test_smtlib_asserts_the_region_which_implies_the_saddle_conditions(capsys):
+    assert main(["smtlib", "nelp(eps=1/10,delta=1/100)", "defectbot", "--game", "pd(T,R,P,S)",
+                 "--assume", PD]) == 0
+    text = capsys.readouterr().out
+    assert "; the parameters' region, asserted last: " + PD in text
+    assert "P + -1*S > 0" in text.splitlines()[4]
+    assert text.splitlines()[-3] == "(assert (> (+ (* 2.0 R) (* (- 1.0) S) (* (- 1.0) T)) 0.0))"
+
+
+def test_solve_and_bound_run_once_per_case_when_the_region_splits(tmp_path, capsys):
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps({"name": "split", "actions": [["X", "Y"], ["C", "D"]],
+                                "payoffs": [[["a", 1], [2, 1]], [[1, 1], [1, 1]]]}))
+    agents = ["nelp(eps=1/10,delta=1/100)", "defectbot"]
+    code = main(["bound", *agents, "--game", str(path), "--assume", "0 <= a <= 3",
+                 "--objective", "u1", "--sense", "min", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and "lie in no case" in data["boundaries"]
+    assert [c["assume"] for c in data["cases"]] == [
+        "0 <= a <= 3, -1*a >= -2, a > 1", "0 <= a <= 3, a >= 2", "0 <= a <= 3, -1*a > -1"]
+    for case in data["cases"]:
+        # each case is the command on that case's region, where the saddle is bound
+        assert case["result"]["assumptions"] == case["assume"]
+        assert main(["bound", *agents, "--game", str(path), "--assume", case["assume"],
+                     "--objective", "u1", "--sense", "min", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["value"] == case["result"]["value"]
+    assert main(["solve", *agents, "--game", str(path), "--assume", "0 <= a <= 3"]) == 0
+    text = capsys.readouterr().out
+    assert text.count("case ") == 3 and "case 3 of 3: --assume \"0 <= a <= 3, -1*a > -1\"" in text
+    # a certificate is for one region: refused, with where to find the cases
+    assert main(["solve", *agents, "--game", str(path), "--assume", "0 <= a <= 3",
+                 "--certificate", str(tmp_path / "c.json")]) == 2
+    assert "rov game GAME --assume REGION" in capsys.readouterr().err
+    assert not (tmp_path / "c.json").exists()

@@ -27,6 +27,7 @@ _LAZY = {
                      "Unique", "Vars"), "claims"),
     **dict.fromkeys(("FixedPoint", "Optimum", "Pair", "PointCheck", "SolveResult",
                      "SolverUnknown"), "decision.solver"),
+    **dict.fromkeys(("case_regions", "security_report"), "decision.security"),
 }
 
 __all__ = [

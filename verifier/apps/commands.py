@@ -7,6 +7,7 @@ Solving commands import the decision layer (and so Z3) when they run, so that `r
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ..model.library import LIBRARY, parse_agent, with_reading
 from ..model.params import parse_region
 from ..model.readings import DEFAULT
 from ..encoding.smtlib import smtlib
+from ..model.poly import atom_text
 from .inputs import parse_objective, parse_profile
 from .render import (security_text, bound_latex, bound_text, check_line, check_point_text, check_summary,
                      claims_latex, claims_table, emit, end_progress, explain_text, form_of,
@@ -48,9 +50,61 @@ def _tagged(pair) -> dict:
     return {"readings": list(pair.readings), "ties": pair.ties}
 
 
+def _pair_or_cases(args, command):
+    """The command's Pair; or, when the region fixes no security value an agent reads
+    (symbolic payoffs), the exit status of ``command`` run once per case of the split
+    (verifier.decision.security.case_regions), each printed under a line naming its region
+    (JSON: ``{"cases": [{"assume", "cases", "result"}], "boundaries": ...}``): the worst
+    of the cases' statuses, a mismatch before an unknown."""
+    from ..model.agents import AgentError
+    try:
+        return pair_of(args)
+    except AgentError:  # perhaps a security value that depends on the case
+        if args.assume is None:
+            raise
+        game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
+        if not game.symbols:
+            raise
+        from ..decision.security import case_regions
+        from ..encoding.smt import Z3Queries
+        regions = case_regions(game, parse_region(args.assume), Z3Queries())
+        if not regions:
+            raise
+    if getattr(args, "certificate", None):
+        raise UsageError("the region needs a case split (its security value depends on the "
+                         "case): give one case's region to write a certificate (`rov game "
+                         "GAME --assume REGION` lists them)")
+    import contextlib
+    import io
+    form, outputs, codes = form_of(args), [], []
+    for text, cases in regions:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            codes.append(command(argparse.Namespace(**(vars(args) | {"assume": text}))))
+        outputs.append((text, cases, buffer.getvalue()))
+    boundaries = ("the points where a player has several maximin strategies (the boundaries "
+                  "between the cases), or only a mixed one, lie in no case")
+    if form == "json":
+        print(json.dumps({"cases": [
+            {"assume": text, "cases": [c.text(game) for c in cases], "result": json.loads(out)}
+            for text, cases, out in outputs], "boundaries": boundaries}, indent=2))
+    else:
+        mark = "% " if form == "latex" else ""
+        for n, (text, cases, out) in enumerate(outputs, 1):
+            print(f"{mark}case {n} of {len(outputs)}: --assume \"{text}\" ("
+                  + "; ".join(c.text(game) for c in cases) + ")")
+            print(out, end="")
+        print(f"{mark}not covered: {boundaries}")
+    bad = [c for c in codes if c != EXIT_OK]
+    return max(bad, key=lambda c: (c == EXIT_MISMATCH, c)) if bad else EXIT_OK
+
+
 def cmd_solve(args) -> int:
-    """`rov solve`: a fixed point, or all of them, optionally with a certificate."""
-    pair = pair_of(args)
+    """`rov solve`: a fixed point, or all of them, optionally with a certificate. A region
+    that splits into cases is run once per case (:func:`_pair_or_cases`)."""
+    pair = _pair_or_cases(args, cmd_solve)
+    if isinstance(pair, int):
+        return pair
     live = interactive(args)
     result = pair.solve(find_all=args.all, limit=args.limit, bounds=args.bounds,
                         progress=progress(live, "solver steps"), method=args.method)
@@ -65,8 +119,11 @@ def cmd_solve(args) -> int:
 
 
 def cmd_bound(args) -> int:
-    """`rov bound`: the exact min or max of an objective over the fixed points."""
-    pair = pair_of(args)
+    """`rov bound`: the exact min or max of an objective over the fixed points. A region
+    that splits into cases is run once per case (:func:`_pair_or_cases`)."""
+    pair = _pair_or_cases(args, cmd_bound)
+    if isinstance(pair, int):
+        return pair
     objective = parse_objective(args.objective, pair.game)
     if args.value is not None and args.formula:
         raise UsageError("--formula finds the formula that --value checks: give one of them")
@@ -77,7 +134,8 @@ def cmd_bound(args) -> int:
     live = interactive(args)
     optimum = pair.optimize(objective, args.sense, progress=progress(live, "solver steps"))
     end_progress(live)
-    emit(form_of(args), {"objective": args.objective, **optimum.to_json(args.decimals),
+    region = {} if pair.region is None else {"assumptions": pair.region.text}
+    emit(form_of(args), {"objective": args.objective, **region, **optimum.to_json(args.decimals),
                          **_tagged(pair)}, args.decimals,
          lambda: bound_text(optimum, pair, args.objective, args.sense, args.decimals),
          latex=lambda: bound_latex(optimum, pair, args.objective, args.sense))
@@ -201,12 +259,17 @@ def cmd_smtlib(args) -> int:
     readings = "; ".join(f"agent {i + 1}: " + (",".join(f"{k}={v}" for k, v in r.items())
                                                  or "no reading keys")
                          for i, r in enumerate(pair.readings))
-    print(smtlib(pair.system.constraints, (
+    region = () if pair.region is None else (
+        f"the parameters' region, asserted last: {pair.region.text} (it implies what the "
+        f"agents need of their parameters: "
+        + ", ".join(sorted({atom_text(a) for p in pair.programs for a in p.requirements}))
+        + ")",)
+    print(smtlib(pair.system.constraints + pair.assumptions, (
         f"fixed points of {pair.specs[0]} (player 1) vs {pair.specs[1]} (player 2) "
         f"on {pair.game.name}",
         f"readings: {readings}; ties: {pair.ties} (q<j> = the tie probability of query j)",
         "s<i>_<k> = probability that player i+1 plays action k",
-        "(the last action's probability is 1 minus the others)")), end="")
+        "(the last action's probability is 1 minus the others)") + region), end="")
     return EXIT_OK
 
 

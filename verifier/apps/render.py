@@ -193,6 +193,11 @@ def security_text(report, game, region) -> str:
     lines = [f"security values for {region.text}:"]
     for r in report:
         who = f"player {r.player + 1}"
+        if not game.player_symbols(r.player):
+            lines.append(f"  {who}: {fmt(game.security_value(r.player))}, playing "
+                         f"{game.action_names(game.security_strategy(r.player), r.player)} "
+                         f"(its payoffs are numbers: the linear program)")
+            continue
         if r.saddle is not None:
             a, b = r.saddle
             lines.append(f"  {who}: {fmt(game.payoff(r.player, a, b))}, playing "
@@ -203,8 +208,8 @@ def security_text(report, game, region) -> str:
         lines += [f"    {game.actions[r.player][c.saddle[0]]}, value {fmt(c.value)}: "
                   f"--assume \"{case_region(region, c)}\"" for c in r.cases]
         if r.covered is not True:
-            lines.append("    some of the region may lie in no case (a mixed security strategy "
-                         "there, not supported with symbols)" if r.covered is False else
+            lines.append("    some of the region may lie in no case (a mixed security strategy, "
+                         "or several; not supported with symbols)" if r.covered is False else
                          "    whether the cases cover the region is unknown")
     return "\n".join(lines)
 

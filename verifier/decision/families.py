@@ -42,6 +42,8 @@ def whole_region_terms(problem, model, general: list, guide: list,
     system = problem.system
     if system.relaxed:  # a proof on the relaxation is not one for the agents
         return None
+    if system.integers:  # grid indices: terms are guessed for the reals only
+        return None
     exact = smt.Model(model)
     values = {n: exact.real(named(n)) for n in list(system.reals) + list(problem.symbols)}
     booleans = {b: exact.boolean(BoolVar(b)) for b in system.booleans}

@@ -4,19 +4,23 @@
 optimize`) at rational parameter values inside the region: at a point of the region
 (:attr:`~verifier.decision.fixed_points.FixedPointProblem.region_point`) and along each
 parameter with the others held there, to see which parameters the optimum depends on. It
-then reconstructs the optimum as a formula in the one parameter it depends on
-(:func:`reconstruct`): a rational function by exact interpolation (sympy's
-``rational_interpolate``, the lowest degrees that fit every sample), or, when the optima
-are roots of quadratics, the root of ``x^2 + B x + C`` with ``B`` and ``C`` such rational
-functions, denominators cleared. Samples only suggest; the formula is then checked for the
-whole region by the existing proof (:func:`verifier.decision.optimisation.certify_formula`),
-and only that proof makes the verdict ``holds``. Optima that depend on two or more
-parameters are not reconstructed (the result is ``unknown`` and says so).
+then reconstructs the optimum as a formula in the parameters it depends on
+(:func:`reconstruct`): a rational function by exact interpolation (in one parameter
+sympy's ``rational_interpolate``; in several, the kernel of the linear system
+``N(x_i) - y_i D(x_i) = 0`` over the coefficients of N and D, at scattered sample points;
+the lowest degrees that fit every sample with two to spare), or, when the optima are roots
+of quadratics, the root of ``x^2 + B x + C`` with ``B`` and ``C`` such rational functions,
+denominators cleared. Samples only suggest; the formula is then checked for the whole
+region by the existing proof (:func:`verifier.decision.optimisation.certify_formula`), and
+only that proof makes the verdict ``holds``. A piecewise optimum is not reconstructed (no
+single formula fits the samples: the result is ``unknown`` and says so).
 """
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
+from itertools import combinations_with_replacement
 
 from .fixed_points import FixedPointProblem
 from .extremum import NothingToOptimise
@@ -29,6 +33,11 @@ from ..model.numbers import Number, compare, simplify_number, to_sympy
 from ..model.params import ParameterError
 
 SAMPLES = 13  # exact optima along the parameter the optimum depends on (2 or more check the fit)
+# exact optima at scattered points when it depends on several: computed a batch at a time
+# until a formula fits (an n-parameter rational function of total degrees (p, q) needs
+# C(n+p, n) + C(n+q, n) samples and two more)
+SCATTER_BATCHES = (16, 28, 44)
+MAX_DEGREE = 4  # of a numerator or denominator in several parameters
 # the factors a parameter is scaled by along its line, coarse first (kept where in the region)
 STEPS = (Fraction(1),) + tuple(1 + sign * Fraction(k, scale) for scale in (10, 100, 1000)
                                for k in range(1, 10) for sign in (-1, 1))
@@ -74,22 +83,28 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
         lines = {name: _line(problem.region, base, name) for name in problem.symbols}
         moving = [name for name, line in lines.items()
                   if any(compare(optimum_at(v), optimum_at(base)) != 0 for v in line[1:3])]
-        if len(moving) > 1:
-            return result(None, "unknown", None, f"the optimum depends on {', '.join(moving)}: "
-                                                 f"formulas in several parameters are not "
-                                                 f"reconstructed")
         free = [n for n in problem.symbols if len(lines[n]) >= 3]  # not pinned by the region
-        name = moving[0] if moving else (free[0] if free else None)
-        points = [] if name is None else \
-            [(v[name], optimum_at(v)) for v in lines[name][:SAMPLES]]
+        names = moving or free[:1]
+        formula = None
+        if len(names) == 1:
+            formula = reconstruct([((v[names[0]],), optimum_at(v))
+                                   for v in lines[names[0]][:SAMPLES]], names)
+        elif names:
+            for count in SCATTER_BATCHES:
+                points = [base] + _scatter(problem.region, base, names, count - 1)
+                formula = reconstruct([(tuple(v[n] for n in names), optimum_at(v))
+                                       for v in points], names)
+                if formula is not None:
+                    break
     except (SolverUnknown, NothingToOptimise, _NoSample) as err:
         return result(None, "unknown", None, f"no exact optimum at a sample: {err}")
     constant = simplify_number(optimum_at(base))
-    formula = reconstruct(points, name) if name is not None else \
-        (str(constant) if isinstance(constant, Fraction) else None)
+    if not names:
+        formula = str(constant) if isinstance(constant, Fraction) else None
     if formula is None:
-        return result(None, "unknown", None, f"no formula in {name or 'the parameters'} of "
-                                             f"low degree fits the {len(samples)} exact optima")
+        return result(None, "unknown", None, f"no formula in {', '.join(names) or 'the parameters'}"
+                                             f" of low degree fits the {len(samples)} exact "
+                                             f"optima (a piecewise optimum has none)")
     try:
         proof = problem.certify_formula(objective, sense, parse_value(formula))
     except ParameterError as err:  # e.g. its leading coefficient not positive throughout
@@ -122,16 +137,43 @@ def _line(region, base: dict, name: str) -> list[dict]:
     return out
 
 
-def reconstruct(points: list, name: str) -> str | None:
-    """A formula in the parameter ``name`` through every (value, optimum) point, as text
-    for ``parse_value``; None when no rational function (or root of a quadratic with such
-    coefficients) of low degree fits all of them with two points to spare."""
+def _scatter(region, base: dict, names: list, count: int) -> list[dict]:
+    """``count`` points of the region (fewer if not found) that differ from ``base`` in
+    every one of ``names``, each scaled by a factor of :data:`STEPS` drawn by a seeded
+    generator: the same points on every run."""
+    rng, out = random.Random(0), []
+    for _ in range(100 * count):
+        if len(out) == count:
+            break
+        point = dict(base)
+        for name in names:
+            step = rng.choice(STEPS[1:])
+            point[name] = base[name] * step if base[name] else step - 1
+        if region.contains(point) and point not in out and point != base:
+            out.append(point)
+    return out
+
+
+def reconstruct(points: list, names) -> str | None:
+    """A formula in the parameters ``names`` (a name, or a sequence of them) through every
+    (values, optimum) point (values: a tuple in the order of ``names``, or one value for
+    one name), as text for ``parse_value``; None when no rational function (or root of a
+    quadratic with such coefficients) of low degree fits all of them with two points to
+    spare."""
     import sympy
-    t = sympy.Symbol(name)
+    names = (names,) if isinstance(names, str) else tuple(names)
+    symbols = [sympy.Symbol(n) for n in names]
+    points = [(x if isinstance(x, tuple) else (x,), v) for x, v in points]
+
+    def fit(data):
+        if len(symbols) == 1:
+            return _rational_fit([(x[0], y) for x, y in data], symbols[0])
+        return _several_fit(data, symbols)
+
     values = [simplify_number(v) for _, v in points]
     if all(isinstance(v, Fraction) for v in values):
-        fit = _rational_fit([(x, v) for (x, _), v in zip(points, values)], t)
-        return None if fit is None else _text(sympy.factor(fit))
+        found = fit([(x, v) for (x, _), v in zip(points, values)])
+        return None if found is None else _text(sympy.factor(found))
     monic = []
     for (x, _), v in zip(points, values):
         poly = sympy.Poly(sympy.minimal_polynomial(to_sympy(v), sympy.Symbol("_z")))
@@ -143,12 +185,12 @@ def reconstruct(points: list, name: str) -> str | None:
         monic.append((x, b, c, larger))
     if len({m[3] for m in monic}) != 1:
         return None  # the smaller root at some samples, the larger at others
-    fits = [_rational_fit([(m[0], m[k]) for m in monic], t) for k in (1, 2)]
+    fits = [fit([(m[0], m[k]) for m in monic]) for k in (1, 2)]
     if None in fits:
         return None
     b, c = (sympy.cancel(sympy.together(f)) for f in fits)
     scale = sympy.lcm(sympy.denom(b), sympy.denom(c))
-    if compare(scale.subs(t, points[0][0]), 0) < 0:
+    if compare(scale.subs(dict(zip(symbols, points[0][0]))), 0) < 0:
         scale = -scale
     a, b, c = (_text(sympy.expand(sympy.cancel(e * scale))) for e in (1, b, c))
     which = "larger" if monic[0][3] else "smaller"
@@ -176,4 +218,46 @@ def _rational_fit(data: list, t) -> object | None:
             den = sympy.denom(sympy.together(f))
             if all(den.subs(t, x) != 0 and f.subs(t, x) == y for x, y in pts):
                 return f  # rationals: exact equality
+    return None
+
+
+def _monomials(symbols: list, degree: int) -> list:
+    """Every monomial in ``symbols`` of total degree at most ``degree``, lowest first."""
+    import sympy
+    out = [sympy.Integer(1)]
+    for k in range(1, degree + 1):
+        out += [sympy.Mul(*c) for c in combinations_with_replacement(symbols, k)]
+    return out
+
+
+def _several_fit(data: list, symbols: list) -> object | None:
+    """The rational function N/D of lowest total degrees through every (x, y) pair, x a
+    tuple of values of ``symbols``: a vector of the kernel of the exact linear system
+    N(x) - y D(x) = 0 over the coefficients, with at least two more pairs than
+    coefficients; None when none fits."""
+    import sympy
+    rationals = [(tuple(sympy.Rational(v.numerator, v.denominator) for v in x),
+                  sympy.Rational(str(y))) for x, y in data]
+    shapes = sorted(((p, q) for p in range(MAX_DEGREE + 1) for q in range(MAX_DEGREE + 1)),
+                    key=lambda d: (len(_monomials(symbols, d[0])) + len(_monomials(symbols, d[1])),
+                                   d[1]))
+    for p, q in shapes:
+        num, den = _monomials(symbols, p), _monomials(symbols, q)
+        if len(rationals) < len(num) + len(den) + 2:
+            continue
+        rows = []
+        for x, y in rationals:
+            at = dict(zip(symbols, x))
+            rows.append([m.subs(at) for m in num] + [-y * m.subs(at) for m in den])
+        kernel = sympy.Matrix(rows).nullspace()
+        if not kernel:
+            continue
+        v = kernel[0]
+        n = sum(c * m for c, m in zip(v[:len(num)], num))
+        d = sum(c * m for c, m in zip(v[len(num):], den))
+        if d == 0:
+            continue
+        if all(d.subs(dict(zip(symbols, x))) != 0 and
+               (n / d).subs(dict(zip(symbols, x))) == y for x, y in rationals):
+            return sympy.cancel(n / d)  # rationals: exact equality
     return None

@@ -1,7 +1,8 @@
 """Security values of a game with symbolic payoffs: the saddle point a region fixes.
 
 A game such as ``pd(T,R,P,S)`` has no number for a player's security value until the
-region says which pure pair of actions is a saddle point of that player's payoffs
+region says which pure pair of actions is a saddle point of that player's payoffs, with
+its action the only best reply
 (:meth:`verifier.model.games.Game.saddle_candidates`). :func:`bind_security` asks a
 solver, for each candidate in order, whether the region implies its conditions, and binds
 the first that it does; the conditions then become requirements of every program that
@@ -15,6 +16,7 @@ value "min" of LP and neLP).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import product
 
 from ..encoding import smt
 from ..encoding.smt import SolverUnknown, Z3Queries
@@ -57,7 +59,7 @@ def security_cases(game: Game, region: Region, queries: Z3Queries) -> list[Secur
     satisfies (solver queries; an unknown keeps the candidate), in the order of the
     actions."""
     out = []
-    for player in (0, 1):
+    for player in (p for p in (0, 1) if game.player_symbols(p)):
         for pair, atoms in game.saddle_candidates(player):
             try:
                 possible = queries.model(smt.formulas(region.formulas + list(atoms))) is not None
@@ -76,30 +78,33 @@ def _pick(game: Game, region: Region, player: int, queries: Z3Queries) -> Saddle
 
 
 def bind_security(game: Game, region: Region | None, queries: Z3Queries) -> Game:
-    """The game with its saddle points bound for the region (unchanged when concrete or
-    already bound, or when some player's security value differs across the region: then
-    building an agent that reads it raises GameError with the cases)."""
+    """The game with each player's strict saddle point bound for the region (unchanged when
+    concrete or already bound). A player whose security value differs across the region
+    gets none: building an agent that reads it raises GameError with the cases."""
     if not game.symbols or game.saddle is not None or region is None:
         return game
-    chosen = []
+    chosen, why = [], []
     for player in (0, 1):
-        pick = _pick(game, region, player, queries)
+        pick = _pick(game, region, player, queries) if game.player_symbols(player) else None
+        chosen.append(pick)
         if pick is None:
             cases = "; ".join(c.text(game) for c in security_cases(game, region, queries)
                               if c.player == player)
-            return replace(game, unresolved=f"on {region.text} the cases are: "
-                                            f"{cases or 'none with a pure saddle point'}; "
-                                            f"state one in the region (`rov game GAME "
-                                            f"--assume REGION` writes each case's region)")
-        chosen.append(pick)
-    return replace(game, saddle=tuple(chosen))
+            why.append(f"on {region.text} the cases are: "
+                       f"{cases or 'none with a pure saddle point'}; state one in "
+                       f"the region (`rov game GAME --assume REGION` writes each case's "
+                       f"region)")
+        else:
+            why.append("")
+    saddle = None if chosen == [None, None] else tuple(chosen)
+    return replace(game, saddle=saddle, unresolved=tuple(why))
 
 
 @dataclass(frozen=True)
 class PlayerSecurity:
     """A player's security value on a region: the bound saddle (a Saddle, or None when it
-    depends on the case), its cases (SecurityCase), and whether the solver showed that the
-    cases cover the region (None: it could not tell)."""
+    depends on the case or the player's payoffs are numbers), its cases (SecurityCase), and
+    whether the solver showed that the cases cover the region (None: it could not tell)."""
 
     player: int
     saddle: Saddle | None
@@ -110,10 +115,11 @@ class PlayerSecurity:
         """The report as JSON: action names, exact values as text, each case's region."""
         def names(pair):
             return [game.actions[self.player][pair[0]], game.actions[1 - self.player][pair[1]]]
+        concrete = not game.player_symbols(self.player)
         return {"player": self.player + 1,
                 "saddle": None if self.saddle is None else names(self.saddle),
-                "value": None if self.saddle is None else
-                str(game.payoff(self.player, *self.saddle)),
+                "value": str(game.security_value(self.player)) if concrete else
+                None if self.saddle is None else str(game.payoff(self.player, *self.saddle)),
                 "covered": self.covered,
                 "cases": [{"saddle": names(c.saddle), "value": str(c.value),
                            "conditions": [atom_text(x) for x in c.atoms],
@@ -135,6 +141,9 @@ def security_report(game: Game, region: Region, queries: Z3Queries) -> list[Play
     cases = security_cases(game, region, queries)
     out = []
     for player in (0, 1):
+        if not game.player_symbols(player):
+            out.append(PlayerSecurity(player, None, (), True))
+            continue
         mine = tuple(c for c in cases if c.player == player)
         outside = region.formulas + [Not(conj(list(c.atoms))) for c in mine]
         try:
@@ -142,4 +151,29 @@ def security_report(game: Game, region: Region, queries: Z3Queries) -> list[Play
         except SolverUnknown:
             covered = None
         out.append(PlayerSecurity(player, _pick(game, region, player, queries), mine, covered))
+    return out
+
+
+def case_regions(game: Game, region: Region, queries: Z3Queries) -> list[tuple]:
+    """The case split of a region that fixes no saddle point for some player with symbolic
+    payoffs: one (region text for ``--assume``, its SecurityCases) per combination of
+    those players' cases that some point satisfies (solver queries; an unknown keeps it).
+    [] when every such player is bound on the region. Points where a player has several
+    maximin strategies, or a mixed one, lie in no case."""
+    bound = bind_security(game, region, queries)
+    open_players = [p for p in (0, 1) if game.player_symbols(p)
+                    and (bound.saddle is None or bound.saddle[p] is None)]
+    if not open_players:
+        return []
+    cases = security_cases(game, region, queries)
+    out = []
+    for combination in product(*([c for c in cases if c.player == p] for p in open_players)):
+        atoms = [x for c in combination for x in c.atoms]
+        try:
+            possible = queries.model(smt.formulas(region.formulas + atoms)) is not None
+        except SolverUnknown:
+            possible = True
+        if possible:
+            text = ", ".join([region.text] + [atom_text(x) for x in atoms])
+            out.append((text, combination))
     return out

@@ -35,12 +35,23 @@ def solver_versions() -> dict:
     return out
 
 
+# each solver runs in a child process, killed after its time limit + 10 s: neither Z3's
+# nonlinear procedure nor cvc5 checks its own time limit everywhere, and Z3 in the parent
+# once ran past 5 minutes on a certificate it had decided in 3 s earlier in that process
+_Z3_CHILD = """
+import sys
+import z3
+solver = z3.SolverFor("QF_NRA")
+solver.set("timeout", int(sys.argv[1]))
+solver.from_string(sys.stdin.read())
+print(solver.check())
+"""
+
+
 def decide_z3(text: str, seconds: float) -> str:
-    """Z3 on SMT-LIB text with a time limit in seconds: "sat", "unsat" or "unknown"."""
-    solver = z3.SolverFor("QF_NRA")
-    solver.set("timeout", max(1, int(seconds * 1000)))
-    solver.from_string(text)
-    return str(solver.check())
+    """Z3 (in a child process killed after ``seconds`` + 10) on SMT-LIB text with a time
+    limit in seconds: "sat", "unsat", "unknown" or ``error: ...``."""
+    return _decide_in_child(_Z3_CHILD, text, seconds)
 
 
 def decide_yices(text: str, seconds: float) -> str:
@@ -49,8 +60,6 @@ def decide_yices(text: str, seconds: float) -> str:
     return "unavailable" if yices_binary() is None else yices.decide(text, seconds).status
 
 
-# run in a child process: cvc5's own time limit is not checked everywhere, and a
-# nonlinear problem once kept it busy for more than ten minutes
 _CVC5_CHILD = """
 import sys
 import cvc5
@@ -73,9 +82,13 @@ def decide_cvc5(text: str, seconds: float) -> str:
     text: sat, unsat, unknown, unavailable, or ``error: ...`` (say, text it cannot parse)."""
     if importlib.util.find_spec("cvc5") is None:
         return "unavailable"
+    return _decide_in_child(_CVC5_CHILD, text, seconds)
+
+
+def _decide_in_child(script: str, text: str, seconds: float) -> str:
     try:
-        done = subprocess.run(  # -I: isolated, so no module in the working folder shadows cvc5
-            [sys.executable, "-I", "-c", _CVC5_CHILD, str(max(1, int(seconds * 1000)))],
+        done = subprocess.run(  # -I: isolated, so no module in the working folder shadows one
+            [sys.executable, "-I", "-c", script, str(max(1, int(seconds * 1000)))],
             input=text, capture_output=True, text=True, timeout=seconds + 10)
     except subprocess.TimeoutExpired:
         return "unknown"

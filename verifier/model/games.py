@@ -8,10 +8,14 @@ an exact linear program, and the post's Pareto directions D(p1, p2)(o1, o2).
 
 A payoff may also be a polynomial in parameter symbols (``pd(T,R,P,S)``, the
 prisoner's dilemma with its standard letters; :mod:`verifier.model.params`).
-Such a game's security values are then those of a *saddle point* chosen for a
-region (:meth:`Game.saddle_candidates`, chosen by
+A player whose own payoffs are numbers has its security value and strategy from the
+linear program, as in a concrete game. Otherwise they are those of a *saddle point*
+chosen for a region (:meth:`Game.saddle_candidates`, chosen by
 :func:`verifier.decision.security.bind_security`): a pure pair of actions whose
-conditions (:meth:`Game.security_requirements`) the region must imply.
+conditions (:meth:`Game.security_requirements`) the region must imply, with the
+player's action the only best reply to the other's, so that the security strategy
+is the only one and equals the linear program's in the concrete game at every point
+of the region.
 
 >>> g = builtin_game("pd-a")
 >>> g.expected_payoff(0, (Fraction(1), Fraction(0)), (Fraction(1, 2), Fraction(1, 2)))
@@ -51,8 +55,8 @@ class Game:
     name: str
     actions: tuple  # (names of player 0's actions, names of player 1's actions)
     payoffs: tuple  # (U0, U1), each a tuple of rows of Payoffs, [a0][a1]
-    saddle: tuple | None = None  # a Saddle per player: the pure security strategies
-    unresolved: str = field(default="", compare=False, repr=False)  # why there is no saddle
+    saddle: tuple | None = None  # a Saddle or None per player: the pure security strategies
+    unresolved: tuple = field(default=("", ""), compare=False, repr=False)  # why none, each
 
     def __post_init__(self):
         if len(self.actions) != 2 or len(self.payoffs) != 2:
@@ -88,6 +92,11 @@ class Game:
         return Game(name, tuple(tuple(str(a) for a in acts) for acts in actions), (u0, u1))
 
     # symbolic payoffs -------------------------------------------------------
+    def player_symbols(self, player: int) -> tuple:
+        """The symbols in ``player``'s own payoffs, sorted (() when they are numbers)."""
+        return tuple(sorted({v for row in self.payoffs[player] for u in row
+                             if isinstance(u, Poly) for v in u.variables()}))
+
     @cached_property
     def symbols(self) -> tuple:
         """The parameter symbols the payoffs use, sorted (empty for a concrete game)."""
@@ -111,7 +120,8 @@ class Game:
     def saddle_candidates(self, player: int) -> list:
         """Every pure pair (a, b), ``player``'s action a and the other's b, that can be a
         saddle point of ``player``'s payoff matrix, with the atoms over the symbols that
-        make it one (b minimises a's row, and a is a best row against b), as
+        make it one (b minimises a's row, and a is the only best row against b: then a is
+        the only maximin strategy, source [vonneumann1944]), as
         ``[((a, b), atoms), ...]`` in the order of the actions; a pair whose atoms are all
         constant and false is left out."""
         out = []
@@ -128,27 +138,33 @@ class Game:
         n, m = self.num_actions(player), self.num_actions(1 - player)
         u = Poly.lift(self.payoff(player, a, b))
         return [Atom(Poly.lift(self.payoff(player, a, c)) - u, ">=") for c in range(m) if c != b] \
-            + [Atom(u - Poly.lift(self.payoff(player, r, b)), ">=") for r in range(n) if r != a]
+            + [Atom(u - Poly.lift(self.payoff(player, r, b)), ">") for r in range(n) if r != a]
 
     def security_requirements(self, player: int) -> list:
         """The non-constant atoms over the symbols that make the chosen saddle of ``player``
         one ([] for a concrete game or no saddle)."""
-        if self.saddle is None:
+        if self.saddle is None or self.saddle[player] is None:
             return []
         a, b = self.saddle[player]
         return [x for x in self._saddle_atoms(player, a, b) if not x.poly.is_constant()]
 
     def _check_saddle(self) -> None:
         if not (isinstance(self.saddle, tuple) and len(self.saddle) == 2 and all(
-                isinstance(s, tuple) and len(s) == 2 and all(isinstance(k, int) for k in s)
+                s is None or isinstance(s, tuple) and len(s) == 2
+                and all(isinstance(k, int) for k in s)
                 and 0 <= s[0] < self.num_actions(i) and 0 <= s[1] < self.num_actions(1 - i)
-                for i, s in enumerate(self.saddle))):
-            raise GameError("a saddle is a pair of action indices for each player")
-        for i, (a, b) in enumerate(self.saddle):
+                for i, s in enumerate(self.saddle)) and self.saddle != (None, None)):
+            raise GameError("a saddle is a pair of action indices (or none) for each player, "
+                            "with at least one pair")
+        for i, s in enumerate(self.saddle):
+            if s is None:
+                continue
+            a, b = s
             for atom in self._saddle_atoms(i, a, b):
                 if atom.poly.is_constant() and not atom.holds({}):
                     raise GameError(f"({self.actions[i][a]}, {self.actions[1 - i][b]}) is not "
-                                    f"a saddle point of player {i + 1}'s payoffs")
+                                    f"a saddle point of player {i + 1}'s payoffs with "
+                                    f"{self.actions[i][a]} the only best reply")
 
     # basic facts ----------------------------------------------------------
     def num_actions(self, player: int) -> int:
@@ -207,18 +223,24 @@ class Game:
 
     # security values ---------------------------------------------------------
     @cached_property
-    def _security(self) -> tuple:
-        return tuple(self._maximin(i) for i in (0, 1))
+    def _security(self) -> list:
+        return [None, None]  # each player's (value, strategy), computed when first read
+
+    def _secure(self, player: int) -> tuple:
+        if self._security[player] is None:
+            self._security[player] = self._maximin(player)
+        return self._security[player]
 
     def _maximin(self, player: int):
         own, other = self.num_actions(player), self.num_actions(1 - player)
-        if self.saddle is not None:
+        if self.saddle is not None and self.saddle[player] is not None:
             a, b = self.saddle[player]
             return self.payoff(player, a, b), self.pure(player, a)
-        if self.symbols:
+        if self.player_symbols(player):
             raise GameError(f"the security value of player {player + 1} in {self.name} depends "
-                            f"on {', '.join(self.symbols)}: "
-                            + (self.unresolved or "it needs a region that fixes a saddle point")
+                            f"on {', '.join(self.player_symbols(player))}: " + (
+                                self.unresolved[player]
+                                or "it needs a region that fixes a saddle point")
                             + " (docs/parameters.md, 'Symbolic payoffs')")
         matrix = [[self.payoff(player, a, b) for b in range(other)] for a in range(own)]
         return maximin(matrix)
@@ -240,11 +262,11 @@ class Game:
         """The minmax value (= maximin value, mixed) of ``player``: what it can guarantee;
         with a saddle, its payoff there. Raises GameError for symbolic payoffs and no
         saddle."""
-        return self._security[player][0]
+        return self._secure(player)[0]
 
     def security_strategy(self, player: int) -> Strategy:
         """A maximin strategy of ``player`` guaranteeing its security value."""
-        return self._security[player][1]
+        return self._secure(player)[1]
 
     def punishment_strategy(self, player: int) -> Strategy:
         """A minmax strategy of the *other* player: it holds ``player`` to its security value.
@@ -253,7 +275,7 @@ class Game:
         (Fraction(0, 1), Fraction(1, 1))
         """
         own, other = self.num_actions(player), self.num_actions(1 - player)
-        if self.saddle is not None:
+        if self.saddle is not None and self.saddle[player] is not None:
             return self.pure(1 - player, self.saddle[player][1])
         negated = [[-self.payoff(player, a, b) for a in range(own)] for b in range(other)]
         return maximin(negated)[1]
@@ -294,8 +316,9 @@ class Game:
                "payoffs": [[[str(self.payoffs[0][a][b]), str(self.payoffs[1][a][b])]
                             for b in range(m)] for a in range(n)]}
         if self.saddle is not None:
-            out["saddle"] = [[self.actions[i][a], self.actions[1 - i][b]]
-                             for i, (a, b) in enumerate(self.saddle)]
+            out["saddle"] = [None if s is None else
+                             [self.actions[i][s[0]], self.actions[1 - i][s[1]]]
+                             for i, s in enumerate(self.saddle)]
         return out
 
 
@@ -474,7 +497,9 @@ def game_from_json(data, default_name: str = "game", rationalize: bool = False,
         return game
     saddle = data["saddle"]
     if not (isinstance(saddle, list) and len(saddle) == 2
-            and all(isinstance(s, list) and len(s) == 2 for s in saddle)):
-        raise GameError(f"{where}: 'saddle' must be two [own action, other's action] pairs")
+            and all(s is None or isinstance(s, list) and len(s) == 2 for s in saddle)):
+        raise GameError(f"{where}: 'saddle' must be two [own action, other's action] pairs "
+                        f"(or null)")
     return replace(game, saddle=tuple(
-        (game.action_index(i, a), game.action_index(1 - i, b)) for i, (a, b) in enumerate(saddle)))
+        None if s is None else (game.action_index(i, s[0]), game.action_index(1 - i, s[1]))
+        for i, s in enumerate(saddle)))
