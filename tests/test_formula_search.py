@@ -130,3 +130,64 @@ def test_nicerbot_against_defectbot_in_two_parameters_is_found_and_proven(capsys
     s, e = sympy.symbols("S e")
     got = sympy.sympify(data["formula"], locals={"S": s, "e": e})
     assert sympy.expand(got - (e * s + (1 - e))) == 0
+
+
+def test_pieces_are_the_longest_runs_one_formula_fits_and_meet_at_rational_points():
+    from verifier.decision.formula_search import _breakpoint, _pieces
+    line = [(F(k, 20), max(F(3), 1 + 4 * F(k, 20))) for k in range(1, 20)]  # kink at 1/2
+    pieces = _pieces(line, "e")
+    assert [(lo, hi) for lo, hi, _ in pieces] == [(F(1, 20), F(1, 2)), (F(11, 20), F(19, 20))]
+    assert _breakpoint(pieces[0][2], pieces[1][2], "e", F(1, 2), F(11, 20)) == F(1, 2)
+    assert _breakpoint("e^2", "2", "e", F(1), F(2)) is None  # sqrt(2): not rational
+    assert _pieces([(F(k), F(k * k)) for k in range(1, 9)], "e") is None  # one formula
+
+
+def _best_reply_to_nicerbot(e):
+    """From the definitions: NicerBot(e) cooperates with probability e + (1 - e) x against
+    a player cooperating with probability x; that player's pd-a payoff (T, R, P, S = 5, 3,
+    1, 0) is a quadratic in x, so its maximum over [0, 1] is at 0, 1 or the vertex."""
+    def u(x):
+        q = e + (1 - e) * x
+        return x * q * 3 + (1 - x) * q * 5 + (1 - x) * (1 - q) * 1
+    c0 = u(F(0))
+    c2 = 2 * (u(F(1)) + c0 - 2 * u(F(1, 2)))  # u(x) = c0 + c1 x + c2 x^2
+    c1 = u(F(1)) - c0 - c2
+    candidates = [F(0), F(1)] + ([-c1 / (2 * c2)] if c2 < 0 and 0 < -c1 / (2 * c2) < 1 else [])
+    return max(u(x) for x in candidates)
+
+
+def test_nicerbots_best_deviation_on_pd_a_is_a_proven_piecewise_formula(capsys):
+    # C9 on pd-a as one tight statement: cooperation pays most up to e = 1/3, a mixed
+    # deviation up to e = 3/5, then defection
+    code, out, _ = rov(capsys, "bound", "nicerbot(eps=e)", "any", "--game", "pd-a",
+                       "--objective", "u2", "--sense", "max", "--assume", "0 < e <= 1",
+                       "--formula", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "holds"
+    assert [p["assume"] for p in data["pieces"]] == [
+        "0 < e <= 1, e <= 1/3", "0 < e <= 1, e >= 1/3, e <= 3/5", "0 < e <= 1, e >= 3/5"]
+    assert all(p["verdict"] == "holds" for p in data["pieces"])
+    e = sympy.Symbol("e")
+    whole = sympy.sympify(data["formula"], locals={"e": e})
+    for k in range(1, 40):
+        x = F(k, 40)
+        assert whole.subs(e, sympy.Rational(k, 40)) == sympy.Rational(
+            str(_best_reply_to_nicerbot(x)))
+
+
+def test_a_piecewise_formula_prints_each_piece_and_a_cases_display():
+    from types import SimpleNamespace
+    from verifier.apps.render import formula_search_latex, formula_search_text
+    from verifier.decision.results import FormulaSearch
+    found = FormulaSearch("max", "Piecewise((3, e <= 1/3), (4*e + 1, True))", "holds", None,
+                          ((((("e", F(1, 2)),), F(3))),), "2 pieces",
+                          (("0 < e <= 1, e <= 1/3", "3", None, "holds"),
+                           ("0 < e <= 1, e >= 1/3", "4*e + 1", None, "holds")))
+    pair = SimpleNamespace(region=SimpleNamespace(text="0 < e <= 1"))
+    assert "\n  on 0 < e <= 1, e >= 1/3: 4*e + 1 (holds)" in formula_search_text(
+        found, pair, "u2", None)
+    assert r"\begin{cases} 3 & \text{if e \textless{}= 1/3} \\ 4 e + 1" in formula_search_latex(
+        found, pair, "u2")
+    assert found.to_json()["pieces"][1] == {"assume": "0 < e <= 1, e >= 1/3",
+                                            "formula": "4*e + 1", "verdict": "holds",
+                                            "note": "holds", "proof": None}

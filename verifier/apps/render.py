@@ -455,7 +455,9 @@ def formula_search_text(found, pair, objective: str, decimals: int | None) -> st
     samples = "; ".join(", ".join(f"{n} = {fmt(v, decimals)}" for n, v in values)
                         + f": {'-' if x is None else fmt(x, decimals)}"
                         for values, x in found.samples)
-    return (f"{head}\n  {found.verdict}: {found.note}\n"
+    pieces = "".join(f"\n  on {region}: {formula} ({why})"
+                     for region, formula, _, why in found.pieces)
+    return (f"{head}\n  {found.verdict}: {found.note}{pieces}\n"
             f"  from {len(found.samples)} exact optima ({samples})")
 
 
@@ -467,6 +469,11 @@ def formula_search_latex(found, pair, objective: str) -> str:
     from ..decision.parametric import parse_value
     region = tex.text(pair.region.text)
     state = "" if found.verdict == "holds" else "\\text{not proven: } "
+    value = formula_latex(parse_value(found.formula)) if not found.pieces else (
+        "\\begin{cases} " + " \\\\ ".join(
+            f"{formula_latex(parse_value(formula))} & "
+            f"\\text{{if {tex.text(where.removeprefix(pair.region.text + ', '))}}}"
+            for where, formula, _, _ in found.pieces) + " \\end{cases}")
     return (f"\\[ {state}\\{found.sense} \\texttt{{{tex.text(objective)}}} = "
-            f"{formula_latex(parse_value(found.formula))} \\quad \\text{{for {region}}} "
+            f"{value} \\quad \\text{{for {region}}} "
             f"\\]\n% {found.verdict}: {found.note}")

@@ -12,8 +12,11 @@ the lowest degrees that fit every sample with two to spare), or, when the optima
 of quadratics, the root of ``x^2 + B x + C`` with ``B`` and ``C`` such rational functions,
 denominators cleared. Samples only suggest; the formula is then checked for the whole
 region by the existing proof (:func:`verifier.decision.optimisation.certify_formula`), and
-only that proof makes the verdict ``holds``. A piecewise optimum is not reconstructed (no
-single formula fits the samples: the result is ``unknown`` and says so).
+only that proof makes the verdict ``holds``. When no single formula in one parameter fits,
+the optimum is tried as piecewise (:func:`_pieces`): the samples along the whole line,
+sorted, split into the longest runs one formula fits; neighbouring pieces must meet at one
+rational point between their samples (:func:`_breakpoint`), and each piece is proven on
+its part of the region. A piecewise formula in several parameters is not searched for.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from itertools import combinations_with_replacement
 
 from .fixed_points import FixedPointProblem
 from .extremum import NothingToOptimise
-from .optimisation import optimize
+from .optimisation import certify_formula, optimize
 from .parametric import parse_value
 from .results import FormulaSearch
 from ..encoding.smt import SolverUnknown
@@ -68,9 +71,10 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
             raise _NoSample(f"the extreme is not attained (or not found) at {values}")
         return samples[-1][1]
 
-    def result(formula, verdict, proof, note):
+    def result(formula, verdict, proof, note, pieces=()):
         return FormulaSearch(sense, formula, verdict, proof,
-                             tuple((tuple(sorted(v.items())), x) for v, x in samples), note)
+                             tuple((tuple(sorted(v.items())), x) for v, x in samples), note,
+                             pieces)
 
     if "x" in problem.symbols:
         return result(None, "unknown", None, "a parameter is named x, the name root(...) "
@@ -101,6 +105,14 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
     constant = simplify_number(optimum_at(base))
     if not names:
         formula = str(constant) if isinstance(constant, Fraction) else None
+    if formula is None and len(names) == 1:
+        try:
+            line = [(v[names[0]], optimum_at(v)) for v in lines[names[0]]]
+        except (SolverUnknown, NothingToOptimise, _NoSample) as err:
+            return result(None, "unknown", None, f"no exact optimum at a sample: {err}")
+        split = _pieces(sorted(line), names[0])
+        if split is not None:
+            return _prove_pieces(problem, objective, sense, names[0], split, result)
     if formula is None:
         return result(None, "unknown", None, f"no formula in {', '.join(names) or 'the parameters'}"
                                              f" of low degree fits the {len(samples)} exact "
@@ -123,6 +135,96 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
 
 class _NoSample(Exception):
     """No exact attained optimum at a sample point."""
+
+
+MAX_UNFITTED = 12  # samples a piece may gather before some formula fits them
+
+
+def _pieces(line: list, name: str) -> list | None:
+    """A piecewise formula in ``name`` through the (value, optimum) samples sorted by value:
+    [(first value, last value, formula text), ...] in order, two pieces or more, each
+    piece the longest run of samples from where the last ended that one formula fits
+    (:func:`reconstruct`, with two samples to spare), grown one sample at a time; None
+    when some run fits no formula."""
+    from .parametric import parse_value
+    out, i = [], 0
+    while i < len(line):
+        j, formula = i + 2, None
+        while j < len(line) and formula is None and j - i < MAX_UNFITTED:
+            formula = reconstruct(line[i:j + 1], name)
+            j += 1
+        if formula is None or formula.startswith("root("):
+            return None  # pieces are rational functions here
+        value = parse_value(formula)
+        while j < len(line) and value.num.evaluate({name: line[j][0]}) == \
+                line[j][1] * value.den.evaluate({name: line[j][0]}):
+            j += 1
+        out.append((line[i][0], line[j - 1][0], formula))
+        i = j
+    return out if len(out) > 1 else None
+
+
+def _breakpoint(left: str, right: str, name: str, low: Fraction, high: Fraction):
+    """The one point in [low, high] where the formulas ``left`` and ``right`` meet, when it
+    is rational (a Fraction); None otherwise (no such point, several, or irrational)."""
+    import sympy
+    t = sympy.Symbol(name)
+    def read(text):
+        return sympy.sympify(text.replace("^", "**"), locals={name: t})
+    difference = sympy.together(read(left) - read(right))
+    numerator = sympy.Poly(sympy.numer(difference), t)
+    if numerator.is_zero:
+        return None
+    roots = [r for r in numerator.real_roots()
+             if compare(r, low) >= 0 and compare(r, high) <= 0]
+    if len(set(roots)) != 1 or not roots[0].is_Rational:
+        return None
+    return Fraction(int(roots[0].p), int(roots[0].q))
+
+
+def _prove_pieces(problem, objective, sense: str, name: str, split: list, result):
+    """Each piece proven on its part of the region (the region with ``name`` between the
+    breakpoints where neighbouring pieces meet): ``holds`` when every piece holds."""
+    from .parametric import parse_value
+    from ..model.params import parse_region
+    cuts = []
+    for (_, high, left), (low, _, right) in zip(split, split[1:]):
+        cut = _breakpoint(left, right, name, high, low)
+        if cut is None:
+            return result(None, "unknown", None, f"the samples fit {len(split)} pieces in "
+                                                 f"{name}, but neighbouring pieces do not meet "
+                                                 f"at one rational point between samples "
+                                                 f"{high} and {low}")
+        cuts.append(cut)
+    queries, pieces, verdict = problem.queries, [], "holds"
+    for k, (_, _, formula) in enumerate(split):
+        bounds = ([f"{name} >= {cuts[k - 1]}"] if k else []) + \
+            ([f"{name} <= {cuts[k]}"] if k < len(cuts) else [])
+        text = ", ".join([problem.region.text] + bounds)
+        part = FixedPointProblem(problem.game, problem.programs, queries.timeout,
+                                 problem.tie_randomization, parse_region(text), queries.rlimit,
+                                 "portfolio" if queries.yices else "z3")
+        try:
+            proof = certify_formula(part, objective, sense, parse_value(formula))
+        except (ParameterError, SolverUnknown) as err:
+            proof, why = None, f"not proven: {err}"
+        else:
+            why = "holds" if proof.is_bound and proof.attained else \
+                "a fixed point lies beyond it" if not proof.is_bound else \
+                "a bound whose attainment was not proven"
+        if why != "holds":
+            verdict = "unknown"
+        pieces.append((text, formula, proof, why))
+    import sympy
+    t = sympy.Symbol(name)
+    conditions = [t <= sympy.Rational(c.numerator, c.denominator) for c in cuts] + [True]
+    whole = sympy.Piecewise(*((sympy.sympify(f.replace("^", "**"), locals={name: t}), c)
+                              for (_, _, f), c in zip(split, conditions)))
+    note = (f"{len(pieces)} pieces in {name}, each proven on its part of the region and "
+            f"attained there" if verdict == "holds" else
+            f"{len(pieces)} pieces in {name} fit the samples; not every piece was proven ("
+            + "; ".join(f"{f} on {r}: {w}" for r, f, _, w in pieces if w != "holds") + ")")
+    return result(_text(whole), verdict, None, note, tuple(pieces))
 
 
 def _line(region, base: dict, name: str) -> list[dict]:
@@ -173,7 +275,13 @@ def reconstruct(points: list, names) -> str | None:
     values = [simplify_number(v) for _, v in points]
     if all(isinstance(v, Fraction) for v in values):
         found = fit([(x, v) for (x, _), v in zip(points, values)])
-        return None if found is None else _text(sympy.factor(found))
+        if found is None:
+            return None
+        num, den = sympy.fraction(sympy.cancel(sympy.together(found)))
+        if compare(den.subs(dict(zip(symbols, points[0][0]))), 0) > 0:
+            return _text(sympy.factor(found))
+        # a denominator negative in the region is written negated: proofs need it positive
+        return f"({_text(sympy.factor(-num))})/({_text(sympy.expand(-den))})"
     monic = []
     for (x, _), v in zip(points, values):
         poly = sympy.Poly(sympy.minimal_polynomial(to_sympy(v), sympy.Symbol("_z")))

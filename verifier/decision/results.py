@@ -226,7 +226,11 @@ class FormulaSearch:
     function, or ``root(a*x^2 + b*x + c, smaller|larger)``), or None; ``verdict``:
     ``holds`` (proven the exact extreme for every parameter of the region, attained), or
     ``unknown``; ``proof``: the :class:`FormulaOptimum` of the check, or None; ``samples``:
-    ((parameter values, exact optimum), ...) in the order computed; ``note``: why.
+    ((parameter values, exact optimum), ...) in the order computed; ``note``: why. A
+    piecewise formula (sympy's ``Piecewise((f1, t <= b1), (f2, True))`` as text, which
+    ``sympify`` reads) has ``pieces``: ((region text, formula text, FormulaOptimum or
+    None, "holds" or why not), ...), each piece checked on its part of the region, and no
+    ``proof``.
     """
 
     sense: str
@@ -235,15 +239,22 @@ class FormulaSearch:
     proof: FormulaOptimum | None
     samples: tuple
     note: str
+    pieces: tuple = ()
 
     def to_json(self, decimals: int | None = None) -> dict:
         """The formula (text ``sympify`` or ``parse_value`` reads), the verdict, the proof
         and the samples, numbers as exact text."""
-        return {"sense": self.sense, "formula": self.formula, "verdict": self.verdict,
-                "note": self.note, "proof": self.proof.to_json(decimals) if self.proof else None,
-                "samples": [{"parameters": {n: fmt(v, decimals) for n, v in values},
-                             "optimum": None if x is None else fmt(x, decimals)}
-                            for values, x in self.samples]}
+        out = {"sense": self.sense, "formula": self.formula, "verdict": self.verdict,
+               "note": self.note, "proof": self.proof.to_json(decimals) if self.proof else None,
+               "samples": [{"parameters": {n: fmt(v, decimals) for n, v in values},
+                            "optimum": None if x is None else fmt(x, decimals)}
+                           for values, x in self.samples]}
+        if self.pieces:
+            out["pieces"] = [{"assume": region, "formula": formula, "verdict":
+                              "holds" if why == "holds" else "unknown", "note": why,
+                              "proof": proof.to_json(decimals) if proof else None}
+                             for region, formula, proof, why in self.pieces]
+        return out
 
 
 @dataclass(frozen=True)
