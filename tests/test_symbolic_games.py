@@ -310,3 +310,39 @@ def test_solve_and_bound_run_once_per_case_when_the_region_splits(tmp_path, caps
                  "--certificate", str(tmp_path / "c.json")]) == 2
     assert "rov game GAME --assume REGION" in capsys.readouterr().err
     assert not (tmp_path / "c.json").exists()
+
+
+def test_a_library_spec_that_cannot_play_the_game_is_no_custom_program(tmp_path, capsys):
+    # found by an attack: with player 1's saddle stated as null, neLP's spec could not be
+    # built, and the checker took a constant program (a mixed agent's) as "custom"
+    from verifier.checker.format import content_hash
+    certs = {}
+    for name, agent in (("m", "mixed(p=189/4096)"), ("n", "nelp(eps=1/10,delta=1/100)")):
+        path = tmp_path / f"{name}.json"
+        assert main(["solve", agent, "defectbot", "--game", "pd(5,3,1,S)", "--assume",
+                     "-1 < S < 1", "--certificate", str(path)]) == 0
+        certs[name] = json.loads(path.read_text())
+    forged = certs["m"]
+    forged["problem"]["agents"][0]["spec"] = "nelp(eps=1/10,delta=1/100)"
+    forged["problem"]["game"]["saddle"] = [None, ["D", "D"]]
+    forged["result"]["witnesses"] = certs["n"]["result"]["witnesses"]
+    forged["hash"] = content_hash(forged)
+    report = check(forged)
+    assert not report.ok and "cannot play" in report.problem
+    assert check(certs["n"]).ok
+
+
+def test_a_split_covers_only_the_players_whose_value_is_read_each_case_once(tmp_path, capsys):
+    # found by an attack: player 2 (DefectBot, which reads nothing) has no pure saddle
+    # point, and its empty list of cases emptied the split; and two saddles of one action
+    # with the same conditions gave the same case twice
+    games = {"irr": [[["a", "-b"], ["a", "b"]], [["1", "b"], ["1", "-b"]]],
+             "dup": [[["a", "0"], ["a", "1"]], [["1", "1"], ["1", "0"]]]}
+    for name, region in (("irr", "0 <= a <= 3, 1 <= b <= 2"), ("dup", "0 <= a <= 3")):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"name": name, "actions": [["X", "Y"], ["C", "D"]],
+                                    "payoffs": games[name]}))
+        assert main(["solve", "nelp(eps=1/10,delta=1/100)", "defectbot", "--game", str(path),
+                     "--assume", region, "--json"]) == 0
+        cases = [c["assume"] for c in json.loads(capsys.readouterr().out)["cases"]]
+        assert cases == [f"{region}, a > 1", f"{region}, -1*a > -1"]

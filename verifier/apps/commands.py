@@ -65,9 +65,18 @@ def _pair_or_cases(args, command):
         game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
         if not game.symbols:
             raise
-        from ..decision.security import case_regions
+        from ..decision.security import bind_security, case_regions
         from ..encoding.smt import Z3Queries
-        regions = case_regions(game, parse_region(args.assume), Z3Queries())
+        region, queries = parse_region(args.assume), Z3Queries()
+        bound = bind_security(game, region, queries)
+        readers = []  # the seats whose agent cannot be built: those that read the value
+        for seat, agent in enumerate(parse_agent(spec) for spec in
+                                     agent_specs(args, (args.agent1, args.agent2))):
+            try:
+                agent.program(bound, seat)
+            except AgentError:
+                readers.append(seat)
+        regions = case_regions(game, region, queries, readers)
         if not regions:
             raise
     if getattr(args, "certificate", None):
@@ -77,10 +86,17 @@ def _pair_or_cases(args, command):
     import contextlib
     import io
     form, outputs, codes = form_of(args), [], []
-    for text, cases in regions:
+    mark = "% " if form == "latex" else ""
+    for n, (text, cases) in enumerate(regions, 1):
+        case = argparse.Namespace(**(vars(args) | {"assume": text}))
+        if form != "json":  # printed as each case ends: a time limit keeps what finished
+            print(f"{mark}case {n} of {len(regions)}: --assume \"{text}\" ("
+                  + "; ".join(c.text(game) for c in cases) + ")", flush=True)
+            codes.append(command(case))
+            continue
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            codes.append(command(argparse.Namespace(**(vars(args) | {"assume": text}))))
+            codes.append(command(case))
         outputs.append((text, cases, buffer.getvalue()))
     boundaries = ("the points where a player has several maximin strategies (the boundaries "
                   "between the cases), or only a mixed one, lie in no case")
@@ -89,11 +105,6 @@ def _pair_or_cases(args, command):
             {"assume": text, "cases": [c.text(game) for c in cases], "result": json.loads(out)}
             for text, cases, out in outputs], "boundaries": boundaries}, indent=2))
     else:
-        mark = "% " if form == "latex" else ""
-        for n, (text, cases, out) in enumerate(outputs, 1):
-            print(f"{mark}case {n} of {len(outputs)}: --assume \"{text}\" ("
-                  + "; ".join(c.text(game) for c in cases) + ")")
-            print(out, end="")
         print(f"{mark}not covered: {boundaries}")
     bad = [c for c in codes if c != EXIT_OK]
     return max(bad, key=lambda c: (c == EXIT_MISMATCH, c)) if bad else EXIT_OK

@@ -223,12 +223,16 @@ def _library_match(spec, prog, game, seat) -> str:
     if not isinstance(spec, str):
         raise CertificateError("an agent's spec is a string")
     try:
-        made = parse_agent(spec).program(game, seat)
+        agent = parse_agent(spec)
     except AgentError:
         if prog.symbols:
             raise CertificateError(f"agent {seat + 1}: parameters are only for library "
                                    f"agents") from None
         return f"agent {seat + 1} is custom: its program is taken as stated", []
+    try:  # a library spec must build on this game: never taken as a custom program
+        made = agent.program(game, seat)
+    except AgentError as err:
+        raise CertificateError(f"agent {seat + 1}: {err}") from None
     if canonical(encode_program(made)) != canonical(encode_program(prog)):
         raise CertificateError(f"agent {seat + 1}: the program is not what {spec!r} builds")
     return "", list(made.requirements)

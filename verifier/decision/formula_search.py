@@ -115,8 +115,9 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
             return _prove_pieces(problem, objective, sense, names[0], split, result)
     if formula is None:
         return result(None, "unknown", None, f"no formula in {', '.join(names) or 'the parameters'}"
-                                             f" of low degree fits the {len(samples)} exact "
-                                             f"optima (a piecewise optimum has none)")
+                                             f" of low degree (at most {MAX_DEGREE} in several "
+                                             f"parameters) fits the exact optima: its degree "
+                                             f"may be higher, or it may be piecewise")
     try:
         proof = problem.certify_formula(objective, sense, parse_value(formula))
     except ParameterError as err:  # e.g. its leading coefficient not positive throughout

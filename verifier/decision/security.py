@@ -154,26 +154,31 @@ def security_report(game: Game, region: Region, queries: Z3Queries) -> list[Play
     return out
 
 
-def case_regions(game: Game, region: Region, queries: Z3Queries) -> list[tuple]:
-    """The case split of a region that fixes no saddle point for some player with symbolic
-    payoffs: one (region text for ``--assume``, its SecurityCases) per combination of
-    those players' cases that some point satisfies (solver queries; an unknown keeps it).
-    [] when every such player is bound on the region. Points where a player has several
+def case_regions(game: Game, region: Region, queries: Z3Queries,
+                 players=(0, 1)) -> list[tuple]:
+    """The case split of a region that fixes no saddle point for some of ``players`` (those
+    whose value an agent reads) with symbolic payoffs: one (region text for ``--assume``,
+    its SecurityCases) per combination of those players' cases that some point satisfies
+    (solver queries; an unknown keeps it), each region once, its conditions each once. []
+    when every such player is bound on the region. Points where a player has several
     maximin strategies, or a mixed one, lie in no case."""
     bound = bind_security(game, region, queries)
-    open_players = [p for p in (0, 1) if game.player_symbols(p)
+    open_players = [p for p in players if game.player_symbols(p)
                     and (bound.saddle is None or bound.saddle[p] is None)]
     if not open_players:
         return []
     cases = security_cases(game, region, queries)
-    out = []
+    out, seen = [], set()
     for combination in product(*([c for c in cases if c.player == p] for p in open_players)):
-        atoms = [x for c in combination for x in c.atoms]
+        atoms = list({atom_text(x): x for c in combination for x in c.atoms}.values())
+        text = ", ".join([region.text] + [atom_text(x) for x in atoms])
+        if text in seen:  # two saddles of the same action and conditions: one case
+            continue
+        seen.add(text)
         try:
             possible = queries.model(smt.formulas(region.formulas + atoms)) is not None
         except SolverUnknown:
             possible = True
         if possible:
-            text = ", ".join([region.text] + [atom_text(x) for x in atoms])
             out.append((text, combination))
     return out
