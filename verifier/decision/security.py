@@ -57,10 +57,16 @@ def _implied(region: Region, atoms, queries: Z3Queries) -> bool:
 def security_cases(game: Game, region: Region, queries: Z3Queries) -> list[SecurityCase]:
     """For each player, the saddle candidates whose conditions some point of the region
     satisfies (solver queries; an unknown keeps the candidate), in the order of the
-    actions."""
-    out = []
+    actions; of pairs with the same action, value and conditions, the first."""
+    out, seen = [], set()
     for player in (p for p in (0, 1) if game.player_symbols(p)):
         for pair, atoms in game.saddle_candidates(player):
+            # two pairs of one action, value and conditions are one case
+            key = (player, pair[0], str(game.payoff(player, *pair)),
+                   tuple(sorted(atom_text(x) for x in atoms)))
+            if key in seen:
+                continue
+            seen.add(key)
             try:
                 possible = queries.model(smt.formulas(region.formulas + list(atoms))) is not None
             except SolverUnknown:
