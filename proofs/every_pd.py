@@ -76,6 +76,19 @@ CLAIMS = [
           assume=f"{PD}, {SMALL}",
           note="the counterexample depends on the solver's run (one had R - P far "
                "below delta, another R - P near 1/2 and delta near 10^-7)"),
+    Claim("PD-N2-where", "where N2 holds: in every prisoner's dilemma with S + T >= 2P, "
+          "neLP against neLP has no fixed point where both payoffs are below min, for every "
+          "1 >> eps >> delta > 0", "post", GAME, (NELP, NELP),
+          Always(lambda v: (v.u1 >= v.sym("P")) | (v.u2 >= v.sym("P"))),
+          assume=f"{PD}, {SMALL}, S + T >= 2*P",
+          note="both cooperating with a small probability x pay each P + x(S + T - 2P) + "
+               "O(x^2): below P exactly when S + T < 2P (PD-N2-below)"),
+    Claim("PD-N2-below", "and where it does not: in some prisoner's dilemma with S + T < 2P "
+          "it fails", "post", GAME, (NELP, NELP),
+          Always(lambda v: (v.u1 >= v.sym("P")) | (v.u2 >= v.sym("P"))), expected="fails",
+          assume=f"{PD}, {SMALL}, S + T < 2*P",
+          note="a failure in some such dilemma, not in each: the counterexample depends on "
+               "the solver's run"),
     Claim("PD-N1-floor", "against the defection rock neLP's payoff is min minus order delta: "
           "at least P - (8/5) delta (T - S), in every prisoner's dilemma (eps = 1/10, "
           "delta = 1/1000)", "post", GAME, (NELP_CONCRETE, "defectbot"),
@@ -102,7 +115,7 @@ CLAIMS = [
 SENTENCES = {"PD-nicer": "NicerBot", "PD-C9": "C9", "PD-N3": "N3", "PD-N1": "N1",
              "PD-N2": "N2"}
 CONTEXT = ("PD-C9-one-threshold", "PD-N1-floor-not", "PD-N1-cooperation", "PD-N1-never",
-           "PD-nicer-defectbot", "PD-N2-not-every")
+           "PD-nicer-defectbot", "PD-N2-not-every", "PD-N2-below")
 CLAIMS = [c.__class__(**{**c.__dict__,
                          "sentence": next(v for k, v in SENTENCES.items() if c.id.startswith(k)),
                          "role": "context" if c.id.startswith(CONTEXT) else "literal"})

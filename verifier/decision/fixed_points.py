@@ -253,29 +253,11 @@ class FixedPointProblem:
             if found is not None:
                 terms, booleans = found
                 if aux is None:
-                    point = self._family_instance(point, terms)
+                    point = families.family_instance(self, point, terms)
                 point = replace(point, whole_region=True,
                                 terms=families.profile_terms(self.system, terms, aux),
                                 family=terms, booleans=booleans, aux=aux)
         return point
-
-    def _family_instance(self, point: FixedPoint, terms: dict) -> FixedPoint:
-        """The family's own fixed point at ``point``'s parameter values, re-checked by the
-        interpreter (``point`` when it is that one already, or when the solver does not
-        give it): the instance shown beside a family is then the family's."""
-        values = dict(point.params)
-        try:
-            at = {n: num.evaluate(values) / den.evaluate(values)
-                  for n, (num, den) in terms.items()}
-            profile = tuple(tuple(p.evaluate(at) for p in self.system.strategy[i])
-                            for i in (0, 1))
-            if profile == point.profile:
-                return point
-            model = self.queries.model(self.constraints + [
-                smt.term(named(n)) == smt.z3_number(v) for n, v in (at | values).items()])
-        except (ZeroDivisionError, SolverUnknown):
-            return point
-        return point if model is None else self.point_from(model)
 
     def point_from(self, model, system: System | None = None) -> FixedPoint:
         """The exact fixed point a model describes, re-checked by the interpreter."""
