@@ -346,3 +346,14 @@ def test_a_split_covers_only_the_players_whose_value_is_read_each_case_once(tmp_
                      "--assume", region, "--json"]) == 0
         cases = [c["assume"] for c in json.loads(capsys.readouterr().out)["cases"]]
         assert cases == [f"{region}, a > 1", f"{region}, -1*a > -1"]
+
+
+def test_n2_holds_where_s_plus_t_is_at_least_2p_and_fails_in_some_dilemma_below(every_pd):
+    assert every_pd["PD-N2-where"].run(60).verdict == "holds"
+    result = every_pd["PD-N2-below"].run(60)
+    assert result.verdict == "fails"
+    # the counterexample is a dilemma below the line, and both payoffs are below P there
+    point = result.detail["counterexample"]
+    values = dict(point.params)
+    assert values["S"] + values["T"] < 2 * values["P"]
+    assert all(u < values["P"] for u in point.payoffs)
