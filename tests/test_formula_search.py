@@ -119,14 +119,20 @@ def test_formulas_in_two_parameters_are_reconstructed_from_scattered_points():
         assert compare((-b - sympy.sqrt(b * b - 4 * a * c)) / (2 * a), root) == 0
 
 
+def _proven_formula(capsys, agent1, agent2, game, objective, sense, region) -> dict:
+    """`rov bound --formula --json`'s output, checked to be a proven formula."""
+    code, out, _ = rov(capsys, "bound", agent1, agent2, "--game", game, "--objective",
+                       objective, "--sense", sense, "--assume", region, "--formula", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "holds"
+    return data
+
+
 def test_nicerbot_against_defectbot_in_two_parameters_is_found_and_proven(capsys):
     # from the definition: NicerBot cooperates with probability e against DefectBot, so
     # u1 = e*S + (1 - e)*P with P = 1
-    code, out, _ = rov(capsys, "bound", "nicerbot(eps=e)", "defectbot", "--game", "pd(5,3,1,S)",
-                       "--objective", "u1", "--sense", "min", "--assume", "-1 < S < 0, 0 < e <= 1",
-                       "--formula", "--json")
-    data = json.loads(out)
-    assert code == 0 and data["verdict"] == "holds"
+    data = _proven_formula(capsys, "nicerbot(eps=e)", "defectbot", "pd(5,3,1,S)", "u1", "min",
+                           "-1 < S < 0, 0 < e <= 1")
     s, e = sympy.symbols("S e")
     got = sympy.sympify(data["formula"], locals={"S": s, "e": e})
     assert sympy.expand(got - (e * s + (1 - e))) == 0
@@ -159,11 +165,7 @@ def _best_reply_to_nicerbot(e):
 def test_nicerbots_best_deviation_on_pd_a_is_a_proven_piecewise_formula(capsys):
     # C9 on pd-a as one tight statement: cooperation pays most up to e = 1/3, a mixed
     # deviation up to e = 3/5, then defection
-    code, out, _ = rov(capsys, "bound", "nicerbot(eps=e)", "any", "--game", "pd-a",
-                       "--objective", "u2", "--sense", "max", "--assume", "0 < e <= 1",
-                       "--formula", "--json")
-    data = json.loads(out)
-    assert code == 0 and data["verdict"] == "holds"
+    data = _proven_formula(capsys, "nicerbot(eps=e)", "any", "pd-a", "u2", "max", "0 < e <= 1")
     assert [p["assume"] for p in data["pieces"]] == [
         "0 < e <= 1, e <= 1/3", "0 < e <= 1, e >= 1/3, e <= 3/5", "0 < e <= 1, e >= 3/5"]
     assert all(p["verdict"] == "holds" for p in data["pieces"])
