@@ -146,6 +146,10 @@ def test_pieces_are_the_longest_runs_one_formula_fits_and_meet_at_rational_point
     assert _breakpoint(pieces[0][2], pieces[1][2], "e", F(1, 2), F(11, 20)) == F(1, 2)
     assert _breakpoint("e^2", "2", "e", F(1), F(2)) is None  # sqrt(2): not rational
     assert _pieces([(F(k), F(k * k)) for k in range(1, 9)], "e") is None  # one formula
+    # found by an attack: a parameter named like a Python keyword or a sympy object
+    for name in ("lambda", "E"):
+        split = _pieces([(x, y) for x, y in line], name)
+        assert _breakpoint(split[0][2], split[1][2], name, F(1, 2), F(11, 20)) == F(1, 2)
 
 
 def _best_reply_to_nicerbot(e):

@@ -170,9 +170,7 @@ def _breakpoint(left: str, right: str, name: str, low: Fraction, high: Fraction)
     is rational (a Fraction); None otherwise (no such point, several, or irrational)."""
     import sympy
     t = sympy.Symbol(name)
-    def read(text):
-        return sympy.sympify(text.replace("^", "**"), locals={name: t})
-    difference = sympy.together(read(left) - read(right))
+    difference = sympy.together(_as_sympy(left, t) - _as_sympy(right, t))
     numerator = sympy.Poly(sympy.numer(difference), t)
     if numerator.is_zero:
         return None
@@ -181,6 +179,16 @@ def _breakpoint(left: str, right: str, name: str, low: Fraction, high: Fraction)
     if len(set(roots)) != 1 or not roots[0].is_Rational:
         return None
     return Fraction(int(roots[0].p), int(roots[0].q))
+
+
+def _as_sympy(formula: str, t):
+    """A rational formula in one parameter as a sympy expression in the symbol ``t``, built
+    from the parsed polynomials (no sympy text parsing: a parameter may be named ``lambda``
+    or ``S``)."""
+    from .parametric import parse_value, sympy_expr
+    value = parse_value(formula)
+    symbols = {t.name: t}
+    return sympy_expr(value.num, symbols) / sympy_expr(value.den, symbols)
 
 
 def _prove_pieces(problem, objective, sense: str, name: str, split: list, result):
@@ -219,8 +227,7 @@ def _prove_pieces(problem, objective, sense: str, name: str, split: list, result
     import sympy
     t = sympy.Symbol(name)
     conditions = [t <= sympy.Rational(c.numerator, c.denominator) for c in cuts] + [True]
-    whole = sympy.Piecewise(*((sympy.sympify(f.replace("^", "**"), locals={name: t}), c)
-                              for (_, _, f), c in zip(split, conditions)))
+    whole = sympy.Piecewise(*((_as_sympy(f, t), c) for (_, _, f), c in zip(split, conditions)))
     note = (f"{len(pieces)} pieces in {name}, each proven on its part of the region and "
             f"attained there" if verdict == "holds" else
             f"{len(pieces)} pieces in {name} fit the samples; not every piece was proven ("

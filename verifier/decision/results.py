@@ -228,7 +228,8 @@ class FormulaSearch:
     ``unknown``; ``proof``: the :class:`FormulaOptimum` of the check, or None; ``samples``:
     ((parameter values, exact optimum), ...) in the order computed; ``note``: why. A
     piecewise formula (sympy's ``Piecewise((f1, t <= b1), (f2, True))`` as text, which
-    ``sympify`` reads) has ``pieces``: ((region text, formula text, FormulaOptimum or
+    ``sympify`` reads with the parameters given as ``locals``: sympy's own S, E, I, N, O
+    and Q otherwise) has ``pieces``: ((region text, formula text, FormulaOptimum or
     None, "holds" or why not), ...), each piece checked on its part of the region, and no
     ``proof``.
     """
