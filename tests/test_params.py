@@ -359,3 +359,30 @@ def test_parametric_certificates_validate_against_the_json_schema(param_certs,
     import jsonschema
     for cert in param_certs.values():
         jsonschema.validate(json.loads(json.dumps(cert)), certificate_schema)
+
+
+def test_an_instance_the_solver_does_not_give_is_not_shown_as_the_familys(monkeypatch):
+    # the profile printed beside a family is its own point at those values; when the
+    # solver cannot give that point, the text says the profile shown is another one
+    from dataclasses import replace
+    from verifier.decision import families
+    from verifier.encoding.smt import SolverUnknown
+    pair = Pair(PD, (parse_agent("nicerbot(eps=e)"), parse_agent("defectbot")),
+                region=parse_region("0 < e <= 1"))
+    (point,) = pair.solve().fixed_points
+    e = dict(point.params)["e"]
+    assert point.whole_region and point.own_instance and point.profile == ((e, 1 - e), (0, 1))
+    assert "(e.g. (C=" in point.describe(PD)
+    other = replace(point, profile=((1, 0), (0, 1)))  # not the family's point at e
+
+    def unknown(*args, **kwargs):
+        raise SolverUnknown("a time-out")
+    monkeypatch.setattr(pair.queries, "model", unknown)
+    shown, own = families.family_instance(pair, other, point.family)
+    assert shown is other and not own
+    text = replace(other, own_instance=False).describe(PD)
+    assert "was not computed; another fixed point there: (C=1, D=0)" in text
+    assert "e.g." not in text
+    monkeypatch.undo()
+    shown, own = families.family_instance(pair, other, point.family)
+    assert own and (shown.profile, shown.params) == (point.profile, point.params)

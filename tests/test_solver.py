@@ -81,6 +81,21 @@ def test_nelp_cooperation_against_defectbot_is_of_order_delta(pd_a):
     assert high_payoff.value == 1 - low.value and high_payoff.attained is False
 
 
+
+def test_a_quantified_query_is_decided_apart_and_a_child_that_never_answers_is_unknown():
+    # the infimum's gap query goes to Z3 in a child process, killed past its limits: Z3 in
+    # the search's own process once ran past 15 minutes there despite its resource limit
+    import z3
+    from verifier.encoding.child import decide_in_child
+    from verifier.encoding.smt import SolverUnknown
+    x, y = z3.Reals("x y")
+    queries = Z3Queries(rlimit=10 ** 7)
+    assert queries.satisfiable_apart([z3.ForAll([x], z3.Implies(x > y, x * x > y * y))])
+    assert not queries.satisfiable_apart([y >= 0, z3.ForAll([x], x * x > y)])
+    assert decide_in_child("import time\ntime.sleep(600)", "", 0.001) == "unknown"
+    with pytest.raises(SolverUnknown, match="child process"):
+        Z3Queries(rlimit=1).satisfiable_apart([z3.ForAll([x], x * x * x + y * x + 1 != 0)])
+
 def test_lp_against_defectbot_does_not_cooperate_within_delta(pd_a):
     pair = Pair(pd_a, agents("lp(1/10,1/1000)", "defectbot"))
     a = var("s", 0, 0)

@@ -7,6 +7,9 @@ QUERY_RLIMIT_VARIABLE = "ROV_QUERY_RLIMIT"  # Z3 resource units per query, for w
 # catalogue's 862 queries spend at most 77 million (34 s here); Z3 spends 0.5 to 2.3 million
 # a second on this machine, so this is about two minutes, the wall-clock limit it replaced.
 DEFAULT_RLIMIT = 250_000_000
+# the slowest of those rates: a query in a child process is killed after its resource limit
+# at this rate (+ 10 s), in case Z3 does not check the limit (verifier.encoding.child)
+Z3_UNITS_PER_SECOND = 500_000
 QUERY_SOLVER_VARIABLE = "ROV_SOLVER"  # "portfolio" or "z3" (--solver), for workers too
 # Yices has no deterministic limit: it gets one second of wall-clock time per this many units
 # of the resource limit (10 s by default; it answered our nonlinear queries 20 to 50 times

@@ -214,11 +214,11 @@ def _infimum(queries, constraints, variables, f, value, value_z3, upper):
     gap = z3.ForAll(variables, z3.Implies(z3.And(constraints), f >= value_z3 + eps))
     bound = numeral(upper, "best")
     try:
-        has_gap = queries.model([eps > 0, gap], quantified=True)
+        has_gap = queries.satisfiable_apart([eps > 0, gap])
         best = queries.model(constraints + [f <= bound])
     except SolverUnknown as err:
         return undecided(f"(not attained; whether solutions approach it is unknown: {err})")
-    if has_gap is not None:
+    if has_gap:
         return None
     return Minimum(value, False, best, value, upper,
                    "not attained: solutions come arbitrarily close (proven), none reaches it")

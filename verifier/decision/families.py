@@ -67,22 +67,22 @@ def whole_region_terms(problem, model, general: list, guide: list,
 
 def family_instance(problem, point, terms: dict):
     """The family's own fixed point at ``point``'s parameter values, re-checked by the
-    interpreter (``point`` when it is that one already, or when the solver does not give
-    it): the instance shown beside a family is then the family's. ``problem``: a
-    FixedPointProblem; ``point``: a FixedPoint found in it; ``terms``: the family's
-    {variable: (num, den)}."""
+    interpreter, and True; or ``point`` itself and False when the solver does not give
+    the family's point there (the instance shown beside a family is then marked as
+    another fixed point). ``problem``: a FixedPointProblem; ``point``: a FixedPoint found
+    in it; ``terms``: the family's {variable: (num, den)}."""
     values = dict(point.params)
     try:
         at = {n: num.evaluate(values) / den.evaluate(values) for n, (num, den) in terms.items()}
         profile = tuple(tuple(p.evaluate(at) for p in problem.system.strategy[i])
                         for i in (0, 1))
         if profile == point.profile:
-            return point
+            return point, True
         model = problem.queries.model(problem.constraints + [
             smt.term(named(n)) == smt.z3_number(v) for n, v in (at | values).items()])
     except (ZeroDivisionError, SolverUnknown):
-        return point
-    return point if model is None else problem.point_from(model)
+        return point, False
+    return (point, False) if model is None else (problem.point_from(model), True)
 
 
 def vertex_terms(problem, model, extra: list, general: list, guide: list,

@@ -252,9 +252,10 @@ class FixedPointProblem:
                 families.vertex_terms(self, model, list(extra or []), general, guide, aux)
             if found is not None:
                 terms, booleans = found
-                if aux is None:
-                    point = families.family_instance(self, point, terms)
-                point = replace(point, whole_region=True,
+                own = aux is None
+                if own:
+                    point, own = families.family_instance(self, point, terms)
+                point = replace(point, whole_region=True, own_instance=own,
                                 terms=families.profile_terms(self.system, terms, aux),
                                 family=terms, booleans=booleans, aux=aux)
         return point

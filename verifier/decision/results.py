@@ -47,6 +47,9 @@ class FixedPoint:
     family: dict = field(default_factory=dict, repr=False, compare=False)
     booleans: dict = field(default_factory=dict, repr=False, compare=False)
     aux: tuple | None = field(default=None, repr=False, compare=False)  # (w, R): w = sqrt(R)
+    # with whole_region: whether the point found (params, profile) is the family's own
+    # instance there, or another fixed point at those values
+    own_instance: bool = field(default=True, repr=False, compare=False)
 
     def to_json(self, decimals: int | None = None) -> dict:
         """Profile, payoffs and, over a region, parameters and terms, as JSON."""
@@ -57,6 +60,7 @@ class FixedPoint:
             out["whole_region"] = self.whole_region
         if self.terms:
             out["profile_terms"] = [list(s) for s in self.terms]
+            out["profile_is_instance"] = self.own_instance  # profile: the terms at params
         return out
 
     def _repr_latex_(self) -> str:
@@ -77,9 +81,12 @@ class FixedPoint:
             general = " vs ".join("(" + ", ".join(f"{a}={t}" for a, t in zip(game.actions[i], s))
                                   + ")" for i, s in enumerate(self.terms))
             found = ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
-            if general != " vs ".join(sides) or game.symbols:  # payoffs at this point only
-                return f"{general} for every parameter in the region (e.g. {text} at {found})"
-            return text + ", for every parameter in the region"
+            if general == " vs ".join(sides) and not game.symbols:
+                return text + ", for every parameter in the region"
+            if not self.own_instance:
+                return (f"{general} for every parameter in the region (its instance at "
+                        f"{found} was not computed; another fixed point there: {text})")
+            return f"{general} for every parameter in the region (e.g. {text} at {found})"
         if self.params:
             return text + " at " + ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
         return text

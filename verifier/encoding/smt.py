@@ -16,11 +16,11 @@ from fractions import Fraction
 import sympy
 import z3
 
-from . import yices
+from . import child, yices
 from .compiler import number_constraints
 from ..errors import (DEFAULT_RLIMIT, MAX_RLIMIT, QUERY_RLIMIT_VARIABLE, QUERY_SOLVER_VARIABLE,
-                      SOLVER_MEMORY_VARIABLE, YICES_UNITS_PER_SECOND, InternalError,
-                      SolverUnknown, UnknownNode, UsageError)
+                      SOLVER_MEMORY_VARIABLE, YICES_UNITS_PER_SECOND, Z3_UNITS_PER_SECOND,
+                      InternalError, SolverUnknown, UnknownNode, UsageError)
 from ..model.numbers import Number, simplify_number
 from ..model.poly import And, Atom, BoolVar, Formula, Not, Or, Poly, Truth, is_integer_name
 
@@ -221,7 +221,7 @@ class Z3Queries:
         self.yices = solver == "portfolio" and yices.yices_binary() is not None
         self._texts = _YicesTexts()
 
-    def model(self, constraints: list, quantified: bool = False, guess: bool = False):
+    def model(self, constraints: list, guess: bool = False):
         """A model of the Z3 constraints, or None when they are unsatisfiable; raises
         SolverUnknown when Z3 gives up or a limit is reached. ``guess``: a query whose
         failure loses only time (a search step); it gets :data:`GUESS_SHARE` of the
@@ -229,7 +229,7 @@ class Z3Queries:
         not a query for Z3: Z3 was seen to run for minutes on such a query at a tenth
         of its resource limit; docs/solving.md)."""
         share = GUESS_SHARE if guess else 1
-        if self.yices and not quantified:
+        if self.yices:
             text = self._texts.text(constraints)
             answer = yices.decide(text, max(1.0, self.yices_seconds() * share), model=True,
                                   memory_mb=solver_memory()) if text else None
@@ -239,7 +239,24 @@ class Z3Queries:
                 return self._model_near(constraints, answer.assignment, text, share)
             if answer is not None and guess:
                 raise SolverUnknown(f"Yices did not decide a guess: {answer.reason}")
-        return self._z3(constraints, quantified, share)
+        return self._z3(constraints, share)
+
+    def satisfiable_apart(self, constraints: list) -> bool:
+        """Whether the Z3 constraints (quantified ones too) are satisfiable, decided by Z3 in
+        a child process (:func:`verifier.encoding.child.decide_z3`) within the resource
+        limit and :meth:`z3_seconds` of wall-clock time: a query Z3 was seen to run past
+        its limits on in this process. Raises SolverUnknown when Z3 gives up, a limit is
+        reached or the child fails. Units spent there are not counted in ``spent``."""
+        answer = child.decide_z3(_smt2(constraints), self.z3_seconds(), self.rlimit, "ALL")
+        if answer not in ("sat", "unsat"):
+            raise SolverUnknown(f"Z3 in a child process: {answer}")
+        return answer == "sat"
+
+    def z3_seconds(self) -> float:
+        """A wall-clock bound in seconds for one Z3 query, beyond its resource limit: the
+        limit at :data:`Z3_UNITS_PER_SECOND` (within ``timeout``)."""
+        seconds = max(10.0, self.rlimit / Z3_UNITS_PER_SECOND)
+        return seconds if self.timeout is None else min(seconds, self.timeout)
 
     def yices_seconds(self) -> float:
         """Yices's wall-clock limit per query, in seconds: one second per
@@ -270,8 +287,8 @@ class Z3Queries:
                                 "that Z3 proves unsatisfiable")
         return found
 
-    def _z3(self, constraints: list, quantified: bool = False, share: Fraction = 1):
-        solver = z3.Solver() if quantified else z3.SolverFor("QF_NRA")
+    def _z3(self, constraints: list, share: Fraction = 1):
+        solver = z3.SolverFor("QF_NRA")
         rlimit = max(1, int(self.rlimit * share))
         solver.set("rlimit", rlimit)
         if self.timeout is not None:

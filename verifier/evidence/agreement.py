@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import subprocess
-import sys
 import time
 
 import z3
 
-from ..encoding import yices
+from ..encoding import child, yices
 from ..encoding.yices import yices_binary
 from ..errors import InternalError
 
@@ -35,23 +34,10 @@ def solver_versions() -> dict:
     return out
 
 
-# each solver runs in a child process, killed after its time limit + 10 s: neither Z3's
-# nonlinear procedure nor cvc5 checks its own time limit everywhere, and Z3 in the parent
-# once ran past 5 minutes on a certificate it had decided in 3 s earlier in that process
-_Z3_CHILD = """
-import sys
-import z3
-solver = z3.SolverFor("QF_NRA")
-solver.set("timeout", int(sys.argv[1]))
-solver.from_string(sys.stdin.read())
-print(solver.check())
-"""
-
-
 def decide_z3(text: str, seconds: float) -> str:
     """Z3 (in a child process killed after ``seconds`` + 10) on SMT-LIB text with a time
     limit in seconds: "sat", "unsat", "unknown" or ``error: ...``."""
-    return _decide_in_child(_Z3_CHILD, text, seconds)
+    return child.decide_z3(text, seconds)
 
 
 def decide_yices(text: str, seconds: float) -> str:
@@ -82,20 +68,7 @@ def decide_cvc5(text: str, seconds: float) -> str:
     text: sat, unsat, unknown, unavailable, or ``error: ...`` (say, text it cannot parse)."""
     if importlib.util.find_spec("cvc5") is None:
         return "unavailable"
-    return _decide_in_child(_CVC5_CHILD, text, seconds)
-
-
-def _decide_in_child(script: str, text: str, seconds: float) -> str:
-    try:
-        done = subprocess.run(  # -I: isolated, so no module in the working folder shadows one
-            [sys.executable, "-I", "-c", script, str(max(1, int(seconds * 1000)))],
-            input=text, capture_output=True, text=True, timeout=seconds + 10)
-    except subprocess.TimeoutExpired:
-        return "unknown"
-    words = done.stdout.split()
-    if done.returncode != 0 or not words or words[-1] not in ("sat", "unsat", "unknown"):
-        return "error: " + (done.stderr.strip().splitlines() or [f"answered {done.stdout!r}"])[-1]
-    return words[-1]
+    return child.decide_in_child(_CVC5_CHILD, text, seconds)
 
 
 def solver_agreement(text: str, seconds: float) -> dict:
