@@ -181,6 +181,21 @@ def test_nicerbots_best_deviation_on_pd_a_is_a_proven_piecewise_formula(capsys):
             str(_best_reply_to_nicerbot(x)))
 
 
+def test_a_breakpoint_far_from_the_base_is_found_when_one_formula_fits_near_it(capsys):
+    # found by an attack: near S = 0 one formula fits, and it fails its proof (a kink at
+    # S = -1). From the definitions: against a player cooperating with probability x,
+    # NicerBot(1/2) cooperates with probability (1 + x)/2, so on pd(5,3,1,S) that player
+    # gets 3 + (1 + S) x (1 - x)/2, whose maximum over x is 3 for S <= -1 and
+    # 3 + (1 + S)/8 above
+    data = _proven_formula(capsys, "nicerbot(eps=1/2)", "any", "pd(5,3,1,S)", "u2", "max",
+                           "-3 < S, S < 1")
+    s = sympy.Symbol("S")
+    whole = sympy.sympify(data["formula"], locals={"S": s})
+    for k in range(-29, 10):
+        x = sympy.Rational(k, 10)
+        assert whole.subs(s, x) == 3 + max(0, (1 + x) / 8)
+
+
 def test_a_piecewise_formula_prints_each_piece_and_a_cases_display():
     from types import SimpleNamespace
     from verifier.apps.render import formula_search_latex, formula_search_text

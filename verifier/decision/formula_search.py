@@ -26,7 +26,7 @@ from fractions import Fraction
 from itertools import combinations_with_replacement
 
 from .fixed_points import FixedPointProblem
-from .extremum import NothingToOptimise
+from .extremum import NothingToOptimise, simplest_between
 from .optimisation import certify_formula, optimize
 from .parametric import parse_value
 from .results import FormulaSearch
@@ -105,14 +105,23 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
     constant = simplify_number(optimum_at(base))
     if not names:
         formula = str(constant) if isinstance(constant, Fraction) else None
-    if formula is None and len(names) == 1:
+
+    def piecewise():
+        """The piecewise formula in the one moving parameter, proven piece by piece (a
+        result), or None when the samples spread over the line fit no pieces."""
         try:
-            line = [(v[names[0]], optimum_at(v)) for v in lines[names[0]]]
+            line = [(v[names[0]], optimum_at(v))
+                    for v in _piece_line(problem.region, lines[names[0]], names[0])]
         except (SolverUnknown, NothingToOptimise, _NoSample) as err:
             return result(None, "unknown", None, f"no exact optimum at a sample: {err}")
         split = _pieces(sorted(line), names[0])
-        if split is not None:
-            return _prove_pieces(problem, objective, sense, names[0], split, result)
+        return None if split is None else \
+            _prove_pieces(problem, objective, sense, names[0], split, result)
+
+    if formula is None and len(names) == 1:
+        found = piecewise()
+        if found is not None:
+            return found
     if formula is None:
         return result(None, "unknown", None, f"no formula in {', '.join(names) or 'the parameters'}"
                                              f" of low degree (at most {MAX_DEGREE} in several "
@@ -129,6 +138,10 @@ def find_formula(problem, objective, sense: str, progress=None) -> FormulaSearch
     if proof.is_bound and proof.attained:
         return result(formula, "holds", proof, "proven for every parameter of the region, "
                                                "attained by a fixed point written in them")
+    if not proof.is_bound and len(names) == 1:  # e.g. a breakpoint far from the base
+        found = piecewise()
+        if found is not None and found.verdict == "holds":
+            return found
     why = "a fixed point lies beyond it" if not proof.is_bound else \
         "a proven bound whose attainment was not proven"
     return result(formula, "unknown", proof, f"the guess from the samples: {why}")
@@ -139,6 +152,8 @@ class _NoSample(Exception):
 
 
 MAX_UNFITTED = 12  # samples a piece may gather before some formula fits them
+COARSE = 19  # the first points of a line (scaled by 1 +- k/10) a piecewise formula is fitted to
+SPAN = 24  # ... and this many more, spread evenly over the line's part in the region
 
 
 def _pieces(line: list, name: str) -> list | None:
@@ -245,6 +260,43 @@ def _line(region, base: dict, name: str) -> list[dict]:
         if region.contains(point) and all(p[name] != value for p in out):
             out.append(point)
     return out
+
+
+def _piece_line(region, line: list[dict], name: str) -> list[dict]:
+    """The points a piecewise formula in ``name`` is fitted to: the coarse points of
+    ``line`` (scaled by 1 +- k/10) and :data:`SPAN` points spread evenly over the part of
+    the line the region holds (within 32 times the base's size), so that a breakpoint far
+    from the base is seen too."""
+    base = line[0]
+    low, high = (_extent(region, base, name, sign) for sign in (-1, 1))
+    width = (high - low) / (4 * SPAN)  # each point: the simplest rational near its place
+    spread = [dict(base) | {name: simplest_between(x - width, x + width)}
+              for x in (low + (high - low) * k / SPAN for k in range(SPAN + 1))]
+    out = line[:COARSE]
+    for point in spread:
+        if region.contains(point) and point not in out:
+            out.append(point)
+    return out
+
+
+def _extent(region, base: dict, name: str, sign: int) -> Fraction:
+    """How far the region holds the line through ``base`` along ``name`` in direction
+    ``sign``: a value of ``name`` inside it, within 2^-12 of the region's bound on that
+    side (or 32 times the base's size from the base, if the region goes further)."""
+    start, unit = base[name], abs(base[name]) or Fraction(1)
+    inside, outside, offset = Fraction(0), None, unit / 8
+    for _ in range(8):
+        if not region.contains(dict(base) | {name: start + sign * offset}):
+            outside = offset
+            break
+        inside, offset = offset, offset * 2
+    for _ in range(12 if outside is not None else 0):
+        middle = (inside + outside) / 2
+        if region.contains(dict(base) | {name: start + sign * middle}):
+            inside = middle
+        else:
+            outside = middle
+    return start + sign * inside
 
 
 def _scatter(region, base: dict, names: list, count: int) -> list[dict]:
