@@ -252,6 +252,19 @@ def test_a_counterexample_at_parameter_values_is_explained_there(capsys):
     assert code == 0 and data["is_fixed_point"] and data["profile"][0] == ["0", "1"]
 
 
+def test_a_region_that_pins_every_parameter_is_explained_at_its_values(capsys):
+    # NicerBot(1/2) against DefectBot: from the definition it cooperates with probability
+    # 1/2, and on pd(5,3,1,S) at S = -1/2 gets S/2 + 1/2 = 1/4 (DefectBot: 5/2 + 1/2)
+    argv = ["nicerbot(eps=e)", "defectbot", "--game", "pd(5,3,1,S)", "--profile",
+            "1/2,1/2;0,1"]
+    for command in ("explain", "check-point"):
+        code, out, _ = rov(capsys, command, *argv, "--assume", "S = -1/2, 2*e = 1", "--json")
+        data = json.loads(out)
+        assert code == 0 and data["fixed_point"]["payoffs"] == ["1/4", "3"]
+    code, _, err = rov(capsys, "explain", *argv, "--assume", "-1 < S < 0, e = 1/2")
+    assert code == 2 and "needs concrete parameters (symbols: S, e)" in err
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--claim", "no-such-claim"], "no claim with id no-such-claim in proofs"),
     (["--claim", "C1-one-q"], "C1-one-q: verdict holds, no counterexample or witness"),

@@ -182,9 +182,24 @@ def _find_formula(args, pair, objective) -> int:
     return EXIT_OK if found.verdict == "holds" else EXIT_UNKNOWN
 
 
+def _concrete_pair(args):
+    """The command's Pair, instantiated at the values its region pins (``--assume "S =
+    1/2"``) when they give every parameter one: a profile is checked at concrete values."""
+    pair = pair_of(args)
+    values = pair.region.pinned() if pair.symbols and pair.region is not None else {}
+    return _instantiated(pair, values) if set(pair.symbols) <= set(values) else pair
+
+
+def _instantiated(pair, values: dict):
+    """``pair``'s game and agents at the parameter ``values`` (every one of its symbols)."""
+    from ..decision.solver import Pair
+    return Pair(pair.game.at(values), tuple(parse_agent(spec, values) for spec in pair.specs),
+                pair.queries.timeout, pair.tie_randomization)
+
+
 def cmd_check_point(args) -> int:
     """`rov check-point`: is this exact profile a fixed point?"""
-    pair = pair_of(args)
+    pair = _concrete_pair(args)
     check = pair.check_profile(parse_profile(args.profile, pair.game))
     emit(form_of(args), check.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
          lambda: check_point_text(check, pair, args.decimals))
@@ -206,7 +221,7 @@ def cmd_explain(args) -> int:
     elif any(x is None for x in given):
         raise UsageError("explain needs two agents, --game and --profile (or --claim ID)")
     else:
-        pair = pair_of(args)
+        pair = _concrete_pair(args)
         profile = parse_profile(args.profile, pair.game)
     why = pair.explain(profile)
     emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
@@ -231,10 +246,7 @@ def _claim_point(args) -> tuple:
     point = result.detail[key]
     pair = found[0].pair(args.timeout, reading)
     if point.params:  # a counterexample at parameter values: the agents instantiated there
-        from ..decision.solver import Pair
-        values = dict(point.params)
-        pair = Pair(pair.game.at(values), tuple(parse_agent(spec, values) for spec in pair.specs),
-                    args.timeout, pair.tie_randomization)
+        pair = _instantiated(pair, dict(point.params))
     return pair, point.profile
 
 

@@ -28,7 +28,7 @@ def check_profile(problem, profile: tuple) -> PointCheck:
     ParameterError for agents with parameters, ValueError for a profile that is not a pair
     of distributions over the game's actions."""
     if problem.symbols:
-        raise ParameterError("checking a profile needs concrete parameters (agents use "
+        raise ParameterError("checking a profile needs concrete parameters (symbols: "
                              f"{', '.join(problem.symbols)})")
     game = problem.game
     for i, s in enumerate(profile):

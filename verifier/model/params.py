@@ -221,6 +221,19 @@ class Region:
         """Whether exact parameter values satisfy every assumption."""
         return all(a.holds(values) for a in self.atoms)
 
+    def pinned(self) -> dict:
+        """The values its equalities of degree one in one symbol fix (``S = 1/2``,
+        ``2*e = 1``; not ``d = e/100``, in two): {symbol: Fraction}."""
+        out = {}
+        for atom in self.atoms:
+            names = atom.poly.variables()
+            if atom.op == "==" and len(names) == 1:
+                name = next(iter(names))
+                if atom.poly.degree_in(lambda v: v == name) == 1:
+                    zero, one = atom.poly.evaluate({name: 0}), atom.poly.evaluate({name: 1})
+                    out[name] = Fraction(-zero) / (one - zero)
+        return out
+
 
 def parse_region(text: str) -> Region:
     """A region from comma-separated comparison chains such as ``"0 < d <= e/100, e <= 1/10"``."""
