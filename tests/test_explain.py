@@ -265,6 +265,18 @@ def test_a_region_that_pins_every_parameter_is_explained_at_its_values(capsys):
     assert code == 2 and "needs concrete parameters (symbols: S, e)" in err
 
 
+def test_the_runs_are_drawn_in_the_strategy_square(capsys, tmp_path):
+    picture = tmp_path / "runs.png"
+    code, out, err = rov(capsys, "explain", LP, "defectbot", "--game", "pd-a", "--profile",
+                         "9815/16384,6569/16384;0,1", "--plot", str(picture), "--json")
+    assert code == 0 and json.loads(out)["is_fixed_point"] and f"wrote {picture}" in err
+    assert picture.read_bytes().startswith(b"\x89PNG")
+    from verifier import plot_runs
+    pair = Pair(builtin_game("pd-a"), (parse_agent(LP), parse_agent("defectbot")))
+    plot_runs(pair.explain(L3), pair, str(tmp_path / "runs.svg"))
+    assert (tmp_path / "runs.svg").read_text().startswith("<?xml")
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--claim", "no-such-claim"], "no claim with id no-such-claim in proofs"),
     (["--claim", "C1-one-q"], "C1-one-q: verdict holds, no counterexample or witness"),

@@ -28,6 +28,7 @@ _LAZY = {
     **dict.fromkeys(("FixedPoint", "Optimum", "Pair", "PointCheck", "SolveResult",
                      "SolverUnknown"), "decision.solver"),
     **dict.fromkeys(("case_regions", "security_report"), "decision.security"),
+    "plot_runs": "apps.plotting",
 }
 
 __all__ = [

@@ -292,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "(under --reading) and explain its counterexample (or witness)")
     p.add_argument("--claims", nargs="+", default=["proofs"], metavar="PATH",
                    help="the claim files or folders --claim is looked up in (default proofs)")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="also draw the runs in the strategy square (two actions per player): "
+                        "the fixed point, each run's estimates, its box within delta and its "
+                        "output (png, svg, pdf)")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("smtlib", help="print the constraint system as SMT-LIB 2")

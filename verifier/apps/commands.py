@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from ..decision.jobs import JobFailure, run_jobs, write_atomically
@@ -211,6 +212,7 @@ def cmd_explain(args) -> int:
     counterexample or witness), step by step; or why the profile is no fixed point (exit status as
     `rov check-point`)."""
     given = [args.agent1, args.agent2, args.game, args.profile]
+    _check_picture("--plot", args.plot)
     if args.claim is not None:
         if any(x is not None for x in given + [args.assume]) or args.rationalize or \
                 args.no_tie_randomization:
@@ -223,9 +225,15 @@ def cmd_explain(args) -> int:
     else:
         pair = _concrete_pair(args)
         profile = parse_profile(args.profile, pair.game)
+    if args.plot and (pair.game.num_actions(0), pair.game.num_actions(1)) != (2, 2):
+        raise UsageError("--plot draws the strategy square: it needs two actions per player")
     why = pair.explain(profile)
     emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
          lambda: explain_text(why, pair, args.decimals))
+    if args.plot and why.runs:
+        from .plotting import plot_runs
+        plot_runs(why, pair, args.plot)
+        print(f"wrote {args.plot}", file=sys.stderr)
     return EXIT_OK if why.runs else EXIT_MISMATCH
 
 

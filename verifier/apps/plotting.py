@@ -32,7 +32,7 @@ from ..decision.jobs import save_figure
 from ..model.library import parse_agent
 from ..decision.solver import Pair
 
-__all__ = ["PairPicture", "fixed_point_sample", "plot", "describe", "split_pair"]
+__all__ = ["PairPicture", "fixed_point_sample", "plot", "plot_runs", "describe", "split_pair"]
 
 COLOURS = ["tab:red", "tab:blue", "tab:orange", "tab:purple", "tab:brown", "tab:pink"]
 REGION_COLOURS = ["tab:green", "gold", "tab:cyan", "tab:olive"]
@@ -222,3 +222,90 @@ def split_pair(text: str) -> tuple[str, str]:
         if ch == "," and depth == 0:
             return text[:k].strip(), text[k + 1:].strip()
     raise UsageError(f"--pair {text!r}: two agent specs separated by a comma")
+
+
+def plot_runs(why, problem, path: str) -> None:
+    """Draw an explained fixed point's runs into ``path`` (png, svg or pdf): the strategy
+    square of a game with two actions per player (x: P1 of player 1's first action, y: P2
+    of player 2's), whole and zoomed on the runs. Drawn, all from exact numbers: the fixed
+    point; each run's estimates (a point), the profiles within delta of them (a box, from
+    the interpreter's :func:`box_vertices`) and an arrow to the run's output against the
+    opponent's estimate; a run with no estimates as a line at its output. ``why``: a
+    :class:`verifier.decision.results.Explanation` of ``problem`` (a Pair). Raises
+    UsageError for other games and for a profile that is no fixed point (no runs)."""
+    game = problem.game
+    if (game.num_actions(0), game.num_actions(1)) != (2, 2):
+        raise UsageError("the picture of the runs is the strategy square: it needs two actions "
+                         "per player")
+    if not why.runs:
+        raise UsageError("no runs to draw: the profile is no fixed point")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+    from ..semantics.interpreter import box_vertices
+
+    def span(estimate, delta) -> tuple:  # the box's range of the first action
+        firsts = [v[0] for v in box_vertices(estimate, delta)]
+        return min(firsts, key=float), max(firsts, key=float)
+
+    fixed = (why.check.profile[0][0], why.check.profile[1][0])
+    marks, seen = [], [fixed]  # (seat, k, run, estimate point, box, output point or line)
+    for seat, runs in enumerate(why.runs):
+        delta = problem.programs[seat].delta
+        for k, run in enumerate(runs):
+            if run.estimate is None:
+                marks.append((seat, k, run, None, None, run.output[0]))
+                continue
+            own, opp = run.estimate
+            flip = (lambda a, b: (a, b)) if seat == 0 else (lambda a, b: (b, a))
+            box = flip(span(own, delta), span(opp, delta)) if delta is not None else None
+            estimate, out = flip(own[0], opp[0]), flip(run.output[0], opp[0])
+            marks.append((seat, k, run, estimate, box, out))
+            seen += [estimate, out] + ([(box[0][0], box[1][0]), (box[0][1], box[1][1])]
+                                       if box else [])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5.6))
+    colours = ("tab:red", "tab:blue")
+    for zoomed, ax in enumerate(axes):
+        ax.plot(*map(float, fixed), marker="*", ms=14, color="black", ls="", zorder=5,
+                label=f"the fixed point ({fixed[0]}, {fixed[1]})")
+        for seat, k, run, estimate, box, out in marks:
+            name = f"player {seat + 1}, run {k + 1} (weight {run.weight})"
+            colour = colours[seat]
+            if estimate is None:
+                line = ax.axvline if seat == 0 else ax.axhline
+                line(float(out), color=colour, ls="--", lw=1,
+                     label=f"{name}: no estimates, output P{seat + 1} = {out}")
+                continue
+            if box:
+                (x0, x1), (y0, y1) = box
+                ax.add_patch(Rectangle((float(x0), float(y0)), float(x1 - x0), float(y1 - y0),
+                                       fill=False, color=colour, lw=0.8, ls=":",
+                                       label=f"{name}: profiles within delta of its estimates"))
+            ax.plot(*map(float, estimate), marker="o", ms=5, color=colour, ls="",
+                    label=f"{name}: estimates ({estimate[0]}, {estimate[1]})")
+            ax.annotate("", xy=tuple(map(float, out)), xytext=tuple(map(float, estimate)),
+                        arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
+            ax.plot(*map(float, out), marker="s", ms=4, color=colour, ls="",
+                    label=f"{name}: output P{seat + 1} = {out[seat]}")
+        if zoomed:
+            xs, ys = [float(p[0]) for p in seen], [float(p[1]) for p in seen]
+            pad = max(max(xs) - min(xs), max(ys) - min(ys), 1e-4) * 0.15
+            ax.set_xlim(min(xs) - pad, max(xs) + pad)
+            ax.set_ylim(min(ys) - pad, max(ys) + pad)
+            ax.set_title("zoomed on the runs", fontsize=9)
+        else:
+            ax.set_xlim(-0.02, 1.02)
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_aspect("equal")
+            ax.set_title(f"{game.name}: the strategy square", fontsize=9)
+        ax.set_xlabel(f"P1({game.actions[0][0]})")
+        ax.set_ylabel(f"P2({game.actions[1][0]})")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(0.05, 0.02),
+               frameon=False, title="every point and box drawn from exact numbers "
+                                    "(arrow: the run's output against the opponent's estimate)",
+               title_fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, path, bbox_inches="tight")
+    plt.close(fig)
