@@ -8,11 +8,13 @@ security value "min" that LP and neLP compare with is then P, their security str
 (the saddle (D, D) of each player's payoffs, which every region here implies; a
 certificate re-proves it). C9's condition is stated with its case split: which of
 (R-P)/(T-P) and (2R-S-T)/(R-S) is the smaller depends on the sign of R + P - S - T.
+One tight claim is on pd-b alone (PD-N2-depth-pd-b, how deep below P the red boundary
+reaches): the floor P - 2 delta (T - S) for every dilemma was decided, but not certified.
 """
 
 from fractions import Fraction as F
 
-from verifier import Always, Claim, Unique
+from verifier import Always, Claim, Extreme, Unique
 
 FAMILY = "Every prisoner's dilemma (symbolic payoffs)"
 SOURCE = "comment; Oesterheld 2019; claims.md C9"
@@ -89,6 +91,16 @@ CLAIMS = [
           assume=f"{PD}, {SMALL}, S + T < 2*P",
           note="a failure in some such dilemma, not in each: the counterexample depends on "
                "the solver's run"),
+    Claim("PD-N2-depth-pd-b", "how far below min the red boundary reaches: on pd-b, neLP "
+          "against neLP, player 1's least payoff is exactly P - (3/2) delta (T - S) = "
+          "1991/2000, attained (on pd-a it is about P - 1.363 delta (T - S): N2-min-pd-a)",
+          "post (the red boundary)", "pd-b", (NELP_CONCRETE, NELP_CONCRETE),
+          Extreme(lambda v: v.u1, "min", value="1991/2000", attained=True),
+          note="P - 2 delta (T - S) was decided to be a floor of player 1's payoff in every "
+               "prisoner's dilemma (7 s, 2026-12-03), but no certificate of it was found (on "
+               "the checker's encoding Z3 and Yices both answer unknown after 300 s), so the "
+               "catalogue does not state it; with directions=cone this optimum is not "
+               "decided within 200 s"),
     Claim("PD-N1-floor", "against the defection rock neLP's payoff is min minus order delta: "
           "at least P - (8/5) delta (T - S), in every prisoner's dilemma (eps = 1/10, "
           "delta = 1/1000)", "post", GAME, (NELP_CONCRETE, "defectbot"),
@@ -116,7 +128,9 @@ SENTENCES = {"PD-nicer": "NicerBot", "PD-C9": "C9", "PD-N3": "N3", "PD-N1": "N1"
              "PD-N2": "N2"}
 CONTEXT = ("PD-C9-one-threshold", "PD-N1-floor-not", "PD-N1-cooperation", "PD-N1-never",
            "PD-nicer-defectbot", "PD-N2-not-every", "PD-N2-below")
+TIGHT = ("PD-N2-depth",)
 CLAIMS = [c.__class__(**{**c.__dict__,
                          "sentence": next(v for k, v in SENTENCES.items() if c.id.startswith(k)),
-                         "role": "context" if c.id.startswith(CONTEXT) else "literal"})
+                         "role": "tight" if c.id.startswith(TIGHT) else
+                         "context" if c.id.startswith(CONTEXT) else "literal"})
           for c in CLAIMS]

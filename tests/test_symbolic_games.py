@@ -141,7 +141,8 @@ def every_pd():
 
 @pytest.mark.parametrize("claim_id, verdict", [
     ("PD-C9-case-ST", "holds"), ("PD-C9-tight-mixed", "holds"),
-    ("PD-C9-one-threshold", "fails"), ("PD-N1-never-above", "holds")])
+    ("PD-C9-one-threshold", "fails"), ("PD-N1-never-above", "holds"),
+    ("PD-N2-depth-pd-b", "holds")])
 def test_every_pd_claims_decide_and_their_certificates_re_verify(every_pd, claim_id, verdict,
                                                                  certificate_schema):
     claim = every_pd[claim_id]
