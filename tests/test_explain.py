@@ -138,6 +138,20 @@ def test_lp_against_defectbot_counterexample_is_explained_exactly():
     _steps_agree(why, pair.programs)
 
 
+def test_an_irrational_fixed_point_is_explained_and_drawn(tmp_path):
+    # found by an attack: the profile check compared a sum of two CRootOfs with 1 inexactly
+    from verifier import plot_runs
+    from verifier.apps.inputs import parse_objective
+    nelp = parse_agent("nelp(eps=1/10,delta=1/1000)")
+    pair = Pair(builtin_game("pd-a"), (nelp, nelp))
+    profile = pair.optimize(parse_objective("u1", pair.game), "min").point.profile
+    assert not all(isinstance(x, F) for s in profile for x in s)  # the red boundary's root
+    why = pair.explain(profile)
+    verify_fixed_point(pair.programs, _rebuilt(pair, why))
+    plot_runs(why, pair, str(tmp_path / "runs.png"))
+    assert (tmp_path / "runs.png").read_bytes().startswith(b"\x89PNG")
+
+
 def test_queries_at_ties_show_the_oracle_answer():
     pair = Pair(builtin_game("pd-a"), (parse_agent("best-response"), parse_agent("any")))
     why = pair.explain(((F(0), F(1)), (F(1, 3), F(2, 3))))
@@ -261,6 +275,9 @@ def test_a_region_that_pins_every_parameter_is_explained_at_its_values(capsys):
         code, out, _ = rov(capsys, command, *argv, "--assume", "S = -1/2, 2*e = 1", "--json")
         data = json.loads(out)
         assert code == 0 and data["fixed_point"]["payoffs"] == ["1/4", "3"]
+        assert data["parameters"] == {"S": "-1/2", "e": "1/2"}
+        code, out, _ = rov(capsys, command, *argv, "--assume", "S = -1/2, 2*e = 1")
+        assert out.rstrip().endswith("at S = -1/2, e = 1/2 (the values --assume pins)")
     code, _, err = rov(capsys, "explain", *argv, "--assume", "-1 < S < 0, e = 1/2")
     assert code == 2 and "needs concrete parameters (symbols: S, e)" in err
 
@@ -271,6 +288,10 @@ def test_the_runs_are_drawn_in_the_strategy_square(capsys, tmp_path):
                          "9815/16384,6569/16384;0,1", "--plot", str(picture), "--json")
     assert code == 0 and json.loads(out)["is_fixed_point"] and f"wrote {picture}" in err
     assert picture.read_bytes().startswith(b"\x89PNG")
+    other = tmp_path / "none.png"
+    code, out, err = rov(capsys, "explain", LP, "defectbot", "--game", "pd-a", "--profile",
+                         "1/2,1/2;0,1", "--plot", str(other))
+    assert code == 1 and "no picture written" in err and not other.exists()
     from verifier import plot_runs
     pair = Pair(builtin_game("pd-a"), (parse_agent(LP), parse_agent("defectbot")))
     plot_runs(pair.explain(L3), pair, str(tmp_path / "runs.svg"))

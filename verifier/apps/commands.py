@@ -183,12 +183,26 @@ def _find_formula(args, pair, objective) -> int:
     return EXIT_OK if found.verdict == "holds" else EXIT_UNKNOWN
 
 
-def _concrete_pair(args):
+def _concrete_pair(args) -> tuple:
     """The command's Pair, instantiated at the values its region pins (``--assume "S =
-    1/2"``) when they give every parameter one: a profile is checked at concrete values."""
+    1/2"``) when they give every parameter one (a profile is checked at concrete values),
+    and those values ({} when none are used)."""
     pair = pair_of(args)
     values = pair.region.pinned() if pair.symbols and pair.region is not None else {}
-    return _instantiated(pair, values) if set(pair.symbols) <= set(values) else pair
+    if pair.symbols and set(pair.symbols) <= set(values):
+        return _instantiated(pair, values), {n: values[n] for n in pair.symbols}
+    return pair, {}
+
+
+def _pinned_json(values: dict) -> dict:
+    """The JSON key that records the parameter values a pinning region gave."""
+    return {"parameters": {n: str(v) for n, v in values.items()}} if values else {}
+
+
+def _pinned_text(text: str, values: dict) -> str:
+    """A command's text output, with the parameter values a pinning region gave."""
+    at = ", ".join(f"{n} = {v}" for n, v in values.items())
+    return text + (f"\nat {at} (the values --assume pins)" if values else "")
 
 
 def _instantiated(pair, values: dict):
@@ -200,10 +214,11 @@ def _instantiated(pair, values: dict):
 
 def cmd_check_point(args) -> int:
     """`rov check-point`: is this exact profile a fixed point?"""
-    pair = _concrete_pair(args)
+    pair, values = _concrete_pair(args)
     check = pair.check_profile(parse_profile(args.profile, pair.game))
-    emit(form_of(args), check.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
-         lambda: check_point_text(check, pair, args.decimals))
+    emit(form_of(args), check.to_json(pair.game, args.decimals) | _tagged(pair)
+         | _pinned_json(values), args.decimals,
+         lambda: _pinned_text(check_point_text(check, pair, args.decimals), values))
     return EXIT_OK if check.fixed_point else EXIT_MISMATCH
 
 
@@ -220,20 +235,25 @@ def cmd_explain(args) -> int:
                              "and the profile from the claim: give either --claim ID or "
                              "A B --game G --profile P")
         pair, profile = _claim_point(args)
+        values = {}
     elif any(x is None for x in given):
         raise UsageError("explain needs two agents, --game and --profile (or --claim ID)")
     else:
-        pair = _concrete_pair(args)
+        pair, values = _concrete_pair(args)
         profile = parse_profile(args.profile, pair.game)
     if args.plot and (pair.game.num_actions(0), pair.game.num_actions(1)) != (2, 2):
         raise UsageError("--plot draws the strategy square: it needs two actions per player")
     why = pair.explain(profile)
-    emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair), args.decimals,
-         lambda: explain_text(why, pair, args.decimals))
+    emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair)
+         | _pinned_json(values), args.decimals,
+         lambda: _pinned_text(explain_text(why, pair, args.decimals), values))
     if args.plot and why.runs:
         from .plotting import plot_runs
         plot_runs(why, pair, args.plot)
         print(f"wrote {args.plot}", file=sys.stderr)
+    elif args.plot:
+        print(f"no picture written to {args.plot}: the profile is no fixed point",
+              file=sys.stderr)
     return EXIT_OK if why.runs else EXIT_MISMATCH
 
 
@@ -442,6 +462,8 @@ def _check_picture(option: str, path: str | None) -> None:
     """Refuse a picture file we cannot write before any work is done."""
     if path is not None and Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise UsageError(f"{option}: the picture is a .png, .svg or .pdf file")
+    if path is not None and not Path(path).resolve().parent.is_dir():
+        raise UsageError(f"{option} {path}: no such folder")
 
 
 def cmd_plot(args) -> int:

@@ -264,16 +264,17 @@ def _line(region, base: dict, name: str) -> list[dict]:
 
 def _piece_line(region, line: list[dict], name: str) -> list[dict]:
     """The points a piecewise formula in ``name`` is fitted to: the coarse points of
-    ``line`` (scaled by 1 +- k/10) and :data:`SPAN` points spread evenly over the part of
-    the line the region holds (within 32 times the base's size), so that a breakpoint far
-    from the base is seen too."""
+    ``line`` (scaled by 1 +- k/10) and :data:`SPAN` + 1 points spread evenly over the part
+    of the line the region holds (within 16 times the base's size, or 16 from a base at
+    0), so that a breakpoint far from the base is seen too."""
     base = line[0]
     low, high = (_extent(region, base, name, sign) for sign in (-1, 1))
     width = (high - low) / (4 * SPAN)  # each point: the simplest rational near its place
-    spread = [dict(base) | {name: simplest_between(x - width, x + width)}
-              for x in (low + (high - low) * k / SPAN for k in range(SPAN + 1))]
     out = line[:COARSE]
-    for point in spread:
+    for x in (low + (high - low) * k / SPAN for k in range(SPAN + 1)):
+        point = dict(base) | {name: simplest_between(x - width, x + width)}
+        if not region.contains(point):  # rounded onto a strict bound: the place itself
+            point = dict(base) | {name: x}
         if region.contains(point) and point not in out:
             out.append(point)
     return out
@@ -281,8 +282,9 @@ def _piece_line(region, line: list[dict], name: str) -> list[dict]:
 
 def _extent(region, base: dict, name: str, sign: int) -> Fraction:
     """How far the region holds the line through ``base`` along ``name`` in direction
-    ``sign``: a value of ``name`` inside it, within 2^-12 of the region's bound on that
-    side (or 32 times the base's size from the base, if the region goes further)."""
+    ``sign``: a value of ``name`` inside it, within 1/4096 of the last doubling step of the
+    region's bound on that side (or 16 times the base's size from the base, if the region
+    goes further)."""
     start, unit = base[name], abs(base[name]) or Fraction(1)
     inside, outside, offset = Fraction(0), None, unit / 8
     for _ in range(8):

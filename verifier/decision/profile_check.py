@@ -32,7 +32,8 @@ def check_profile(problem, profile: tuple) -> PointCheck:
                              f"{', '.join(problem.symbols)})")
     game = problem.game
     for i, s in enumerate(profile):
-        if len(s) != game.num_actions(i) or any(p < 0 for p in s) or sum(s) != 1:
+        if len(s) != game.num_actions(i) or any(compare(p, 0) < 0 for p in s) or \
+                compare(sum(s), 1) != 0:  # exact also for algebraic numbers (CRootOf)
             raise ValueError(f"strategy {i + 1} {tuple(map(str, s))} is not a distribution "
                              f"over {game.num_actions(i)} actions")
     if is_best_response_pair(problem):  # the Nash path: no system is compiled
