@@ -139,6 +139,28 @@ def test_results_render_in_jupyter_as_exact_latex_and_html():
         "<p><code>(1/10, 9/10) vs (0, 1), u = (9/10, 7/5)</code></p>"
 
 
+def test_formulas_and_claim_results_render_in_jupyter_too():
+    from verifier.claims import load_claims
+    from verifier.decision.results import FormulaSearch
+    found = FormulaSearch("max", "Piecewise((3, S <= -1), (S/8 + 25/8, True))", "holds", None,
+                          (), "2 pieces", (("-3 < S, S < 1, S <= -1", "3", None, "holds"),
+                                           ("-3 < S, S < 1, S >= -1", "(S + 25)/8", None,
+                                            "holds")))
+    shown = found._repr_latex_()
+    assert shown.startswith(r"$\max = \begin{cases} 3 & \text{if S \textless{}= -1}")
+    low, high = shown.split(" & ")[1].split(r"\\ ")[1], shown.split(" & ")[-1]
+    assert sympy.simplify(parse_latex(low) - (sympy.Symbol("S") + 25) / 8) == 0
+    assert high.startswith(r"\text{if S \textgreater{}= -1}")
+    assert shown.endswith("(holds: 2 pieces)")
+    assert found._repr_html_() == ("<p><code>max = Piecewise((3, S &lt;= -1), (S/8 + 25/8, "
+                                   "True))</code> (holds: 2 pieces)</p>")
+    claim = next(c for c in load_claims(["proofs/nicerbot.py"]) if c.id == "C7-pd-a")
+    result = claim.run(60)
+    assert result._repr_html_().startswith("<p><code>C7-pd-a</code>: holds. ")
+    assert result._repr_latex_().startswith(r"\texttt{C7-pd-a}: holds. ")
+    assert result.summary() in result._repr_html_()
+
+
 def test_special_characters_are_escaped_in_text():
     assert latex.text("a_b {x} 50% & #1 $") == r"a\_b \{x\} 50\% \& \#1 \$"
     assert latex.strategy((F(1, 2), F(1, 2)), ("a_1", "b&c")) == \
@@ -146,7 +168,7 @@ def test_special_characters_are_escaped_in_text():
 
 
 def test_formulas_in_the_parameters_read_back_equal():
-    from verifier.apps.render import formula_latex
+    from verifier.decision.results import formula_latex
     from verifier.decision.parametric import parse_value
     d = D
     ratio = read(formula_latex(parse_value("3*d*(10+3*d)/(4+6*d)")))

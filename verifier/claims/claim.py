@@ -10,12 +10,15 @@ gave up).
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass, field
 
+from ..decision.results import formula_latex
 from ..decision.solver import BOX_NOTE, Pair, SolverUnknown, readings_of
 from ..errors import ClaimError, InputError
 from ..model.agents import Agent, AgentError
+from ..model import latex as tex
 from ..model.games import Game, GameError, load_game
 from ..model.library import parse_agent, reading_keys
 from ..model.numbers import fmt
@@ -217,6 +220,30 @@ class ClaimResult:
             if key in d:
                 return f"{key} {point(d[key])}"
         return text(d.get("reason", ""))
+
+    def evidence_latex(self) -> str:
+        """:meth:`summary` in LaTeX: exact numbers and formulas in math mode (roots of
+        quadratics in radicals), the rest as text."""
+        def point(p):
+            sides = " \\text{ vs } ".join(tex.strategy(s) for s in p.profile)
+            at = ", ".join(f"{tex.text(n)} = {tex.number(v)}" for n, v in p.params)
+            return f"${sides}$, payoffs ${tex.strategy(p.payoffs)}$" + \
+                (f" at ${at}$" if at else "")
+        return self.evidence(lambda x: f"${tex.number(x)}$",
+                             lambda o: f"${formula_latex(o.value)}$", point, tex.text)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the claim's id, verdict (and the expected one), formal text and
+        evidence, exact."""
+        mark = "" if self.as_expected else f" (expected {self.expected})"
+        return f"\\texttt{{{tex.text(self.id)}}}: {self.verdict}{mark}. " \
+               f"{tex.text(self.formal)}. {self.evidence_latex()}"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
+        mark = "" if self.as_expected else f" (expected {self.expected})"
+        return f"<p><code>{html.escape(self.id)}</code>: {html.escape(self.verdict + mark)}. " \
+               f"{html.escape(self.formal)}. {html.escape(self.summary())}</p>"
 
     def to_json(self, decimals: int | None = None) -> dict:
         out = {"id": self.id, "statement": self.statement, "formal": self.formal,

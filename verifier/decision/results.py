@@ -19,7 +19,8 @@ BOX_NOTE = ("box estimates: an estimate may be any point within delta/2 of the t
             "about this reading")
 
 __all__ = ["FixedPoint", "SolveResult", "Optimum", "FormulaOptimum", "FormulaSearch", "PointCheck",
-           "Explanation", "RunExplanation", "Step", "BOX_NOTE", "readings_of", "ties_of"]
+           "Explanation", "RunExplanation", "Step", "BOX_NOTE", "readings_of", "ties_of",
+           "formula_latex"]
 
 
 def readings_of(programs: tuple) -> tuple:
@@ -223,6 +224,23 @@ class FormulaOptimum:
                 "beyond": self.beyond.to_json(decimals) if self.beyond else None,
                 "point": self.point.to_json(decimals) if self.point else None}
 
+    def _state(self) -> str:
+        """What was proven of the formula, in words."""
+        if not self.is_bound:
+            return "not a bound: a fixed point lies beyond it"
+        return {True: "proven, attained for every parameter", False: "proven, never attained",
+                None: "a proven bound, attainment not proven"}[self.attained]
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the formula in LaTeX (roots of quadratics in radicals), and what was
+        proven of it."""
+        return f"$\\{self.sense} = {formula_latex(self.value)}$ ({self._state()})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
+        return f"<p><code>{html.escape(f'{self.sense} = {self.formula}')}</code> " \
+               f"({html.escape(self._state())})</p>"
+
 
 @dataclass(frozen=True)
 class FormulaSearch:
@@ -263,6 +281,42 @@ class FormulaSearch:
                               "proof": proof.to_json(decimals) if proof else None}
                              for region, formula, proof, why in self.pieces]
         return out
+
+    def value_latex(self) -> str:
+        """The formula in LaTeX (a ``cases`` environment for a piecewise one, each piece's
+        condition the bounds its region adds); raises ValueError when none was found."""
+        from .parametric import parse_value
+        if self.formula is None:
+            raise ValueError("no formula was found")
+        if not self.pieces:
+            return formula_latex(parse_value(self.formula))
+        shared = _shared_prefix([region for region, _, _, _ in self.pieces])
+        return "\\begin{cases} " + " \\\\ ".join(
+            f"{formula_latex(parse_value(formula))} & "
+            f"\\text{{if {tex.text(region.removeprefix(shared))}}}"
+            for region, formula, _, _ in self.pieces) + " \\end{cases}"
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the formula in LaTeX and its verdict."""
+        if self.formula is None:
+            return f"no formula found ({tex.text(self.note)})"
+        return f"$\\{self.sense} = {self.value_latex()}$ ({self.verdict}: {tex.text(self.note)})"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
+        formula = "no formula found" if self.formula is None else \
+            f"{self.sense} = {self.formula}"
+        return f"<p><code>{html.escape(formula)}</code> " \
+               f"({html.escape(self.verdict)}: {html.escape(self.note)})</p>"
+
+
+def _shared_prefix(regions: list) -> str:
+    """The region text the pieces' regions all begin with, up to its last ", "."""
+    common = regions[0]
+    for region in regions[1:]:
+        while not region.startswith(common):
+            common = common[:-1]
+    return common[:common.rfind(", ") + 2] if ", " in common else ""
 
 
 @dataclass(frozen=True)
@@ -373,6 +427,25 @@ def _number_text(x, decimals: int | None):
     if isinstance(x, (tuple, list)):
         return [_number_text(v, decimals) for v in x]
     return x if x is None or isinstance(x, bool) else fmt(x, decimals)
+
+
+def formula_latex(value) -> str:
+    """A formula in the parameters (:func:`verifier.decision.parametric.parse_value`) as
+    LaTeX: a ratio of polynomials, or the root of a x^2 + b x + c as
+    (-b -/+ sqrt(b^2 - 4 a c)) / (2 a) (a > 0 throughout the region: checked with the
+    formula)."""
+    import sympy
+    from ..checker.families import QuadraticRoot, sympy_expr
+    symbols: dict = {}
+    if isinstance(value, QuadraticRoot):
+        a, b, c = (sympy_expr(p, symbols) for p in value.polys)
+        root = sympy.sqrt(sympy.factor(b * b - 4 * a * c))
+        expr = (-b + (root if value.larger else -root)) / (2 * a)
+    else:
+        expr = sympy.factor(sympy.cancel(sympy_expr(value.num, symbols)
+                                         / sympy_expr(value.den, symbols)))
+    return sympy.latex(expr)
+
 
 
 def _latex(point: FixedPoint) -> str:
