@@ -201,3 +201,20 @@ def test_a_bounded_call_works_when_stdout_is_not_a_file(monkeypatch):
     from verifier.decision.jobs import run_bounded
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     assert run_bounded(lambda: 7, 30) == 7
+
+
+def test_a_certificate_past_claim_seconds_is_not_written_and_the_verdict_stays(monkeypatch,
+                                                                              tmp_path):
+    """rov prove --claim-seconds bounds writing a certificate too: one stopped is not
+    written, and its note says why; the decided verdict is kept."""
+    import time
+    from pathlib import Path
+    from verifier.claims import ProveTask, catalogue, prove_task
+    monkeypatch.setattr(catalogue, "write_claim_certificate", lambda *args: time.sleep(60))
+    paths = (str(Path("proofs/nicerbot.py").resolve()),)
+    start = time.monotonic()
+    result = prove_task(ProveTask(paths, "C7-pd-a", None, str(tmp_path), 0, "", 2, None))
+    assert time.monotonic() - start < 30
+    assert result.verdict == "holds" and result.certificate["path"] is None
+    assert result.certificate["note"].startswith("not written: --claim-seconds: stopped after")
+    assert list(tmp_path.iterdir()) == []

@@ -206,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(and whose claim is unchanged)")
     p.add_argument("--claim-seconds", type=seconds, metavar="SECONDS",
                    help="wall-clock limit of one claim (a forked process, stopped when it runs "
-                        "past; the claim is then unknown); bounds solvers that ignore --timeout")
+                        "past; the claim is then unknown), and again of writing its certificate "
+                        "(stopped: no certificate); bounds solvers that ignore --timeout")
     p.add_argument("--reading-matrix", action="store_true",
                    help="decide each claim under every reading that can change its verdict "
                         "(the findings page then opens with the reading matrix)")

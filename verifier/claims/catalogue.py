@@ -184,7 +184,10 @@ class StoredResult:
 
 def prove_task(task: ProveTask) -> ClaimResult:
     """Decide one claim under one reading (and write its certificate): the unit of
-    ``rov prove --jobs``."""
+    ``rov prove --jobs``. With ``claim_seconds``, the decision and then the certificate
+    each run in a forked process stopped after that many seconds of wall-clock time: a
+    decision stopped is unknown; a certificate stopped is not written (the verdict
+    stays, its certificate's note says why)."""
     if task.paths not in _LOADED:
         _LOADED[task.paths] = {c.id: c for c in load_claims(list(task.paths))}
     claim = _LOADED[task.paths][task.claim_id]
@@ -199,9 +202,18 @@ def prove_task(task: ProveTask) -> ClaimResult:
             return failed_result(claim, f"--claim-seconds: {err}", reading)
     if task.certificates is None:
         return result
-    return write_claim_certificate(claim, result, Path(task.certificates),
-                                   task.farkas_seconds, task.timeout, reading,
-                                   task.positivstellensatz_seconds)
+
+    def certify() -> ClaimResult:
+        return write_claim_certificate(claim, result, Path(task.certificates),
+                                       task.farkas_seconds, task.timeout, reading,
+                                       task.positivstellensatz_seconds)
+    if task.claim_seconds is None:
+        return certify()
+    try:  # the certificate's evidence search gets a limit of its own, as long
+        return run_bounded(certify, task.claim_seconds)
+    except (OutOfTime, ProcessDied) as err:
+        return replace(result, certificate={"path": None, "kind": None,
+                                            "note": f"not written: --claim-seconds: {err}"})
 
 
 def write_claim_certificate(claim: Claim, result: ClaimResult, folder: Path,
