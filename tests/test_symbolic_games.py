@@ -313,6 +313,31 @@ def test_solve_and_bound_run_once_per_case_when_the_region_splits(tmp_path, caps
     assert not (tmp_path / "c.json").exists()
 
 
+def test_a_claim_over_a_split_region_fails_by_a_case_and_never_holds_by_cases(tmp_path):
+    from verifier import Always, Claim
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps({"name": "split", "actions": [["X", "Y"], ["C", "D"]],
+                                "payoffs": [[["a", 1], [2, 1]], [["1", 1], [1, 1]]]}))
+    agents = ("nelp(eps=1/10,delta=1/100)", "defectbot")
+    # from the definitions: against DefectBot (D) player 1 gets 2 playing X and 1 playing
+    # Y, so at most 2 in every case; a counterexample is checked on its own numbers
+    low = Claim("L", "at least 3/2", "test", str(path), agents,
+                Always(lambda v: v.u1 >= "3/2"), assume="0 < a < 3", expected="fails")
+    result = low.run(60)
+    assert result.verdict == "fails" and result.assumptions != "0 < a < 3"
+    assert "fails" in [c["verdict"] for c in result.detail["cases"]]
+    values = dict(result.detail["counterexample"].params)
+    assert 0 < values["a"] < 3 and parse_region(result.assumptions).contains(values)
+    assert result.detail["counterexample"].payoffs[0] < F(3, 2)
+    cert = claim_certificate(low, result)
+    assert check(json.loads(json.dumps(cert))).ok
+    never_above = Claim("N", "at most 2", "test", str(path), agents,
+                        Always(lambda v: v.u1 <= 2), assume="0 < a < 3")
+    result = never_above.run(60)
+    assert [c["verdict"] for c in result.detail["cases"]] == ["holds"] * 3
+    assert result.verdict == "unknown" and "are not decided" in result.detail["reason"]
+
+
 def test_a_library_spec_that_cannot_play_the_game_is_no_custom_program(tmp_path, capsys):
     # found by an attack: with player 1's saddle stated as null, neLP's spec could not be
     # built, and the checker took a constant program (a mixed agent's) as "custom"

@@ -66,18 +66,11 @@ def _pair_or_cases(args, command):
         game = load_game(args.game, rationalize=getattr(args, "rationalize", False))
         if not game.symbols:
             raise
-        from ..decision.security import bind_security, case_regions
+        from ..decision.security import reader_cases
         from ..encoding.smt import Z3Queries
-        region, queries = parse_region(args.assume), Z3Queries()
-        bound = bind_security(game, region, queries)
-        readers = []  # the seats whose agent cannot be built: those that read the value
-        for seat, agent in enumerate(parse_agent(spec) for spec in
-                                     agent_specs(args, (args.agent1, args.agent2))):
-            try:
-                agent.program(bound, seat)
-            except AgentError:
-                readers.append(seat)
-        regions = case_regions(game, region, queries, readers)
+        agents = tuple(parse_agent(spec) for spec in agent_specs(args, (args.agent1,
+                                                                        args.agent2)))
+        regions = reader_cases(game, agents, parse_region(args.assume), Z3Queries())
         if not regions:
             raise
     if getattr(args, "certificate", None):
@@ -99,8 +92,7 @@ def _pair_or_cases(args, command):
         with contextlib.redirect_stdout(buffer):
             codes.append(command(case))
         outputs.append((text, cases, buffer.getvalue()))
-    boundaries = ("the points where a player has several maximin strategies (the boundaries "
-                  "between the cases), or only a mixed one, lie in no case")
+    from ..decision.security import BOUNDARIES as boundaries
     if form == "json":
         print(json.dumps({"cases": [
             {"assume": text, "cases": [c.text(game) for c in cases], "result": json.loads(out)}

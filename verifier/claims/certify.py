@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..checker.format import CertificateError
 from ..evidence.certificates import certificate
 from ..model.readings import DEFAULT, Reading
@@ -23,6 +25,8 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
     """
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
+    if result.assumptions != claim.assume:  # decided by cases: the failing case's region
+        claim = replace(claim, assume=result.assumptions)
     game, agents = claim.resolve(reading)
     pair = None
     if result.assumptions is not None:  # the game with its saddle points bound by the region

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import html
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..decision.results import formula_latex
+from ..decision.security import BOUNDARIES, reader_cases
 from ..decision.solver import BOX_NOTE, Pair, SolverUnknown, readings_of
 from ..errors import ClaimError, InputError
 from ..model.agents import Agent, AgentError
@@ -124,6 +125,48 @@ class Claim:
         except (ParameterError, AgentError) as err:
             raise ClaimError(f"{self.id}: {err}") from None
 
+    def case_regions(self, reading: Reading = DEFAULT) -> list:
+        """The case split of the claim's region when its security value, read by an agent,
+        depends on the case (:func:`verifier.decision.security.reader_cases`): [(region
+        text, cases), ...]; [] when there is none (a concrete game, no region, or one that
+        fixes the value)."""
+        game, agents = self.resolve(reading)
+        if self.assume is None or not game.symbols:
+            return []
+        try:
+            return reader_cases(game, agents, parse_region(self.assume))
+        except (ParameterError, GameError):
+            return []
+
+    def _run_cases(self, regions: list, timeout, progress, reading: Reading,
+                   start: float) -> "ClaimResult":
+        """The claim decided on each case of the split: ``fails`` with the first case's
+        counterexample (it lies in the region), else ``unknown``: even when every case
+        holds, the boundaries between them lie in no case and are not decided. The
+        result's ``cases`` detail lists each case's region, conditions and verdict."""
+        game = self.resolve(reading)[0]
+        results = [(text, cases, replace(self, assume=text).run(timeout, progress, reading))
+                   for text, cases in regions]
+        detail = {"cases": [{"assume": text, "cases": [c.text(game) for c in cases],
+                             "verdict": r.verdict, "evidence": r.summary()}
+                            for text, cases, r in results]}
+        failing = next((r for _, _, r in results if r.verdict == "fails"), None)
+        listed = "; ".join(f"{r.verdict} on {text}" for text, _, r in results)
+        if failing is not None:
+            verdict, assumptions = "fails", failing.assumptions
+            detail |= {k: v for k, v in failing.detail.items() if k != "cases"}
+        else:
+            verdict, assumptions = "unknown", self.assume
+            detail["reason"] = f"decided by cases of the security value: {listed}; " \
+                               f"{BOUNDARIES}, and are not decided"
+        first = results[0][2]
+        return ClaimResult(self.id, self.statement, self.formal_text(reading), self.source,
+                           first.game, first.agents, verdict, self.expected_under(reading),
+                           time.perf_counter() - start, detail, note=self.note,
+                           family=self.family, assumptions=assumptions,
+                           readings=first.readings, sentence=self.sentence, role=self.role,
+                           reading=first.reading)
+
     def formal_text(self, reading: Reading = DEFAULT) -> str:
         """The claim's formal text, generated from its statement: the pair, the game, what
         is claimed of the fixed points, and the parameter region."""
@@ -143,6 +186,9 @@ class Claim:
         try:
             pair = self.pair(timeout, reading)
         except ClaimError as err:
+            regions = self.case_regions(reading)
+            if regions:
+                return self._run_cases(regions, timeout, progress, reading, start)
             if reading == DEFAULT:
                 raise
             return ClaimResult(self.id, self.statement, "", self.source, self.game,

@@ -160,6 +160,27 @@ def security_report(game: Game, region: Region, queries: Z3Queries) -> list[Play
     return out
 
 
+BOUNDARIES = ("the points where a player has several maximin strategies (the boundaries "
+              "between the cases), or only a mixed one, lie in no case")
+
+
+def reader_cases(game: Game, agents: tuple, region: Region,
+                 queries: Z3Queries | None = None) -> list:
+    """:func:`case_regions` for the seats whose agent reads a security value that the
+    region does not fix (the agents that cannot be built on it): [] when none does.
+    ``queries``: default limits when None."""
+    from ..model.agents import AgentError
+    queries = queries or Z3Queries()
+    bound = bind_security(game, region, queries)
+    readers = []
+    for seat, agent in enumerate(agents):
+        try:
+            agent.program(bound, seat)
+        except AgentError:
+            readers.append(seat)
+    return case_regions(game, region, queries, readers) if readers else []
+
+
 def case_regions(game: Game, region: Region, queries: Z3Queries,
                  players=(0, 1)) -> list[tuple]:
     """The case split of a region that fixes no saddle point for some of ``players`` (those
