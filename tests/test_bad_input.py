@@ -148,7 +148,7 @@ CASES = [
     ("profile-with-symbols", {}, ["explain", "nicerbot(eps=e)", "defectbot", "--game",
                                   "pd(5,3,1,S)", "--assume", "-1 < S < 0, e = 1/2",
                                   "--profile", "1/2,1/2;0,1"], 2,
-     "needs concrete parameters (symbols: S, e)"),
+     "needs concrete parameters (free: S;"),
     ("explain-plot-not-two-actions",
      {"g.json": game(actions=[["C", "D", "E"], ["C", "D"]],
                      payoffs=[[["1", "1"], ["0", "0"]], [["0", "0"], ["1", "1"]],

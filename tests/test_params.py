@@ -381,7 +381,7 @@ def test_an_instance_the_solver_does_not_give_is_not_shown_as_the_familys(monkey
     shown, own = families.family_instance(pair, other, point.family)
     assert shown is other and not own
     text = replace(other, own_instance=False).describe(PD)
-    assert "was not computed; another fixed point there: (C=1, D=0)" in text
+    assert "was not computed; a fixed point there, not shown to be the family's: (C=1, D=0)" in text
     assert "e.g." not in text
     monkeypatch.undo()
     shown, own = families.family_instance(pair, other, point.family)

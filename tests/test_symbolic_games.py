@@ -331,6 +331,15 @@ def test_a_claim_over_a_split_region_fails_by_a_case_and_never_holds_by_cases(tm
     assert result.detail["counterexample"].payoffs[0] < F(3, 2)
     cert = claim_certificate(low, result)
     assert check(json.loads(json.dumps(cert))).ok
+    assert cert["claim"]["formal"].endswith(f"for all {result.assumptions}")  # the case's
+    assert result.detail["reason"] == f"fails on the case {result.assumptions}, part of the " \
+                                      "region"
+    # another kind: a case without a fixed point does not refute "some fixed point" for
+    # the region, nor does a case with one prove it: unknown
+    from verifier import Exists
+    some = Claim("S", "some at least 3/2", "test", str(path), agents,
+                 Exists(lambda v: v.u1 >= "3/2"), assume="0 < a < 3")
+    assert some.run(60).verdict == "unknown"
     never_above = Claim("N", "at most 2", "test", str(path), agents,
                         Always(lambda v: v.u1 <= 2), assume="0 < a < 3")
     result = never_above.run(60)

@@ -233,8 +233,7 @@ def cmd_explain(args) -> int:
     else:
         pair, values = _concrete_pair(args)
         profile = parse_profile(args.profile, pair.game)
-    if args.plot and (pair.game.num_actions(0), pair.game.num_actions(1)) != (2, 2):
-        raise UsageError("--plot draws the strategy square: it needs two actions per player")
+    _check_square(pair.game, args.plot)
     why = pair.explain(profile)
     emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair)
          | _pinned_json(values), args.decimals,
@@ -249,6 +248,12 @@ def cmd_explain(args) -> int:
     return EXIT_OK if why.runs else EXIT_MISMATCH
 
 
+def _check_square(game, plot: str | None) -> None:
+    """Refuse ``--plot`` on a game the strategy square cannot show, before any solving."""
+    if plot and (game.num_actions(0), game.num_actions(1)) != (2, 2):
+        raise UsageError("--plot draws the strategy square: it needs two actions per player")
+
+
 def _claim_point(args) -> tuple:
     """The pair of the claim ``--claim`` (from the claim files ``--claims``) under
     ``--reading``, and the fixed point its verdict rests on, found by deciding it now: its
@@ -258,6 +263,7 @@ def _claim_point(args) -> tuple:
     if not found:
         raise UsageError(f"no claim with id {args.claim} in {', '.join(args.claims)}")
     reading = DEFAULT.with_keys(args.reading or {})
+    _check_square(found[0].resolve(reading)[0], args.plot)
     result = found[0].run(args.timeout, reading=reading)
     key = next((k for k in ("counterexample", "witness") if k in result.detail), None)
     if key is None:

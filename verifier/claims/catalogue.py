@@ -212,6 +212,8 @@ def prove_task(task: ProveTask) -> ClaimResult:
     try:  # the certificate's evidence search gets a limit of its own, as long
         return run_bounded(certify, task.claim_seconds)
     except (OutOfTime, ProcessDied) as err:
+        (Path(task.certificates) / (file_stem(claim.id, reading) + ".json")).unlink(
+            missing_ok=True)  # an earlier run's certificate is not this verdict's
         return replace(result, certificate={"path": None, "kind": None,
                                             "note": f"not written: --claim-seconds: {err}"})
 

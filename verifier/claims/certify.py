@@ -25,8 +25,10 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
     """
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
+    formal = result.formal
     if result.assumptions != claim.assume:  # decided by cases: the failing case's region
         claim = replace(claim, assume=result.assumptions)
+        formal = claim.formal_text(reading)
     game, agents = claim.resolve(reading)
     pair = None
     if result.assumptions is not None:  # the game with its saddle points bound by the region
@@ -52,7 +54,7 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
                                    f"are not supported")
         evidence = {"value": o.value, "witness": o.point.witness}
     meta = {"id": claim.id, "statement": claim.statement, "source": claim.source,
-            "formal": result.formal, "expected": result.expected}
+            "formal": formal, "expected": result.expected}
     if result.assumptions is not None:
         evidence["region_point"] = pair.region_point
     return certificate(game, programs, result.agents, claim.tie_randomization, q,

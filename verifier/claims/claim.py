@@ -140,21 +140,28 @@ class Claim:
 
     def _run_cases(self, regions: list, timeout, progress, reading: Reading,
                    start: float) -> "ClaimResult":
-        """The claim decided on each case of the split: ``fails`` with the first case's
-        counterexample (it lies in the region), else ``unknown``: even when every case
-        holds, the boundaries between them lie in no case and are not decided. The
-        result's ``cases`` detail lists each case's region, conditions and verdict."""
+        """The claim decided on each case of the split. An ``always`` claim ``fails`` with
+        the first failing case's counterexample (a fixed point at parameters of the
+        region); every other outcome is ``unknown`` (``n/a`` when every case is): even
+        when every case holds, the boundaries between them lie in no case and are not
+        decided, and a case's verdict on another kind (some fixed point, the only one, an
+        extreme) is not the region's. The result's ``cases`` detail lists each case's
+        region, conditions, verdict and evidence."""
         game = self.resolve(reading)[0]
         results = [(text, cases, replace(self, assume=text).run(timeout, progress, reading))
                    for text, cases in regions]
+        if all(r.verdict == "n/a" for _, _, r in results):
+            return results[0][2]
         detail = {"cases": [{"assume": text, "cases": [c.text(game) for c in cases],
                              "verdict": r.verdict, "evidence": r.summary()}
                             for text, cases, r in results]}
-        failing = next((r for _, _, r in results if r.verdict == "fails"), None)
+        failing = next((r for _, _, r in results if r.verdict == "fails"), None) \
+            if self.check.kind == "always" else None
         listed = "; ".join(f"{r.verdict} on {text}" for text, _, r in results)
         if failing is not None:
             verdict, assumptions = "fails", failing.assumptions
             detail |= {k: v for k, v in failing.detail.items() if k != "cases"}
+            detail["reason"] = f"fails on the case {failing.assumptions}, part of the region"
         else:
             verdict, assumptions = "unknown", self.assume
             detail["reason"] = f"decided by cases of the security value: {listed}; " \

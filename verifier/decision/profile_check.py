@@ -28,8 +28,11 @@ def check_profile(problem, profile: tuple) -> PointCheck:
     ParameterError for agents with parameters, ValueError for a profile that is not a pair
     of distributions over the game's actions."""
     if problem.symbols:
-        raise ParameterError("checking a profile needs concrete parameters (symbols: "
-                             f"{', '.join(problem.symbols)})")
+        pinned = problem.region.pinned() if problem.region is not None else {}
+        free = [n for n in problem.symbols if n not in pinned] or list(problem.symbols)
+        raise ParameterError("checking a profile needs concrete parameters (free: "
+                             f"{', '.join(free)}; a region such as \"{free[0]} = 1/2\" "
+                             "pins one)")
     game = problem.game
     for i, s in enumerate(profile):
         if len(s) != game.num_actions(i) or any(compare(p, 0) < 0 for p in s) or \

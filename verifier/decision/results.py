@@ -86,7 +86,8 @@ class FixedPoint:
                 return text + ", for every parameter in the region"
             if not self.own_instance:
                 return (f"{general} for every parameter in the region (its instance at "
-                        f"{found} was not computed; another fixed point there: {text})")
+                        f"{found} was not computed; a fixed point there, not shown to be "
+                        f"the family's: {text})")
             return f"{general} for every parameter in the region (e.g. {text} at {found})"
         if self.params:
             return text + " at " + ", ".join(f"{n} = {fmt(v, decimals)}" for n, v in self.params)
@@ -231,15 +232,26 @@ class FormulaOptimum:
         return {True: "proven, attained for every parameter", False: "proven, never attained",
                 None: "a proven bound, attainment not proven"}[self.attained]
 
+    def _relation(self, latex: bool) -> str:
+        """The relation shown: "=" only for the proven, attained extreme; else the
+        bound's inequality."""
+        if self.is_bound and self.attained:
+            return "="
+        return {"min": ("\\geq", ">="), "max": ("\\leq", "<=")}[self.sense][not latex]
+
     def _repr_latex_(self) -> str:
-        """Jupyter: the formula in LaTeX (roots of quadratics in radicals), and what was
-        proven of it."""
-        return f"$\\{self.sense} = {formula_latex(self.value)}$ ({self._state()})"
+        """Jupyter: the formula in LaTeX (roots of quadratics in radicals), as an equation
+        only when it is proven the attained extreme: a bound alone is an inequality, and
+        a formula with a fixed point beyond it is marked so; and what was proven of it."""
+        state = "" if self.is_bound else "\\text{not a bound: } "
+        return f"${state}\\{self.sense} {self._relation(True)} " \
+               f"{formula_latex(self.value)}$ ({self._state()})"
 
     def _repr_html_(self) -> str:
         """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
-        return f"<p><code>{html.escape(f'{self.sense} = {self.formula}')}</code> " \
-               f"({html.escape(self._state())})</p>"
+        state = "" if self.is_bound else "not a bound: "
+        text = f"{state}{self.sense} {self._relation(False)} {self.formula}"
+        return f"<p><code>{html.escape(text)}</code> ({html.escape(self._state())})</p>"
 
 
 @dataclass(frozen=True)
@@ -300,7 +312,9 @@ class FormulaSearch:
         """Jupyter: the formula in LaTeX and its verdict."""
         if self.formula is None:
             return f"no formula found ({tex.text(self.note)})"
-        return f"$\\{self.sense} = {self.value_latex()}$ ({self.verdict}: {tex.text(self.note)})"
+        state = "" if self.verdict == "holds" else "\\text{not proven: } "
+        return f"${state}\\{self.sense} = {self.value_latex()}$ " \
+               f"({self.verdict}: {tex.text(self.note)})"
 
     def _repr_html_(self) -> str:
         """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
