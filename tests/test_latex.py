@@ -209,3 +209,17 @@ def test_prove_writes_the_verdicts_as_a_latex_table(capsys, tmp_path):
     document = tex.read_text()
     assert document.startswith(r"\documentclass{article}")
     assert document.rstrip().endswith(r"\end{document}") and out.strip() in document
+
+
+def test_a_bound_whose_attainment_is_not_proven_is_never_written_as_the_extreme():
+    from verifier.claims.claim import ClaimResult
+    from verifier.decision.parametric import parse_value
+    from verifier.decision.results import FormulaOptimum
+    for attained, state in ((None, "attainment not proven"), (False, "never attained")):
+        bound = FormulaOptimum("max", parse_value("9*d/2"), attained, None, None)
+        result = ClaimResult("X", "s", "f", "src", "pd-b", ("a", "b"), "unknown", "holds", 1.0,
+                             {"formula_optimum": bound})
+        assert result.summary() == f"max <= 9*d/2 (a proven bound, {state})"
+        assert result.evidence_latex() == \
+            f"max \\textless{{}}= $\\frac{{9 d}}{{2}}$ (a proven bound, {state})"
+        assert bound._repr_latex_().startswith(r"$\max \leq \frac{9 d}{2}$")

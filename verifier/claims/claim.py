@@ -259,10 +259,13 @@ class ClaimResult:
         d = self.detail
         if "formula_optimum" in d and d["formula_optimum"].is_bound:
             o = d["formula_optimum"]
-            kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
-            state = {True: "attained for every parameter", False: "never attained",
-                     None: "attainment not proven"}[o.attained]
-            return f"{kind} = {formula(o)} ({state})"
+            if o.attained:
+                return f"{o.sense} = {formula(o)} (attained for every parameter)"
+            # a bound alone: that it is the inf (sup) is not shown
+            state = "never attained" if o.attained is False else "attainment not proven"
+            relation = ">=" if o.sense == "min" else "<="
+            return text(f"{o.sense} {relation} ") + formula(o) + \
+                text(f" (a proven bound, {state})")
         if "optimum" in d:
             o = d["optimum"]
             if o.value is None:
