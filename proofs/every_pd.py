@@ -92,8 +92,9 @@ CLAIMS = [
           note="a failure in some such dilemma, not in each: the counterexample depends on "
                "the solver's run"),
     Claim("PD-N2-depth-pd-b", "how far below min the red boundary reaches: on pd-b, neLP "
-          "against neLP, player 1's least payoff is exactly P - (3/2) delta (T - S) = "
-          "1991/2000, attained (on pd-a it is about P - 1.363 delta (T - S): N2-min-pd-a)",
+          "against neLP (eps = 1/10, delta = 1/1000), player 1's least payoff is exactly "
+          "P - (3/2) delta (T - S) = 1991/2000, attained (on pd-a it is about "
+          "P - 1.363 delta (T - S): N2-min-pd-a)",
           "post (the red boundary)", "pd-b", (NELP_CONCRETE, NELP_CONCRETE),
           Extreme(lambda v: v.u1, "min", value="1991/2000", attained=True),
           note="P - 2 delta (T - S) was decided to be a floor of player 1's payoff in every "

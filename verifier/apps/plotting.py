@@ -242,12 +242,15 @@ def plot_runs(why, problem, path: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from functools import cmp_to_key
     from matplotlib.patches import Rectangle
+    from .render import readings_line
+    from ..model.numbers import compare, fmt
     from ..semantics.interpreter import box_vertices
 
-    def span(estimate, delta) -> tuple:  # the box's range of the first action
-        firsts = [v[0] for v in box_vertices(estimate, delta)]
-        return min(firsts, key=float), max(firsts, key=float)
+    def span(estimate, delta) -> tuple:  # the box's range of the first action, exact
+        firsts = sorted((v[0] for v in box_vertices(estimate, delta)), key=cmp_to_key(compare))
+        return firsts[0], firsts[-1]
 
     fixed = (why.check.profile[0][0], why.check.profile[1][0])
     marks, seen = [], [fixed]  # (seat, k, run, estimate point, box, output point or line)
@@ -268,14 +271,14 @@ def plot_runs(why, problem, path: str) -> None:
     colours = ("tab:red", "tab:blue")
     for zoomed, ax in enumerate(axes):
         ax.plot(*map(float, fixed), marker="*", ms=14, color="black", ls="", zorder=5,
-                label=f"the fixed point ({fixed[0]}, {fixed[1]})")
+                label=f"the fixed point ({fmt(fixed[0])}, {fmt(fixed[1])})")
         for seat, k, run, estimate, box, out in marks:
-            name = f"player {seat + 1}, run {k + 1} (weight {run.weight})"
+            name = f"player {seat + 1}, run {k + 1} (weight {fmt(run.weight)})"
             colour = colours[seat]
             if estimate is None:
                 line = ax.axvline if seat == 0 else ax.axhline
                 line(float(out), color=colour, ls="--", lw=1,
-                     label=f"{name}: no estimates, output P{seat + 1} = {out}")
+                     label=f"{name}: no estimates, output P{seat + 1} = {fmt(out)}")
                 continue
             if box:
                 (x0, x1), (y0, y1) = box
@@ -283,11 +286,11 @@ def plot_runs(why, problem, path: str) -> None:
                                        fill=False, color=colour, lw=0.8, ls=":",
                                        label=f"{name}: profiles within delta of its estimates"))
             ax.plot(*map(float, estimate), marker="o", ms=5, color=colour, ls="",
-                    label=f"{name}: estimates ({estimate[0]}, {estimate[1]})")
+                    label=f"{name}: estimates ({fmt(estimate[0])}, {fmt(estimate[1])})")
             ax.annotate("", xy=tuple(map(float, out)), xytext=tuple(map(float, estimate)),
                         arrowprops={"arrowstyle": "->", "color": colour, "lw": 1})
             ax.plot(*map(float, out), marker="s", ms=4, color=colour, ls="",
-                    label=f"{name}: output P{seat + 1} = {out[seat]}")
+                    label=f"{name}: output P{seat + 1} = {fmt(out[seat])}")
         if zoomed:
             xs, ys = [float(p[0]) for p in seen], [float(p[1]) for p in seen]
             pad = max(max(xs) - min(xs), max(ys) - min(ys), 1e-4) * 0.15
@@ -298,7 +301,8 @@ def plot_runs(why, problem, path: str) -> None:
             ax.set_xlim(-0.02, 1.02)
             ax.set_ylim(-0.02, 1.02)
             ax.set_aspect("equal")
-            ax.set_title(f"{game.name}: the strategy square", fontsize=9)
+            reading = (readings_line(problem) or "").strip()
+            ax.set_title(f"{game.name}: the strategy square\n{reading}", fontsize=8)
         ax.set_xlabel(f"P1({game.actions[0][0]})")
         ax.set_ylabel(f"P2({game.actions[1][0]})")
     handles, labels = axes[0].get_legend_handles_labels()

@@ -26,7 +26,7 @@ def claim_certificate(claim: Claim, result: ClaimResult, reading: Reading = DEFA
     if result.verdict not in ("holds", "fails"):
         raise CertificateError(f"{claim.id}: an {result.verdict} verdict has no certificate")
     formal = result.formal
-    if result.assumptions != claim.assume:  # decided by cases: the failing case's region
+    if "cases" in result.detail:  # decided by cases: the failing case's region
         claim = replace(claim, assume=result.assumptions)
         formal = claim.formal_text(reading)
     game, agents = claim.resolve(reading)

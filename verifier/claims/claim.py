@@ -163,7 +163,7 @@ class Claim:
             detail |= {k: v for k, v in failing.detail.items() if k != "cases"}
             detail["reason"] = f"fails on the case {failing.assumptions}, part of the region"
         else:
-            verdict, assumptions = "unknown", self.assume
+            verdict, assumptions = "unknown", parse_region(self.assume).text
             detail["reason"] = f"decided by cases of the security value: {listed}; " \
                                f"{BOUNDARIES}, and are not decided"
         first = results[0][2]
