@@ -151,6 +151,10 @@ def test_prove_writes_certificates_that_check(tmp_path, capsys):
     assert {r["certificate"]["kind"] for r in results} == {"farkas", "witness"}
     assert main(["check", "--json", *map(str, sorted(folder.glob("*.json")))]) == 0
     assert all(r["ok"] for r in json.loads(capsys.readouterr().out))
+    # the table names each verdict's certificate, as --json does
+    assert main(["prove", "proofs/", "--only", "C2", "--certificates", str(folder)]) == 0
+    kind = next(r["certificate"]["kind"] for r in results if r["id"] == "C2")
+    assert f"certificate: {folder / 'C2.json'} ({kind})" in capsys.readouterr().out
 
 
 def test_reading_option_sets_every_agent_and_is_recorded(capsys):

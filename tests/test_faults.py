@@ -219,3 +219,19 @@ def test_a_certificate_past_claim_seconds_is_not_written_and_the_verdict_stays(m
     assert result.certificate["note"] == "not written: --claim-seconds: stopped after 10 s " \
                                          "of wall-clock time"
     assert list(tmp_path.iterdir()) == []
+    from verifier.apps.render import claims_table
+    assert "no certificate (not written: --claim-seconds: stopped after 10 s" in \
+        claims_table([result], None)
+
+
+def test_a_decision_past_claim_seconds_is_unknown_with_its_formal_text_and_time(monkeypatch):
+    """A claim stopped by --claim-seconds is unknown; its result keeps the formal text it
+    would have decided and the wall-clock seconds it ran (not 0), for the table and the
+    findings page."""
+    from verifier.claims import Claim, ProveTask, load_claims, prove_task
+    monkeypatch.setattr(Claim, "run", lambda *args, **kw: time.sleep(10 ** 6))  # never ends
+    paths = (str(Path("proofs/nicerbot.py").resolve()),)
+    result = prove_task(ProveTask(paths, "C7-pd-a", None, None, 0, "", 1, None))
+    claim = next(c for c in load_claims(list(paths)) if c.id == "C7-pd-a")
+    assert result.verdict == "unknown" and "stopped after 1 s" in result.detail["reason"]
+    assert result.formal == claim.formal_text() and result.seconds >= 1

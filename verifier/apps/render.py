@@ -226,6 +226,8 @@ def claims_table(results, decimals: int | None) -> str:
         evidence = r.summary(decimals)
         if evidence:
             rows.append(("", "", "", "", "", "  " + evidence))
+        if r.certificate:
+            rows.append(("", "", "", "", "", "  " + certificate_line(r.certificate)))
     widths = [max(len(row[k]) for row in rows) for k in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5]
              for row in rows]
@@ -233,6 +235,14 @@ def claims_table(results, decimals: int | None) -> str:
     lines.append(f"\n{len(results)} verdicts: {len(results) - differ} as expected, "
                  f"{differ} differ")
     return "\n".join(lines)
+
+
+def certificate_line(certificate: dict) -> str:
+    """`rov prove --certificates`: where a verdict's certificate was written and its kind,
+    or why none was (``certificate``: a result's ``certificate`` record)."""
+    if certificate.get("path"):
+        return f"certificate: {certificate['path']} ({certificate['kind']})"
+    return f"no certificate ({certificate.get('note', '')})"
 
 
 def check_line(name: str, report) -> str:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import runpy
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -86,11 +87,19 @@ class ProveTask:
 _LOADED: dict = {}  # claim files -> {id: Claim}, loaded once per worker process
 
 
-def failed_result(claim: Claim, reason: str, reading: Reading = DEFAULT) -> ClaimResult:
-    """The result of a claim whose run was lost (its worker died): unknown, with why."""
-    return ClaimResult(claim.id, claim.statement, "", claim.source, claim.game,
+def failed_result(claim: Claim, reason: str, reading: Reading = DEFAULT,
+                  seconds: float = 0.0) -> ClaimResult:
+    """The result of a claim whose run was lost (its worker died or was stopped after
+    ``seconds`` of wall-clock time): unknown, with why, and the formal text it would
+    have decided."""
+    try:
+        formal = claim.formal_text(reading)
+    except ClaimError:
+        formal = ""
+    return ClaimResult(claim.id, claim.statement, formal, claim.source, claim.game,
                        tuple(str(a) for a in claim.agents), "unknown",
-                       claim.expected_under(reading), 0.0, {"reason": reason}, note=claim.note,
+                       claim.expected_under(reading), seconds, {"reason": reason},
+                       note=claim.note,
                        family=claim.family, sentence=claim.sentence, role=claim.role,
                        reading=",".join(f"{k}={getattr(reading, k)}"
                                         for k in claim.reading_keys))
@@ -195,11 +204,13 @@ def prove_task(task: ProveTask) -> ClaimResult:
     if task.claim_seconds is None:
         result = claim.run(task.timeout, reading=reading)
     else:
+        start = time.perf_counter()
         try:
             result = run_bounded(lambda: claim.run(task.timeout, reading=reading),
                                  task.claim_seconds)
         except (OutOfTime, ProcessDied) as err:
-            return failed_result(claim, f"--claim-seconds: {err}", reading)
+            return failed_result(claim, f"--claim-seconds: {err}", reading,
+                                 time.perf_counter() - start)
     if task.certificates is None:
         return result
 
