@@ -10,6 +10,9 @@ certificate re-proves it). C9's condition is stated with its case split: which o
 (R-P)/(T-P) and (2R-S-T)/(R-S) is the smaller depends on the sign of R + P - S - T.
 One tight claim is on pd-b alone (PD-N2-depth-pd-b, how deep below P the red boundary
 reaches): the floor P - 2 delta (T - S) for every dilemma was decided, but not certified.
+That every fixed point of neLP against neLP is delta-Pareto (on the red boundary) fails in
+some dilemma (PD-N2-red-pareto); how far from the Pareto profiles a fixed point can be
+depends on the reading (N2-red-far, N2-red-cone in nelp.py).
 """
 
 from fractions import Fraction as F
@@ -91,6 +94,14 @@ CLAIMS = [
           assume=f"{PD}, {SMALL}, S + T < 2*P",
           note="a failure in some such dilemma, not in each: the counterexample depends on "
                "the solver's run"),
+    Claim("PD-N2-red-pareto", "every fixed point of neLP against neLP lies on the red "
+          "boundary, so it is delta-Pareto (one player cooperates with probability at least "
+          "1 - 2 delta): false in some prisoner's dilemma for some 1 >> eps >> delta > 0, "
+          "as on pd-a and pd-b (N2-red-pareto)", "post: 'every fixed point lies on the red "
+          "boundary'", GAME, (NELP, NELP),
+          Always(lambda v: (v.p1("C") >= 1 - 2 * v.sym("d")) |
+                 (v.p2("C") >= 1 - 2 * v.sym("d"))),
+          expected="fails", assume=f"{PD}, {SMALL}"),
     Claim("PD-N2-depth-pd-b", "how far below min the red boundary reaches: on pd-b, neLP "
           "against neLP (eps = 1/10, delta = 1/1000), player 1's least payoff is exactly "
           "P - (3/2) delta (T - S) = 1991/2000, attained (on pd-a it is about "

@@ -46,6 +46,9 @@ def test_the_shipped_catalogue_loads():
     claims = load_claims(["proofs"])
     assert len({c.id for c in claims}) == len(claims) >= 10
     assert builtin_game("pd-a")
+    # every sentence a claim names is one the findings page can quote
+    from verifier.apps.findings import SENTENCES
+    assert {c.sentence for c in claims if c.sentence} <= set(SENTENCES)
 
 
 def test_expected_verdicts_by_reading_take_the_most_specific_pattern():

@@ -310,12 +310,18 @@ def test_cli_explain_usage_errors(capsys, argv, message):
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
-def test_findings_rows_name_the_command_that_explains_their_counterexample(capsys):
+def test_findings_rows_name_the_command_that_explains_their_counterexample(capsys, tmp_path):
     from verifier.apps.findings import render
+    from verifier.claims.catalogue import store_result, stored_result
     from verifier.claims.claims import load_claims
     claim, = [c for c in load_claims(["proofs/nicerbot.py"]) if c.id == "C5-eps0"]
     result = claim.run(60)
     row = next(line for line in render([result]).splitlines() if line.startswith("| C5-eps0 |"))
     assert row.endswith("; explained by `rov explain --claim C5-eps0` |")
+    # a result stored and read back by `rov prove --resume` keeps the same row
+    store_result(tmp_path, claim, result)
+    stored = stored_result(tmp_path, claim)
+    assert stored is not None and stored.to_json()["resumed"]
+    assert row in render([stored]).splitlines()
     assert main(["explain", "--claim", "C5-eps0", "--claims", "proofs/nicerbot.py"]) == 0
     assert capsys.readouterr().out.startswith("fixed point: ")

@@ -102,6 +102,8 @@ SENTENCES = {
     "G3": "two yellow agents mutually defect",
     "NicerBot": "NicerBot cooperates with itself and is exploited only eps by DefectBot; "
                 "(NicerBot, NicerBot) is a program equilibrium for small eps",
+    "C9": "(NicerBot, NicerBot) is a program equilibrium iff eps <= (R-P)/(T-P) when "
+          "R+P >= S+T, iff eps <= (2R-S-T)/(R-S) otherwise",
     "NicerBot-region": "NicerBot is neLP with the allowable area the half cut by CC, DD and DC",
 }
 

@@ -178,7 +178,10 @@ class StoredResult:
 
     @property
     def detail(self) -> dict:
-        return {"reason": self.data.get("reason", "")} if "reason" in self.data else {}
+        """Which evidence the stored result has ("reason", "counterexample", "witness"),
+        as JSON: enough to name the command that explains it, not to re-read numbers."""
+        return {k: self.data[k] for k in ("reason", "counterexample", "witness")
+                if k in self.data}
 
     @property
     def as_expected(self) -> bool:
