@@ -236,6 +236,19 @@ def test_cli_prints_both_runs_and_json(capsys):
     assert code == 1 and "cannot produce its strategy" in out and "no runs" in out
 
 
+def test_an_explanation_shows_in_jupyter_what_the_cli_prints(capsys):
+    import html
+    code, out, _ = rov(capsys, "explain", LP, "defectbot", "--game", "pd-a", "--profile",
+                       "9815/16384,6569/16384;0,1")
+    pair = Pair(builtin_game("pd-a"), (parse_agent(LP), parse_agent("defectbot")))
+    why = pair.explain(((F(9815, 16384), F(6569, 16384)), (F(0), F(1))))
+    assert code == 0 and why.text() == out.rstrip("\n")
+    assert why._repr_html_() == f"<pre>{html.escape(out.rstrip())}</pre>"
+    latex = why._repr_latex_()
+    assert latex.startswith("$\\begin{array}{l} \\text{fixed point: (C=9815/16384")
+    assert latex.count("\\text{") == len(out.rstrip().splitlines())
+
+
 @pytest.mark.parametrize("profile", ["1,1;0,1", "1/2;0,1", "a,b;0,1"])
 def test_cli_refuses_a_bad_profile_in_one_line(capsys, profile):
     code, _, err = rov(capsys, "explain", "defectbot", "defectbot", "--game", "pd-a",

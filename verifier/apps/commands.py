@@ -20,9 +20,10 @@ from ..model.params import parse_region
 from ..model.readings import DEFAULT
 from ..encoding.smtlib import smtlib
 from ..model.poly import atom_text
+from ..decision.explanation_text import check_point_text
 from .inputs import parse_objective, parse_profile
-from .render import (security_text, bound_latex, bound_text, check_line, check_point_text, check_summary,
-                     claims_latex, claims_table, emit, end_progress, explain_text, form_of,
+from .render import (security_text, bound_latex, bound_text, check_line, check_summary,
+                     claims_latex, claims_table, emit, end_progress, form_of,
                      formula_bound_latex, formula_bound_text, formula_search_latex,
                      formula_search_text, game_text, interactive, listing_text, progress,
                      solve_latex, solve_text, tournament_text)
@@ -210,7 +211,8 @@ def cmd_check_point(args) -> int:
     check = pair.check_profile(parse_profile(args.profile, pair.game))
     emit(form_of(args), check.to_json(pair.game, args.decimals) | _tagged(pair)
          | _pinned_json(values), args.decimals,
-         lambda: _pinned_text(check_point_text(check, pair, args.decimals), values))
+         lambda: _pinned_text(check_point_text(check, pair.game, pair.specs, args.decimals),
+                                 values))
     return EXIT_OK if check.fixed_point else EXIT_MISMATCH
 
 
@@ -235,9 +237,9 @@ def cmd_explain(args) -> int:
         profile = parse_profile(args.profile, pair.game)
     _check_square(pair.game, args.plot)
     why = pair.explain(profile)
-    emit(form_of(args), why.to_json(pair.game, args.decimals) | _tagged(pair)
+    emit(form_of(args), why.to_json(args.decimals) | _tagged(pair)
          | _pinned_json(values), args.decimals,
-         lambda: _pinned_text(explain_text(why, pair, args.decimals), values))
+         lambda: _pinned_text(why.text(args.decimals), values))
     if args.plot and why.runs:
         from .plotting import plot_runs
         plot_runs(why, pair, args.plot)

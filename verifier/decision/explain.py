@@ -35,7 +35,7 @@ def explain(problem, profile: tuple) -> Explanation:
     """
     check = check_profile(problem, profile)
     if check.fixed_point is None:
-        return Explanation(check, (), {})
+        return Explanation(check, (), {}, problem.game, problem.specs)
     witness = check.fixed_point.witness
     seats = []
     for seat, (program, runs) in enumerate(zip(problem.programs, witness.runs)):
@@ -51,7 +51,7 @@ def explain(problem, profile: tuple) -> Explanation:
                           for path, (item, value) in sorted(log.items(), key=_preorder))
             explained.append(RunExplanation(run.weight, run.observation.estimate, out, steps))
         seats.append(tuple(explained))
-    return Explanation(check, tuple(seats), dict(witness.answers))
+    return Explanation(check, tuple(seats), dict(witness.answers), problem.game, problem.specs)
 
 
 def _preorder(entry) -> tuple:

@@ -418,21 +418,39 @@ class RunExplanation:
 class Explanation:
     """Why a profile is a fixed point (``runs``: for each seat, the runs that mix to its
     strategy; ``answers``: the oracle's tie probabilities by query key), or the
-    :class:`PointCheck` that says why it is not (``runs`` empty)."""
+    :class:`PointCheck` that says why it is not (``runs`` empty); ``game`` and ``agents``
+    (the two agents' texts, seat 1 first) name what was explained."""
 
     check: PointCheck
     runs: tuple
     answers: dict
+    game: Game
+    agents: tuple
 
-    def to_json(self, game: Game, decimals: int | None = None) -> dict:
+    def to_json(self, decimals: int | None = None) -> dict:
         """The check's JSON with, for a fixed point, the tie probabilities and each seat's
         runs."""
-        out = self.check.to_json(game, decimals)
+        out = self.check.to_json(self.game, decimals)
         out["tie_probabilities"] = [{"query": f"{poly!r} > {threshold}", "machine": machine,
                                      "q": fmt(q, decimals)}
                                     for (poly, threshold, machine), q in self.answers.items()]
         out["runs"] = [[r.to_json(decimals) for r in seat] for seat in self.runs]
         return out
+
+    def text(self, decimals: int | None = None) -> str:
+        """What `rov explain` prints: the fixed point, the oracle's tie probabilities and
+        each run step by step (:mod:`verifier.decision.explanation_text`)."""
+        from .explanation_text import explanation_text
+        return explanation_text(self, decimals)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: :meth:`text`, exact, one line per row of a LaTeX array."""
+        rows = " \\\\ ".join(f"\\text{{{tex.text(line)}}}" for line in self.text().splitlines())
+        return f"$\\begin{{array}}{{l}} {rows} \\end{{array}}$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: :meth:`text`, exact, as preformatted HTML."""
+        return f"<pre>{html.escape(self.text())}</pre>"
 
 
 def _number_text(x, decimals: int | None):
