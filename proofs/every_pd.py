@@ -9,10 +9,12 @@ security value "min" that LP and neLP compare with is then P, their security str
 certificate re-proves it). C9's condition is stated with its case split: which of
 (R-P)/(T-P) and (2R-S-T)/(R-S) is the smaller depends on the sign of R + P - S - T.
 One tight claim is on pd-b alone (PD-N2-depth-pd-b, how deep below P the red boundary
-reaches): the floor P - 2 delta (T - S) for every dilemma was decided, but not certified.
-That every fixed point of neLP against neLP is delta-Pareto (on the red boundary) fails in
-some dilemma (PD-N2-red-pareto); how far from the Pareto profiles a fixed point can be
-depends on the reading (N2-red-far, N2-red-cone in nelp.py).
+reaches): the floor P - 2 delta (T - S) for every dilemma (at eps = 1/10, delta = 1/1000)
+was decided, but not certified. That every fixed point of neLP against neLP is
+delta-Pareto (on the red boundary) fails in some dilemma under box estimates
+(PD-N2-red-pareto); how far from the Pareto profiles a fixed point can be depends on the
+reading (N2-red-far, N2-red-cone in nelp.py, on pd-a and pd-b at eps = 1/10,
+delta = 1/1000).
 """
 
 from fractions import Fraction as F
@@ -97,8 +99,8 @@ CLAIMS = [
     Claim("PD-N2-red-pareto", "every fixed point of neLP against neLP lies on the red "
           "boundary, so it is delta-Pareto (one player cooperates with probability at least "
           "1 - 2 delta): false in some prisoner's dilemma for some 1 >> eps >> delta > 0, "
-          "as on pd-a and pd-b (N2-red-pareto)", "post: 'every fixed point lies on the red "
-          "boundary'", GAME, (NELP, NELP),
+          "as on pd-a and pd-b at eps = 1/10, delta = 1/1000 (N2-red-pareto)",
+          "post: 'every fixed point lies on the red boundary'", GAME, (NELP, NELP),
           Always(lambda v: (v.p1("C") >= 1 - 2 * v.sym("d")) |
                  (v.p2("C") >= 1 - 2 * v.sym("d"))),
           expected="fails", assume=f"{PD}, {SMALL}"),
@@ -109,10 +111,11 @@ CLAIMS = [
           "post (the red boundary)", "pd-b", (NELP_CONCRETE, NELP_CONCRETE),
           Extreme(lambda v: v.u1, "min", value="1991/2000", attained=True),
           note="P - 2 delta (T - S) was decided to be a floor of player 1's payoff in every "
-               "prisoner's dilemma (7 s, 2026-12-03), but no certificate of it was found (on "
-               "the checker's encoding Z3 and Yices both answer unknown after 300 s), so the "
-               "catalogue does not state it; with directions=cone this optimum is not "
-               "decided within 200 s"),
+               "prisoner's dilemma (in 7.8 s, 2026-12-03), but no certificate of it was found "
+               "(14 min 47 s of search; on the checker's encoding Z3 answers unknown after "
+               "120 s, cvc5 after 150 s, Yices gives no answer in 200 s), so the catalogue "
+               "does not state it; with directions=cone this optimum is not decided within "
+               "300 s"),
     Claim("PD-N1-floor", "against the defection rock neLP's payoff is min minus order delta: "
           "at least P - (8/5) delta (T - S), in every prisoner's dilemma (eps = 1/10, "
           "delta = 1/1000)", "post", GAME, (NELP_CONCRETE, "defectbot"),
@@ -136,13 +139,17 @@ CLAIMS = [
           Always(lambda v: v.u1 <= v.sym("P")), assume=f"{PD}, {SMALL}"),
 ]
 
+# the first prefix that matches names the sentence (PD-N2-red before PD-N2)
 SENTENCES = {"PD-nicer": "NicerBot", "PD-C9": "C9", "PD-N3": "N3", "PD-N1": "N1",
-             "PD-N2": "N2"}
+             "PD-N2-red": "N2-red", "PD-N2": "N2"}
 CONTEXT = ("PD-C9-one-threshold", "PD-N1-floor-not", "PD-N1-cooperation", "PD-N1-never",
-           "PD-nicer-defectbot", "PD-N2-not-every", "PD-N2-below")
+           "PD-nicer-defectbot", "PD-N2-below")
 TIGHT = ("PD-N2-depth",)
+# N2 read in every dilemma is PD-N2-not-every (it fails); where it holds is the correction
+CORRECTED = ("PD-N2-where",)
 CLAIMS = [c.__class__(**{**c.__dict__,
                          "sentence": next(v for k, v in SENTENCES.items() if c.id.startswith(k)),
                          "role": "tight" if c.id.startswith(TIGHT) else
+                         "corrected" if c.id.startswith(CORRECTED) else
                          "context" if c.id.startswith(CONTEXT) else "literal"})
           for c in CLAIMS]

@@ -25,15 +25,16 @@ RAISED_MIN = CRootOf(224360144000000000000 * x**2 - 894285010759352000000 * x
 
 # grid estimates keep neLP further from the red boundary: these exact minima are box values
 GRID_DIFFERS = {"": "holds", "estimates=grid": "fails"}
-# the cone of rates finds a delta-sure Pareto move where equal rates find none
+# verdicts that differ between equal rates and the cone of rates (docs/semantics.md, Readings)
 CONE_DIFFERS = {"": "holds", "directions=cone": "fails"}
 CONE_HOLDS = {"": "fails", "directions=cone": "holds"}
 CONE_GRID_HOLDS = {"": "fails", "directions=cone,estimates=grid": "holds"}
 
 
-def near_pareto(v, c):
-    """One player cooperates with probability at least 1 - c delta (delta = 1/1000): within
-    c delta of the Pareto profiles {a = 1 or b = 1} (claims.md C13)."""
+def within_c_delta(v, c):
+    """The formula 'P1(C) >= 1 - c delta or P2(C) >= 1 - c delta' over a claim's fixed-point
+    view ``v``, at delta = 1/1000 (the claims below): within c delta of the Pareto profiles
+    {a = 1 or b = 1} (claims.md C13)."""
     return (v.p1("C") >= 1 - F(c, 1000)) | (v.p2("C") >= 1 - F(c, 1000))
 
 
@@ -58,29 +59,29 @@ for game in ("pd-a", "pd-b"):
         Claim(f"N2-red-pareto-{game}", "every fixed point lies on the red boundary, so it is "
               "delta-Pareto: one player cooperates with probability at least 1 - 2 delta",
               "post: 'every fixed point lies on the red boundary'", game, (nelp(), nelp()),
-              Always(lambda v: near_pareto(v, 2)), expected="fails", sentence="N2",
-              note="false under every reading; how far from the Pareto profiles (a = 1 or "
-                   "b = 1) a fixed point can be depends on how D weighs the two moves: "
-                   "N2-red-far, N2-red-cone"),
+              Always(lambda v: within_c_delta(v, 2)), expected="fails", sentence="N2-red",
+              note="false under every reading (at eps = 1/10, delta = 1/1000); how far from "
+                   "the Pareto profiles (a = 1 or b = 1) a fixed point can be depends on how "
+                   "D weighs the two moves: N2-red-far, N2-red-cone"),
         Claim(f"N2-red-far-{game}", "at equal rates some fixed point is far from the Pareto "
               "profiles: both players cooperate with probability at most 9/10", "post",
               game, (nelp(), nelp()),
               Exists(lambda v: (v.p1("C") <= F(9, 10)) & (v.p2("C") <= F(9, 10))),
-              expected=CONE_DIFFERS, sentence="N2", role="context",
+              expected=CONE_DIFFERS, sentence="N2-red", role="context",
               note="under the cone reading there is no such point (N2-red-cone)"),
         Claim(f"N2-red-cone-{game}", "corrected (the cone reading): every fixed point is "
-              "within delta/eps of the Pareto profiles: one player cooperates with "
-              "probability at least 1 - 10 delta", "post", game, (nelp(), nelp()),
-              Always(lambda v: near_pareto(v, 10)), expected=CONE_HOLDS, sentence="N2",
+              "within 10 delta (delta/eps at eps = 1/10) of the Pareto profiles: one player "
+              "cooperates with probability at least 1 - 10 delta", "post", game, (nelp(), nelp()),
+              Always(lambda v: within_c_delta(v, 10)), expected=CONE_HOLDS, sentence="N2-red",
               role="corrected",
-              note="at equal rates it fails (N2-red-far); how much closer: N2-red-cone-5"),
-        Claim(f"N2-red-cone-5-{game}", "how close under the cone reading: every fixed point "
-              "has one player cooperating with probability at least 1 - 5 delta", "post",
-              game, (nelp(), nelp()), Always(lambda v: near_pareto(v, 5)),
-              expected=CONE_GRID_HOLDS if game == "pd-a" else CONE_HOLDS, sentence="N2",
-              role="context", note="on pd-a true only with grid estimates too, on pd-b "
-                                   "under the cone reading: the distance depends on the game "
-                                   "and the estimates"),
+              note="at equal rates it fails (N2-red-far); whether 5 delta suffices: N2-red-cone-5"),
+        Claim(f"N2-red-cone-5-{game}", "closer: every fixed point has one player "
+              "cooperating with probability at least 1 - 5 delta", "post",
+              game, (nelp(), nelp()), Always(lambda v: within_c_delta(v, 5)),
+              expected=CONE_GRID_HOLDS if game == "pd-a" else CONE_HOLDS, sentence="N2-red",
+              role="context", note="on pd-a it holds only under the cone reading with grid "
+                                   "estimates, on pd-b under the cone reading: the distance "
+                                   "depends on the game and the estimates"),
         Claim(f"N1-payoff-{game}", "tight: neLP's least payoff against the defection rock "
               "(the post: at least min minus order delta)", "post", game, (nelp(), "defectbot"),
               Extreme(lambda v: v.u1, "min"), sentence="N1", role="tight"),

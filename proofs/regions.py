@@ -24,8 +24,12 @@ def near_pareto_part(v):
 CLAIMS = [
     Claim("G1", "If such an agent faces a copy of itself, the outcome will be along the Pareto "
           "light green lines (the Pareto part of the kite)", "post (figure lost)", "pd-a",
-          (GREEN, GREEN), Always(near_pareto_part), expected="fails", sentence="G1",
-          note="as with LP, play stalls where moving both toward C stops paying one player"),
+          (GREEN, GREEN), Always(near_pareto_part),
+          expected={"": "fails", "directions=cone,estimates=box": "holds"}, sentence="G1",
+          note="at equal rates play stalls, as with LP, where moving both toward C stops "
+               "paying one player; under the cone reading with box estimates it holds "
+               "(Yices in the portfolio, 2.3 s; no certificate: Z3 answers unknown on the "
+               "checker's obligation), with grid estimates it is undecided in 300 s"),
     Claim("G1-corrected", "corrected: every fixed point of two greens has u1 + u2 >= 5 (high "
           "in the kite; mutual cooperation pays 6)", "post", "pd-a",
           (GREEN, GREEN), Always(lambda v: v.u1 + v.u2 >= 5), sentence="G1", role="corrected"),

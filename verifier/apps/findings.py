@@ -93,7 +93,9 @@ SENTENCES = {
           "(checked: pure D, an even mix and pure C)",
     "L3": "against the defection rock, LP() must cooperate (to within delta)",
     "N1": "against the defection rock neLP cooperates with probability of order delta",
-    "N2": "neLP against neLP: no fixed point with both payoffs below min; the red boundary",
+    "N2": "neLP against neLP: no fixed point with both payoffs below min",
+    "N2-red": "neLP against neLP: every fixed point lies on the red boundary (delta-Pareto, "
+              "and neither payoff delta-surely below min)",
     "N3": "neLP against LP and CooperateBot: on the red and blue boundaries",
     "N4": "raising min to 2: Pareto above 2 against LP and CooperateBot; 'both defect' "
           "against itself",

@@ -1,8 +1,11 @@
 """Exact text of a profile check and of an explained fixed point (`rov check-point`,
 `rov explain`, and the Jupyter display of :class:`verifier.decision.results.Explanation`).
 
-Every number is printed exactly (or with ``decimals``), from the interpreter's values that
-:func:`verifier.decision.explain.explain` logged.
+Every number is printed exactly (or with ``decimals``). An explanation's values are the
+interpreter's, as :func:`verifier.decision.explain.explain` logged them; a profile that is
+not a fixed point shows each player's producible outputs, which
+:mod:`verifier.decision.profile_check` computes (by optimising over the constraint system,
+or from the best replies of a player who may play anything), not the interpreter.
 """
 
 from __future__ import annotations
