@@ -247,6 +247,12 @@ def test_an_explanation_shows_in_jupyter_what_the_cli_prints(capsys):
     latex = why._repr_latex_()
     assert latex.startswith("$\\begin{array}{l} \\text{fixed point: (C=9815/16384")
     assert latex.count("\\text{") == len(out.rstrip().splitlines())
+    # the text's indentation (its nesting) survives: LaTeX's \text drops leading spaces
+    indented = [line for line in out.splitlines() if line.startswith(" ")]
+    assert indented and latex.count("\\hspace{") == len(indented)
+    first = indented[0]
+    depth = len(first) - len(first.lstrip(" "))
+    assert f"\\hspace{{{depth / 2:g}em}}\\text{{" in latex
 
 
 @pytest.mark.parametrize("profile", ["1,1;0,1", "1/2;0,1", "a,b;0,1"])

@@ -444,9 +444,14 @@ class Explanation:
         return explanation_text(self, decimals)
 
     def _repr_latex_(self) -> str:
-        """Jupyter: :meth:`text`, exact, one line per row of a LaTeX array."""
-        rows = " \\\\ ".join(f"\\text{{{tex.text(line)}}}" for line in self.text().splitlines())
-        return f"$\\begin{{array}}{{l}} {rows} \\end{{array}}$"
+        """Jupyter: :meth:`text`, exact, one line per row of a LaTeX array (each leading
+        space kept as half an em, which LaTeX's \\text would drop)."""
+        rows = []
+        for line in self.text().splitlines():
+            indent = len(line) - len(line.lstrip(" "))
+            rows.append((f"\\hspace{{{indent / 2:g}em}}" if indent else "")
+                        + f"\\text{{{tex.text(line.lstrip(' '))}}}")
+        return "$\\begin{array}{l} " + " \\\\ ".join(rows) + " \\end{array}$"
 
     def _repr_html_(self) -> str:
         """Jupyter: :meth:`text`, exact, as preformatted HTML."""
