@@ -36,7 +36,12 @@ player 2's payoff at equal rates). Irrational values are printed as
 `CRootOf(p, k)`, the (k+1)-th smallest real root of p; decimals follow in
 brackets. Claims with a parameter region (symbols e for eps and d for delta;
 see [parameters.md](parameters.md)) are decided for every parameter in it at
-once.
+once. The verdicts are the solvers' ([solving.md](solving.md): Yices first on
+nonlinear queries, Z3 otherwise and for every model), and every counterexample
+or witness shown passed the exact interpreter; this run writes no certificates.
+`make prove` writes and `make check` re-verifies them for the default reading
+(README, section "Certificates", counts them by kind and names the claims that
+rest on two solvers' agreement instead).
 
 {summary}
 """
