@@ -223,3 +223,20 @@ def test_a_bound_whose_attainment_is_not_proven_is_never_written_as_the_extreme(
         assert result.evidence_latex() == \
             f"max \\textless{{}}= $\\frac{{9 d}}{{2}}$ (a proven bound, {state})"
         assert bound._repr_latex_().startswith(r"$\max \leq \frac{9 d}{2}$")
+
+
+@pytest.mark.parametrize("sense", ["min", "max"])
+def test_an_open_optimum_prints_its_interval_low_end_first(sense):
+    """A max left open lies in [found, proven], a min in [proven, found]: the text, the
+    LaTeX and the notebook forms all print the low end first (a max printed
+    [proven, found] was an empty interval)."""
+    from verifier.apps.render import bound_latex, bound_text, optimum_end
+    from verifier.decision.results import Optimum
+    proven, found = (F(1, 4), F(1, 3)) if sense == "min" else (F(1, 3), F(1, 4))
+    optimum = Optimum(sense, None, None, None, proven, found, "left open")
+    assert optimum.bracket() == (F(1, 4), F(1, 3))
+    assert "[1/4, 1/3]" in bound_text(optimum, None, "u1", sense, None)
+    assert "[1/4, 1/3]" in optimum._repr_html_()
+    assert optimum_end(optimum, None) == "unknown in [1/4, 1/3]"
+    for text in (bound_latex(optimum, None, "u1", sense), optimum._repr_latex_()):
+        assert re.search(r"\\left\[\\frac\{1\}\{4\}, \\frac\{1\}\{3\}\\right\]", text), text

@@ -79,10 +79,10 @@ def interactive(args) -> bool:
 
 def optimum_end(optimum, decimals: int | None, compact: bool = False) -> str:
     """One end of a range over the fixed points: the exact value, marked when it is not
-    attained, or the bracket [proven, found] when the solver left it open (``compact``, for
-    table cells: ``?proven..found`` and no mark)."""
+    attained, or the bracket (low end first) when the solver left it open (``compact``, for
+    table cells: ``?low..high`` and no mark)."""
     if optimum.value is None:
-        low, high = fmt(optimum.proven, decimals), fmt(optimum.found, decimals)
+        low, high = (fmt(end, decimals) for end in optimum.bracket())
         return f"?{low}..{high}" if compact else f"unknown in [{low}, {high}]"
     text = fmt(optimum.value, decimals)
     return text if compact or optimum.attained else f"{text} (not attained)"
@@ -127,8 +127,9 @@ def solve_text(result, pair, decimals: int | None) -> str:
 def bound_text(optimum, pair, objective: str, sense: str, decimals: int | None) -> str:
     """`rov bound`: the exact extreme, where it is attained or approached, or the bracket."""
     if optimum.value is None:
+        low, high = optimum.bracket()
         return (f"unknown: {sense} of {objective} lies in "
-                f"[{fmt(optimum.proven, decimals)}, {fmt(optimum.found, decimals)}]\n"
+                f"[{fmt(low, decimals)}, {fmt(high, decimals)}]\n"
                 f"  note: {optimum.note}")
     kind = sense if optimum.attained else {"min": "inf", "max": "sup"}[sense]
     where = "the fixed points" if pair.region is None else \
@@ -289,8 +290,9 @@ def bound_latex(optimum, pair, objective: str, sense: str) -> str:
     radicals), or the proven bracket; the point and the note as LaTeX comments."""
     name = r"\texttt{" + tex.text(objective) + "}"
     if optimum.value is None:
-        return (f"\\[ \\{sense} {name} \\in \\left[{tex.number(optimum.proven)}, "
-                f"{tex.number(optimum.found)}\\right] \\]\n% note: {optimum.note}")
+        low, high = optimum.bracket()
+        return (f"\\[ \\{sense} {name} \\in \\left[{tex.number(low)}, "
+                f"{tex.number(high)}\\right] \\]\n% note: {optimum.note}")
     kind = sense if optimum.attained else {"min": "inf", "max": "sup"}[sense]
     over = "" if pair.region is None else \
         f" \\quad \\text{{over all parameters in {tex.text(pair.region.text)}}}"

@@ -269,7 +269,8 @@ class ClaimResult:
         if "optimum" in d:
             o = d["optimum"]
             if o.value is None:
-                return f"{o.sense} in [{number(o.proven)}, {number(o.found)}]"
+                low, high = o.bracket()
+                return f"{o.sense} in [{number(low)}, {number(high)}]"
             kind = o.sense if o.attained else {"min": "inf", "max": "sup"}[o.sense]
             return f"{kind} = {number(o.value)}"
         for key in ("counterexample", "witness"):

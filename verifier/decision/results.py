@@ -164,18 +164,25 @@ class Optimum:
     found: Number
     note: str
 
+    def bracket(self) -> tuple[Number, Number]:
+        """The interval the optimum lies in, low end first: ``(proven, found)`` for a min,
+        ``(found, proven)`` for a max."""
+        return (self.proven, self.found) if self.sense == "min" else (self.found, self.proven)
+
     def _repr_latex_(self) -> str:
         """Jupyter: the exact extreme in LaTeX, or the proven bracket."""
         if self.value is None:
-            return (f"$\\{self.sense} \\in \\left[{tex.number(self.proven)}, "
-                    f"{tex.number(self.found)}\\right]$")
+            low, high = self.bracket()
+            return (f"$\\{self.sense} \\in \\left[{tex.number(low)}, "
+                    f"{tex.number(high)}\\right]$")
         kind = self.sense if self.attained else {"min": "inf", "max": "sup"}[self.sense]
         return f"$\\{kind} = {tex.number(self.value)}$"
 
     def _repr_html_(self) -> str:
         """Jupyter: the content of :meth:`_repr_latex_` as exact text in HTML."""
         if self.value is None:
-            text = f"{self.sense} in [{fmt(self.proven)}, {fmt(self.found)}]"
+            low, high = self.bracket()
+            text = f"{self.sense} in [{fmt(low)}, {fmt(high)}]"
         else:
             kind = self.sense if self.attained else {"min": "inf", "max": "sup"}[self.sense]
             text = f"{kind} = {fmt(self.value)}"
